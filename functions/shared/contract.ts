@@ -1,0 +1,54 @@
+/**
+ * The contract between the stacks and the checker function: event names the member rule forwards,
+ * the CloudTrail envelope constants, and the environment variables the central stack sets.
+ * Imported by both `stacks/**` and `functions/**`; it must stay free of any dependency.
+ */
+
+/** EventBridge `source` of IAM's CloudTrail events. `aws.*` sources cannot be sent with PutEvents. */
+export const IAM_EVENT_SOURCE = 'aws.iam';
+
+/** EventBridge `detail-type` of a management event recorded by CloudTrail. */
+export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** CloudTrail `eventSource` of IAM API calls. */
+export const IAM_CLOUDTRAIL_EVENT_SOURCE = 'iam.amazonaws.com';
+
+/**
+ * IAM API calls the member rule forwards and the checker understands.
+ * - `CreateUser`, `CreateLoginProfile`: a user (or its console access) appeared.
+ * - `DeactivateMFADevice`, `DeleteVirtualMFADevice`: MFA may have been removed.
+ * - `EnableMFADevice`: MFA was added (resolves a pending finding).
+ */
+export const WATCHED_EVENT_NAMES = [
+  'CreateUser',
+  'CreateLoginProfile',
+  'DeactivateMFADevice',
+  'DeleteVirtualMFADevice',
+  'EnableMFADevice',
+] as const;
+
+/** One of {@link WATCHED_EVENT_NAMES}. */
+export type WatchedEventName = (typeof WATCHED_EVENT_NAMES)[number];
+
+/** Locales the alert body is written in. The SNS subject is always ASCII English. */
+export const ALERT_LOCALES = ['en', 'ko'] as const;
+
+/** One of {@link ALERT_LOCALES}. */
+export type AlertLocale = (typeof ALERT_LOCALES)[number];
+
+/** Environment variables the central stack sets on the checker function. */
+export const CHECKER_ENV = {
+  /** Name (not ARN) of the read-only role in every member account, e.g. `org-mfa-watch-check`. */
+  checkRoleName: 'CHECK_ROLE_NAME',
+  /** ARN of the SNS topic alerts are published to. */
+  alertTopicArn: 'ALERT_TOPIC_ARN',
+  /** `en` or `ko`: language of the alert body. */
+  alertLocale: 'ALERT_LOCALE',
+  /** IANA time zone the alert shows the event time in, besides UTC. */
+  alertTimeZone: 'ALERT_TIME_ZONE',
+  /**
+   * URL of the SQS queue that keeps events the checker rejects as invalid (with the reason), so they
+   * are neither retried nor lost.
+   */
+  quarantineQueueUrl: 'QUARANTINE_QUEUE_URL',
+} as const;

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { ALERT_LOCALES } from '../functions/shared/contract';
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// IAM user names: 1-64 of letters, digits and + = , . @ _ -  (IAM API reference, CreateUser).
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+// IAM paths: "/" or "/segment/.../" of printable ASCII without spaces (IAM API reference, CreateUser).
+const IAM_PATH = /^\/([\x21-\x7e]+\/)*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const accountId = z.string({ error: 'expected a 12-digit AWS account id string' }).regex(ACCOUNT_ID, {
+  error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
+});
+
+function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCalendarDate(value: string): boolean {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+const exemptionSchema = z
+  .strictObject({
+    accountId,
+    userName: z
+      .string()
+      .regex(IAM_USER_NAME, { error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-' })
+      .optional(),
+    pathPrefix: z
+      .string()
+      .regex(IAM_PATH, { error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"' })
+      .optional(),
+    reason: z.string().trim().min(3, { error: 'expected a reason of at least 3 characters' }).max(256),
+    expires: z
+      .string()
+      .regex(ISO_DATE, { error: 'expected an ISO date YYYY-MM-DD' })
+      .refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' })
+      .optional(),
+  })
+  .refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
+    error: 'expected exactly one of "userName" or "pathPrefix"',
+  });
+
+/** The validated configuration schema (DESIGN.md section 4). */
+export const configSchema = z.strictObject({
+  /** AWS Organizations id, `o-` followed by 10-32 lower-case letters or digits. */
+  organizationId: z
+    .string({ error: 'expected an organization id string' })
+    .regex(ORG_ID, { error: 'expected an organization id "o-" + 10-32 lower-case letters or digits' }),
+  /** The organization's management account. */
+  managementAccountId: accountId,
+  /** The account that hosts the central bus, the checker and the alert topic. */
+  securityAccountId: accountId,
+  /** Region of the central stack. */
+  homeRegion: z
+    .string()
+    .regex(REGION, { error: 'expected an AWS region name such as "us-east-1" or "eu-central-1"' })
+    .default('us-east-1'),
+  rollout: z.strictObject({
+    /** Which account deploys the StackSet: the management account or a delegated StackSets administrator. */
+    deployFrom: z.enum(['management', 'delegated-admin'], {
+      error: 'expected "management" or "delegated-admin"',
+    }),
+    /** OUs (or the root, `r-...`) whose accounts, present and future, receive the member resources. */
+    organizationalUnitIds: z
+      .array(
+        z.string().regex(OU_OR_ROOT_ID, {
+          error: 'expected an OU id "ou-xxxx-xxxxxxxx" or a root id "r-xxxx"',
+        }),
+        { error: 'expected a list of OU or root ids' },
+      )
+      .min(1, { error: 'expected at least one OU or root id' }),
+    /** Accounts in those OUs that must not receive the member resources. */
+    excludeAccountIds: z.array(accountId).default([]),
+  }),
+  notifications: z.strictObject({
+    /** Addresses subscribed to the alert topic (each confirms by email once). */
+    emails: z
+      .array(z.email({ error: 'expected an email address such as "security@example.com"' }))
+      .min(1, { error: 'expected at least one email address' }),
+    /** Language of the alert body. */
+    locale: z.enum(ALERT_LOCALES, { error: `expected one of: ${ALERT_LOCALES.join(', ')}` }).default('en'),
+    /** IANA time zone the alert shows times in, besides UTC. */
+    timeZone: z
+      .string()
+      .refine(isIanaTimeZone, { error: 'expected an IANA time zone name such as "Asia/Seoul" or "UTC"' })
+      .default('UTC'),
+  }),
+  /** Hours between a user's creation (or console password) and the MFA check; 0 checks at once. */
+  gracePeriodHours: z
+    .number({ error: 'expected a whole number of hours' })
+    .int({ error: 'expected a whole number of hours' })
+    .min(0, { error: 'expected 0 (check at once) or more hours' })
+    .max(720, { error: 'expected at most 720 hours (30 days)' })
+    .default(24),
+  /** Send a low-severity notice when a user is created (before the grace period ends). */
+  notifyOnCreate: z.boolean({ error: 'expected true or false' }).default(true),
+  /** Approved exceptions: users that never need MFA, each with a reason and an optional expiry. */
+  exemptions: z.array(exemptionSchema).default([]),
+  /** Days the central bus archive keeps events for replay. */
+  archiveRetentionDays: z
+    .number()
+    .int({ error: 'expected a whole number of days' })
+    .min(1, { error: 'expected at least 1 day' })
+    .max(3650, { error: 'expected at most 3650 days' })
+    .default(30),
+});
+
+/** The whole, validated application configuration. */
+export type AppConfig = Readonly<z.infer<typeof configSchema>>;
+
+/** One configured exemption. */
+export type ExemptionConfig = AppConfig['exemptions'][number];
+
+/** A configuration that failed validation; `problems` has one line per invalid field. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid org-mfa-watch configuration (${problems.length} problem(s)):\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+}
+
+/**
+ * Validate raw configuration (from cdk.json context or a JSON file). Pure: reports every problem
+ * at once, one line per field with the expected form.
+ * @throws ConfigError when anything is invalid
+ */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return `${fieldPath(issue.path)}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      }
+      return `${fieldPath(issue.path)}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const config = result.data;
+  const problems: string[] = [];
+  config.rollout.excludeAccountIds.forEach((id, i) => {
+    if (id === config.managementAccountId) {
+      problems.push(
+        `rollout.excludeAccountIds[${i}]: the management account is never a StackSet target; remove it`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,74 @@
+import { Arn, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+
+/**
+ * Physical names that more than one template (or the function) must agree on. Defined once here;
+ * the function receives the ones it needs through environment variables set by the central stack.
+ */
+export const NAMES = {
+  /** Central event bus in the security account. */
+  centralBus: 'org-mfa-watch',
+  /** EventBridge rule on each member account's default bus that forwards IAM events. */
+  memberForwardRule: 'org-mfa-watch-forward',
+  /** Read-only role in each member account that the checker assumes. */
+  memberCheckRole: 'org-mfa-watch-check',
+  /** Execution role of the checker function in the security account. */
+  checkerRole: 'org-mfa-watch-checker',
+  /** SNS topic the central inbox subscribes to. */
+  alertTopic: 'org-mfa-watch-alerts',
+  /** Service-managed StackSet that carries the member template. */
+  stackSet: 'org-mfa-watch-member',
+} as const;
+
+/** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */
+export const MEMBER_REGION = 'us-east-1';
+
+/** CDK ids of the stacks of the app (also their CloudFormation stack names). */
+export const STACK_IDS = {
+  central: 'OrgMfaWatch-Central',
+  rollout: 'OrgMfaWatch-Rollout',
+  managementMember: 'OrgMfaWatch-ManagementMember',
+} as const;
+
+/** ARN of the central event bus, in the partition of the stack that uses it. */
+export function centralBusArn(scope: Stack, securityAccountId: string, homeRegion: string): string {
+  return Arn.format(
+    {
+      partition: Aws.PARTITION,
+      service: 'events',
+      region: homeRegion,
+      account: securityAccountId,
+      resource: 'event-bus',
+      resourceName: NAMES.centralBus,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    },
+    scope,
+  );
+}
+
+/** ARN of the checker function's execution role (IAM ARNs have no region). */
+export function checkerRoleArn(scope: Stack, securityAccountId: string): string {
+  return iamRoleArn(scope, securityAccountId, NAMES.checkerRole);
+}
+
+/**
+ * ARN of the member check role. With `account` = `'*'` it matches that role in every account,
+ * for the checker's `sts:AssumeRole` permission (fenced to the organization by a condition).
+ */
+export function memberCheckRoleArn(scope: Stack, account: string): string {
+  return iamRoleArn(scope, account, NAMES.memberCheckRole);
+}
+
+function iamRoleArn(scope: Stack, account: string, roleName: string): string {
+  return Arn.format(
+    {
+      partition: Aws.PARTITION,
+      service: 'iam',
+      region: '',
+      account,
+      resource: 'role',
+      resourceName: roleName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    },
+    scope,
+  );
+}
