@@ -51,4 +51,16 @@ export const CHECKER_ENV = {
    * are neither retried nor lost.
    */
   quarantineQueueUrl: 'QUARANTINE_QUEUE_URL',
+  /** Whole hours between a user's creation (or console password) and its MFA check; 0 = at once. */
+  gracePeriodHours: 'GRACE_PERIOD_HOURS',
+  /** `true` or `false`: send an INFO notice when a user is created. */
+  notifyOnCreate: 'NOTIFY_ON_CREATE',
+  /** JSON array of configured exemptions (functions/shared/exemption.ts). */
+  exemptions: 'EXEMPTIONS',
+  /** EventBridge Scheduler group that holds the re-check schedules. */
+  scheduleGroupName: 'SCHEDULE_GROUP_NAME',
+  /** Role EventBridge Scheduler assumes to invoke the checker. */
+  schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  /** SQS queue (ARN) for re-checks Scheduler could not deliver. */
+  recheckDlqArn: 'RECHECK_DLQ_ARN',
 } as const;

@@ -1,0 +1,84 @@
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+
+/** How the checker reaches into member accounts. */
+export interface AccountSessionOptions {
+  /** Name of the member check role (`org-mfa-watch-check`). */
+  readonly roleName: string;
+  /** Partition of the deployment, for the role ARN. */
+  readonly partition: string;
+  /** Region, retry mode and attempts for the per-account IAM clients. */
+  readonly iamClientConfig: Omit<IAMClientConfig, 'credentials'>;
+  /** Clock, injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** Credentials are refreshed this long before they expire, so no call runs on nearly-expired keys. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/** Shortest session STS allows: the checker needs seconds, and short sessions limit exposure. */
+const SESSION_SECONDS = 900;
+
+/** `org-mfa-watch-<hint>` reduced to what STS accepts: 2-64 of [\w+=,.@-]. */
+export function sessionName(hint: string): string {
+  return `org-mfa-watch-${hint}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+}
+
+/**
+ * IAM clients for member accounts, on credentials from `sts:AssumeRole` into each account's check role.
+ * Credentials are cached per account until shortly before they expire, and concurrent requests for
+ * one account share a single AssumeRole call, so a burst of events for one account assumes once.
+ * A failed AssumeRole is not cached: the next event tries again.
+ */
+export class AccountSessions {
+  private readonly clients = new Map<string, { readonly iam: IAMClient; readonly refreshAt: number }>();
+  private readonly pending = new Map<string, Promise<IAMClient>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly sts: STSClient,
+    private readonly options: AccountSessionOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** ARN of the check role in `accountId`. */
+  roleArn(accountId: string): string {
+    return `arn:${this.options.partition}:iam::${accountId}:role/${this.options.roleName}`;
+  }
+
+  /** An IAM client acting as the check role of `accountId`; `hint` makes the session traceable (event id). */
+  async iamFor(accountId: string, hint: string): Promise<IAMClient> {
+    const cached = this.clients.get(accountId);
+    if (cached && this.now() < cached.refreshAt) return cached.iam;
+    const inFlight = this.pending.get(accountId);
+    if (inFlight) return inFlight;
+    const request = this.assume(accountId, hint).finally(() => this.pending.delete(accountId));
+    this.pending.set(accountId, request);
+    return request;
+  }
+
+  private async assume(accountId: string, hint: string): Promise<IAMClient> {
+    const response = await this.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: this.roleArn(accountId),
+        RoleSessionName: sessionName(hint),
+        DurationSeconds: SESSION_SECONDS,
+      }),
+    );
+    const c = response.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new Error(`AssumeRole into ${accountId} returned no complete credentials`);
+    }
+    const iam = new IAMClient({
+      ...this.options.iamClientConfig,
+      credentials: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      },
+    });
+    this.clients.set(accountId, { iam, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS });
+    return iam;
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
+import { exemptionSchema, type Exemption } from '../shared/exemption';
+import { ConfigurationError } from './errors';
+
+/** The checker's deployment settings, parsed once at init. */
+export interface CheckerSettings {
+  readonly checkRoleName: string;
+  readonly alertTopicArn: string;
+  /** Partition of the deployment, taken from the topic ARN (never assumed to be `aws`). */
+  readonly partition: string;
+  readonly locale: AlertLocale;
+  readonly timeZone: string;
+  readonly quarantineQueueUrl: string;
+  readonly gracePeriodHours: number;
+  readonly notifyOnCreate: boolean;
+  readonly exemptions: readonly Exemption[];
+  /** Present when the grace period is on. */
+  readonly scheduler?: {
+    readonly groupName: string;
+    readonly roleArn: string;
+    readonly deadLetterQueueArn: string;
+  };
+}
+
+const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const jsonArray = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON array' });
+    return z.NEVER;
+  }
+});
+
+const schema = z.object({
+  [CHECKER_ENV.checkRoleName]: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name' }),
+  [CHECKER_ENV.alertTopicArn]: z.string().regex(SNS_TOPIC_ARN, { error: 'expected an SNS topic ARN' }),
+  [CHECKER_ENV.alertLocale]: z.enum(ALERT_LOCALES, { error: `expected one of ${ALERT_LOCALES.join(', ')}` }),
+  [CHECKER_ENV.alertTimeZone]: z.string().refine(isTimeZone, { error: 'expected an IANA time zone name' }),
+  [CHECKER_ENV.quarantineQueueUrl]: z.url({ error: 'expected an SQS queue URL' }),
+  [CHECKER_ENV.gracePeriodHours]: z
+    .string()
+    .regex(/^\d{1,3}$/, { error: 'expected a whole number of hours (0-720)' })
+    .transform(Number)
+    .refine((n) => n <= 720, { error: 'expected at most 720 hours' }),
+  [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
+  [CHECKER_ENV.exemptions]: jsonArray.pipe(z.array(exemptionSchema, { error: 'expected a JSON array' })),
+  [CHECKER_ENV.scheduleGroupName]: z
+    .string()
+    .regex(/^[0-9a-zA-Z\-_.]{1,64}$/)
+    .optional(),
+  [CHECKER_ENV.schedulerRoleArn]: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)
+    .optional(),
+  [CHECKER_ENV.recheckDlqArn]: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/)
+    .optional(),
+});
+
+/**
+ * Read the checker's settings from its environment. Pure over the given record.
+ * @throws ConfigurationError naming every missing or malformed variable
+ */
+export function loadSettings(env: Readonly<Record<string, string | undefined>>): CheckerSettings {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigurationError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.map(String).join('.');
+        return env[String(issue.path[0])] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const v = result.data;
+  const gracePeriodHours = v[CHECKER_ENV.gracePeriodHours];
+  const groupName = v[CHECKER_ENV.scheduleGroupName];
+  const roleArn = v[CHECKER_ENV.schedulerRoleArn];
+  const deadLetterQueueArn = v[CHECKER_ENV.recheckDlqArn];
+  if (
+    gracePeriodHours > 0 &&
+    (groupName === undefined || roleArn === undefined || deadLetterQueueArn === undefined)
+  ) {
+    throw new ConfigurationError([
+      `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
+    ]);
+  }
+  const topicArn = v[CHECKER_ENV.alertTopicArn];
+  return {
+    checkRoleName: v[CHECKER_ENV.checkRoleName],
+    alertTopicArn: topicArn,
+    partition: topicArn.split(':')[1] ?? 'aws',
+    locale: v[CHECKER_ENV.alertLocale],
+    timeZone: v[CHECKER_ENV.alertTimeZone],
+    quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
+    gracePeriodHours,
+    notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
+    exemptions: v[CHECKER_ENV.exemptions],
+    ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
+      ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
+      : {}),
+  };
+}

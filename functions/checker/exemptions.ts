@@ -1,0 +1,104 @@
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY, isCalendarDate, type Exemption } from '../shared/exemption';
+
+/** Where an exemption was found. */
+export type ExemptionSource = 'config' | 'tag';
+
+/** An exemption that matched the user, whether it still applies or not. */
+export interface MatchedExemption {
+  readonly source: ExemptionSource;
+  readonly reason: string;
+  /** Last day (UTC, `YYYY-MM-DD`) it applies; absent = no expiry. */
+  readonly expires?: string;
+  /** For config exemptions: what matched (`userName alice` or `pathPrefix /svc/`). */
+  readonly matchedBy?: string;
+}
+
+/**
+ * The exemption status of one user:
+ * - `exempt`: an unexpired exemption applies (no alert, a logged skip);
+ * - `expired`: the only matching exemptions have expired (alert, saying so);
+ * - `invalid-tag`: the exemption tag is present but unusable (alert, saying why);
+ * - `none`: nothing matched.
+ */
+export type ExemptionStatus =
+  | { readonly status: 'exempt'; readonly exemption: MatchedExemption }
+  | { readonly status: 'expired'; readonly exemption: MatchedExemption }
+  | { readonly status: 'invalid-tag'; readonly problem: string }
+  | { readonly status: 'none' };
+
+/** What the exemption rules need to know about the user. */
+export interface ExemptionSubject {
+  readonly accountId: string;
+  readonly userName: string;
+  /** The user's IAM path, when known (from the CreateUser event). */
+  readonly path?: string;
+  /** The user's tags, as IAM returns them (ListUserTags). */
+  readonly tags: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+
+/** An exemption with an expiry date applies through the end of that day, UTC. */
+function isExpired(expires: string | undefined, now: Date): boolean {
+  if (expires === undefined) return false;
+  const endOfDay = Date.parse(`${expires}T00:00:00Z`) + 24 * 60 * 60 * 1000;
+  return now.getTime() >= endOfDay;
+}
+
+function configMatches(exemption: Exemption, subject: ExemptionSubject): string | undefined {
+  if (exemption.accountId !== subject.accountId) return undefined;
+  if (exemption.userName !== undefined) {
+    return exemption.userName === subject.userName ? `userName ${exemption.userName}` : undefined;
+  }
+  if (exemption.pathPrefix !== undefined && subject.path?.startsWith(exemption.pathPrefix)) {
+    return `pathPrefix ${exemption.pathPrefix}`;
+  }
+  return undefined;
+}
+
+function tagExemption(subject: ExemptionSubject): MatchedExemption | { problem: string } | undefined {
+  const tag = (key: string) => subject.tags.find((t) => t.Key === key)?.Value;
+  const reason = tag(EXEMPT_TAG_KEY)?.trim();
+  const until = tag(EXEMPT_UNTIL_TAG_KEY)?.trim();
+  if (reason === undefined) {
+    return until === undefined
+      ? undefined
+      : { problem: `tag ${EXEMPT_UNTIL_TAG_KEY} without ${EXEMPT_TAG_KEY}` };
+  }
+  if (reason === '') return { problem: `tag ${EXEMPT_TAG_KEY} has an empty reason` };
+  if (until !== undefined && !isCalendarDate(until)) {
+    return { problem: `tag ${EXEMPT_UNTIL_TAG_KEY} is "${until}", expected a date YYYY-MM-DD` };
+  }
+  return until === undefined ? { source: 'tag', reason } : { source: 'tag', reason, expires: until };
+}
+
+/**
+ * Decide whether an exemption applies to a user at `now`. Pure. An unexpired exemption from any source
+ * wins; otherwise an expired one is reported (so the alert can say it expired); a malformed exemption
+ * tag never exempts anyone.
+ */
+export function evaluateExemptions(
+  subject: ExemptionSubject,
+  configured: readonly Exemption[],
+  now: Date,
+): ExemptionStatus {
+  const matched: MatchedExemption[] = [];
+  for (const exemption of configured) {
+    const matchedBy = configMatches(exemption, subject);
+    if (matchedBy === undefined) continue;
+    matched.push({
+      source: 'config',
+      reason: exemption.reason,
+      matchedBy,
+      ...(exemption.expires === undefined ? {} : { expires: exemption.expires }),
+    });
+  }
+  const fromTag = tagExemption(subject);
+  if (fromTag !== undefined && 'source' in fromTag) matched.push(fromTag);
+
+  const active = matched.find((e) => !isExpired(e.expires, now));
+  if (active) return { status: 'exempt', exemption: active };
+  const expired = matched[0];
+  if (expired) return { status: 'expired', exemption: expired };
+  if (fromTag !== undefined && 'problem' in fromTag)
+    return { status: 'invalid-tag', problem: fromTag.problem };
+  return { status: 'none' };
+}

@@ -1,0 +1,286 @@
+import type { AlertLocale } from '../shared/contract';
+import type { Finding, Severity } from './decide';
+import type { ParsedEvent } from './parse-event';
+
+/** Everything one SNS message says. */
+export interface AlertInput {
+  readonly finding: Finding;
+  readonly severity: Severity;
+  readonly event: ParsedEvent;
+  /** The IAM user concerned; undefined for the root user. */
+  readonly userName?: string;
+  readonly accountAlias?: string;
+  /** Why an exemption did not apply (expired, malformed tag). */
+  readonly exemptionNote?: string;
+  /** CHECK_FAILED: what failed. */
+  readonly failure?: string;
+  /** USER_CREATED: when the MFA check is due. */
+  readonly checkDueAt?: Date;
+  /** True when this alert comes from a scheduled re-check after the grace period. */
+  readonly afterGracePeriod?: boolean;
+}
+
+/** How messages are rendered for this deployment. */
+export interface FormatSettings {
+  readonly locale: AlertLocale;
+  /** IANA time zone shown beside UTC. */
+  readonly timeZone: string;
+  /** AWS partition of the deployment (`aws`, `aws-us-gov`, `aws-cn`), for console links. */
+  readonly partition: string;
+}
+
+/** An SNS message: ASCII subject, localized body, filterable attributes. */
+export interface AlertMessage {
+  readonly subject: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<'severity' | 'accountId' | 'eventName' | 'finding', string>>;
+}
+
+/** SNS rejects subjects that are not ASCII, contain line breaks, or reach 100 characters. */
+export const MAX_SUBJECT_LENGTH = 99;
+
+const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
+  aws: 'console.aws.amazon.com',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+  'aws-cn': 'console.amazonaws.cn',
+};
+
+function asciiOnly(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** Subject: `[org-mfa-watch] SEVERITY: what (account)`, shortening the user name to fit. */
+function subjectFor(input: AlertInput): string {
+  const account = input.event.accountId;
+  const render = (user: string): string => {
+    switch (input.finding) {
+      case 'NO_MFA_CONSOLE':
+        return `IAM user ${user} has console access and no MFA (${account})`;
+      case 'NO_MFA_NO_CONSOLE':
+        return `IAM user ${user} has no MFA (${account})`;
+      case 'ROOT_MFA_REMOVED':
+        return `root user MFA removed (${account})`;
+      case 'CHECK_FAILED':
+        return `MFA check failed for ${user} (${account})`;
+      case 'USER_CREATED':
+        return `IAM user ${user} created (${account})`;
+    }
+  };
+  const prefix = `[org-mfa-watch] ${input.severity}: `;
+  const user = asciiOnly(input.userName ?? 'root');
+  let subject = prefix + render(user);
+  if (subject.length > MAX_SUBJECT_LENGTH) {
+    const room = Math.max(4, user.length - (subject.length - MAX_SUBJECT_LENGTH) - 3);
+    subject = prefix + render(`${user.slice(0, room)}...`);
+  }
+  return asciiOnly(subject).slice(0, MAX_SUBJECT_LENGTH);
+}
+
+/** `2024-08-01 13:33:28` in the given zone (sv-SE formats ISO-like, independent of the reader's locale). */
+function wallClock(time: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(time);
+}
+
+function consoleLink(input: AlertInput, partition: string): string {
+  const host = CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
+  return input.userName === undefined
+    ? `https://${host}/iam/home#/security_credentials`
+    : `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName)}`;
+}
+
+interface Texts {
+  headline: (who: string, account: string) => string;
+  labels: Record<
+    | 'severity'
+    | 'finding'
+    | 'event'
+    | 'actor'
+    | 'invokedBy'
+    | 'ip'
+    | 'agent'
+    | 'time'
+    | 'console'
+    | 'todo'
+    | 'note'
+    | 'due'
+    | 'failure',
+    string
+  >;
+  afterGrace: string;
+  todo: string[];
+}
+
+function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
+  const ko = locale === 'ko';
+  const labels = ko
+    ? {
+        severity: '심각도',
+        finding: '결과',
+        event: '이벤트',
+        actor: '생성자',
+        invokedBy: '호출 서비스',
+        ip: '소스 IP',
+        agent: '사용자 에이전트',
+        time: '이벤트 시각',
+        console: '콘솔',
+        todo: '조치 사항',
+        note: '참고',
+        due: 'MFA 점검 예정',
+        failure: '실패 원인',
+      }
+    : {
+        severity: 'Severity',
+        finding: 'Finding',
+        event: 'Event',
+        actor: 'Created by',
+        invokedBy: 'Invoked by',
+        ip: 'Source IP',
+        agent: 'User agent',
+        time: 'Event time',
+        console: 'Console',
+        todo: 'What to do',
+        note: 'Note',
+        due: 'MFA check due',
+        failure: 'Failure',
+      };
+  const afterGrace = ko
+    ? '유예 기간이 지난 뒤에도 MFA가 없습니다.'
+    : 'The grace period has passed and the user still has no MFA.';
+  switch (input.finding) {
+    case 'NO_MFA_CONSOLE':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에게 콘솔 비밀번호가 있지만 MFA가 없습니다.`
+          : (who, acct) => `IAM user ${who} in account ${acct} has a console password and no MFA.`,
+        todo: ko
+          ? [
+              '사용자 소유자에게 즉시 MFA를 활성화하도록 요청하거나, 활성화할 때까지 콘솔 비밀번호를 삭제하십시오 (aws iam delete-login-profile).',
+              '예상하지 못한 사용자라면 침해 가능성으로 간주하고 자격 증명을 비활성화한 뒤 생성자의 CloudTrail 기록을 검토하십시오.',
+            ]
+          : [
+              "Ask the user's owner to enable MFA now, or delete the console password until they do (aws iam delete-login-profile).",
+              "If nobody expected this user, treat it as a possible compromise: deactivate its credentials and review the creator's CloudTrail activity.",
+            ],
+      };
+    case 'NO_MFA_NO_CONSOLE':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에게 MFA가 없습니다 (콘솔 비밀번호 없음).`
+          : (who, acct) => `IAM user ${who} in account ${acct} has no MFA (and no console password).`,
+        todo: ko
+          ? [
+              '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
+              '승인된 예외라면 예외를 등록하십시오 (docs/operations.md).',
+            ]
+          : [
+              'If this is a programmatic-only user, replace it with an IAM role or require MFA for sensitive actions.',
+              'If it is an approved exception, add an exemption (docs/operations.md).',
+            ],
+      };
+    case 'ROOT_MFA_REMOVED':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (_who, acct) => `계정 ${acct}에서 루트 사용자의 MFA 디바이스가 제거되었습니다.`
+          : (_who, acct) => `An MFA device of the root user was removed in account ${acct}.`,
+        todo: ko
+          ? [
+              '계정 소유자에게 즉시 확인하고 루트 MFA를 다시 활성화하십시오.',
+              '예상하지 못한 변경이라면 루트 자격 증명 침해로 간주하십시오: 루트 비밀번호를 변경하고 CloudTrail을 검토하십시오.',
+            ]
+          : [
+              'Confirm with the account owner at once and re-enable root MFA.',
+              'If the change was not expected, treat it as a root credential compromise: change the root password and review CloudTrail.',
+            ],
+      };
+    case 'CHECK_FAILED':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에 대한 MFA 점검에 실패했습니다.`
+          : (who, acct) => `The MFA check of IAM user ${who} in account ${acct} failed.`,
+        todo: ko
+          ? [
+              '이 계정에 org-mfa-watch-check 역할이 있고 검사 함수 역할을 신뢰하는지 확인하십시오 (StackSet 인스턴스 상태).',
+              '원인을 해결한 뒤 실패 대기열의 이벤트를 다시 처리하십시오 (docs/operations.md).',
+            ]
+          : [
+              'Check that the role org-mfa-watch-check exists in this account and trusts the checker role (StackSet instance status).',
+              'After fixing the cause, redrive the event from the on-failure queue (docs/operations.md).',
+            ],
+      };
+    case 'USER_CREATED':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (who, acct) => `계정 ${acct}에 IAM 사용자 ${who}가 생성되었습니다.`
+          : (who, acct) => `IAM user ${who} was created in account ${acct}.`,
+        todo: ko
+          ? [`지금은 조치가 필요하지 않습니다. ${dueText}에 MFA를 점검합니다.`]
+          : [`No action needed now. MFA will be checked at ${dueText}.`],
+      };
+  }
+}
+
+/** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
+export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
+  const { event } = input;
+  const utc = `${wallClock(event.eventTime, 'UTC')} UTC`;
+  const zoned = `${wallClock(event.eventTime, settings.timeZone)} (${settings.timeZone})`;
+  const dueText =
+    input.checkDueAt === undefined
+      ? ''
+      : `${wallClock(input.checkDueAt, settings.timeZone)} (${settings.timeZone})`;
+  const t = texts(settings.locale, input, dueText);
+  const who = input.userName === undefined ? 'root' : `"${input.userName}"`;
+  const account =
+    input.accountAlias === undefined ? event.accountId : `${event.accountId} (${input.accountAlias})`;
+  const l = t.labels;
+  const lines = [
+    t.headline(who, account),
+    ...(input.afterGracePeriod ? [t.afterGrace] : []),
+    '',
+    `${l.severity}: ${input.severity}`,
+    `${l.finding}: ${input.finding}`,
+    `${l.event}: ${event.eventName} (${event.eventId ?? event.id})`,
+    `${l.actor}: ${event.actor.arn} [${event.actor.type}]`,
+    ...(event.actor.invokedBy === undefined ? [] : [`${l.invokedBy}: ${event.actor.invokedBy}`]),
+    `${l.ip}: ${event.sourceIp}`,
+    `${l.agent}: ${event.userAgent}`,
+    `${l.time}: ${utc} / ${zoned}`,
+    ...(dueText === '' ? [] : [`${l.due}: ${dueText}`]),
+    ...(input.failure === undefined ? [] : [`${l.failure}: ${input.failure}`]),
+    ...(input.exemptionNote === undefined ? [] : [`${l.note}: ${input.exemptionNote}`]),
+    '',
+    `${l.todo}:`,
+    ...t.todo.map((step, i) => `  ${i + 1}. ${step}`),
+    '',
+    `${l.console}: ${consoleLink(input, settings.partition)}`,
+  ];
+  return {
+    subject: subjectFor(input),
+    body: lines.join('\n'),
+    attributes: {
+      severity: input.severity,
+      accountId: event.accountId,
+      eventName: event.eventName,
+      finding: input.finding,
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import {
+  GetLoginProfileCommand,
+  ListAccountAliasesCommand,
+  ListMFADevicesCommand,
+  ListUserTagsCommand,
+  type IAMClient,
+  type Tag,
+} from '@aws-sdk/client-iam';
+import type { UserFacts } from './decide';
+import { errorName } from './errors';
+
+/** IAM's answer about one user, plus its tags (for tag exemptions). */
+export interface UserReport extends UserFacts {
+  readonly tags: readonly Tag[];
+}
+
+const NO_SUCH_ENTITY = new Set(['NoSuchEntityException', 'NoSuchEntity']);
+
+function isNoSuchEntity(error: unknown): boolean {
+  return NO_SUCH_ENTITY.has(errorName(error) ?? '');
+}
+
+/**
+ * Read a user's MFA devices, console password and tags, in parallel. NoSuchEntity means different
+ * things per call: from ListMFADevices or ListUserTags the user is gone; from GetLoginProfile the
+ * user merely has no console password. Any other error propagates (after the SDK's retries).
+ */
+export async function readUser(iam: IAMClient, userName: string): Promise<UserReport> {
+  const gone = Symbol('gone');
+  const orGone = <T>(promise: Promise<T>): Promise<T | typeof gone> =>
+    promise.catch((error: unknown) => {
+      if (isNoSuchEntity(error)) return gone;
+      throw error;
+    });
+  const [devices, profile, tags] = await Promise.all([
+    orGone(iam.send(new ListMFADevicesCommand({ UserName: userName }))),
+    orGone(iam.send(new GetLoginProfileCommand({ UserName: userName }))),
+    orGone(iam.send(new ListUserTagsCommand({ UserName: userName }))),
+  ]);
+  if (devices === gone || tags === gone) {
+    return { exists: false, mfaDeviceCount: 0, hasConsolePassword: false, tags: [] };
+  }
+  return {
+    exists: true,
+    mfaDeviceCount: devices.MFADevices?.length ?? 0,
+    hasConsolePassword: profile !== gone && profile.LoginProfile !== undefined,
+    tags: tags.Tags ?? [],
+  };
+}
+
+/**
+ * The account alias, cached per account for the life of the container. Aliases are cosmetic: a
+ * failure is reported to `onError` and yields no alias (and is not cached, so a later event retries).
+ */
+export class AccountAliases {
+  private readonly cache = new Map<string, string | undefined>();
+
+  async aliasOf(
+    accountId: string,
+    iam: IAMClient,
+    onError: (error: unknown) => void,
+  ): Promise<string | undefined> {
+    if (this.cache.has(accountId)) return this.cache.get(accountId);
+    try {
+      const response = await iam.send(new ListAccountAliasesCommand({}));
+      const alias = response.AccountAliases?.[0];
+      this.cache.set(accountId, alias);
+      return alias;
+    } catch (error) {
+      onError(error);
+      return undefined;
+    }
+  }
+}

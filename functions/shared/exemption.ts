@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * The shape of one configured exemption, shared by the config schema (stacks/config.ts) and the checker,
+ * which receives the list as JSON in an environment variable. Exactly one of `userName` or `pathPrefix`.
+ */
+
+// IAM user names: 1-64 of letters, digits and + = , . @ _ -  (IAM API reference, CreateUser).
+export const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+// IAM paths: "/" or "/segment/.../" of printable ASCII without spaces (IAM API reference, CreateUser).
+export const IAM_PATH = /^\/([\x21-\x7e]+\/)*$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True when `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+/** One approved exception: users of an account (by name or path prefix) that need no MFA, and why. */
+export const exemptionSchema = z
+  .strictObject({
+    accountId: z.string().regex(/^\d{12}$/, {
+      error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
+    }),
+    userName: z
+      .string()
+      .regex(IAM_USER_NAME, { error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-' })
+      .optional(),
+    pathPrefix: z
+      .string()
+      .regex(IAM_PATH, { error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"' })
+      .optional(),
+    reason: z.string().trim().min(3, { error: 'expected a reason of at least 3 characters' }).max(256),
+    /** Last day (UTC) the exemption applies, `YYYY-MM-DD`. */
+    expires: z.string().refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' }).optional(),
+  })
+  .refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
+    error: 'expected exactly one of "userName" or "pathPrefix"',
+  });
+
+/** One configured exemption. */
+export type Exemption = z.infer<typeof exemptionSchema>;
+
+/** Tag key whose value (the reason) exempts a user from the MFA requirement. */
+export const EXEMPT_TAG_KEY = 'org-mfa-watch:exempt';
+
+/** Optional tag key with the last day (`YYYY-MM-DD`, UTC) the tag exemption applies. */
+export const EXEMPT_UNTIL_TAG_KEY = 'org-mfa-watch:exempt-until';
