@@ -55,7 +55,7 @@ function subjectFor(input: AlertInput): string {
   const render = (user: string): string => {
     switch (input.finding) {
       case 'NO_MFA_CONSOLE':
-        return `IAM user ${user} has console access and no MFA (${account})`;
+        return `IAM user ${user} has console access, no MFA (${account})`;
       case 'NO_MFA_NO_CONSOLE':
         return `IAM user ${user} has no MFA (${account})`;
       case 'ROOT_MFA_REMOVED':

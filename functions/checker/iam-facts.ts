@@ -49,26 +49,25 @@ export async function readUser(iam: IAMClient, userName: string): Promise<UserRe
 }
 
 /**
- * The account alias, cached per account for the life of the container. Aliases are cosmetic: a
- * failure is reported to `onError` and yields no alias (and is not cached, so a later event retries).
+ * The account alias, cached per account for the life of the container; concurrent lookups for one
+ * account share one call. Aliases are cosmetic: a failure is reported to `onError` and yields no
+ * alias, and is not cached, so a later event tries again.
  */
 export class AccountAliases {
-  private readonly cache = new Map<string, string | undefined>();
+  private readonly cache = new Map<string, Promise<string | undefined>>();
 
-  async aliasOf(
-    accountId: string,
-    iam: IAMClient,
-    onError: (error: unknown) => void,
-  ): Promise<string | undefined> {
-    if (this.cache.has(accountId)) return this.cache.get(accountId);
-    try {
-      const response = await iam.send(new ListAccountAliasesCommand({}));
-      const alias = response.AccountAliases?.[0];
-      this.cache.set(accountId, alias);
-      return alias;
-    } catch (error) {
-      onError(error);
-      return undefined;
-    }
+  aliasOf(accountId: string, iam: IAMClient, onError: (error: unknown) => void): Promise<string | undefined> {
+    const cached = this.cache.get(accountId);
+    if (cached) return cached;
+    const lookup = iam.send(new ListAccountAliasesCommand({})).then(
+      (response) => response.AccountAliases?.[0],
+      (error: unknown) => {
+        this.cache.delete(accountId);
+        onError(error);
+        return undefined;
+      },
+    );
+    this.cache.set(accountId, lookup);
+    return lookup;
   }
 }

@@ -1,14 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { IAMClient } from '@aws-sdk/client-iam';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { STSClient } from '@aws-sdk/client-sts';
 import { AccountSessions } from '../../functions/checker/credentials';
 import type { CheckerSettings } from '../../functions/checker/env';
 import { AccountAliases } from '../../functions/checker/iam-facts';
-import { createChecker, type CheckerDeps } from '../../functions/checker/process-event';
+import { createChecker } from '../../functions/checker/process-event';
 
 /** The checker's settings in tests: grace period off unless overridden. */
 export function testSettings(overrides: Partial<CheckerSettings> = {}): CheckerSettings {
@@ -32,46 +30,44 @@ export function testSettings(overrides: Partial<CheckerSettings> = {}): CheckerS
 }
 
 /** Lambda context with the checker's own ARN (the re-check schedule target). */
-export const TEST_CONTEXT = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:222222222222:function:org-mfa-watch-checker' };
-
-/** Mocks of every client the checker uses; `mockClient(X)` on a class mocks all its instances. */
-export const mocks = {
-  sts: mockClient(STSClient),
-  iam: mockClient(IAMClient),
-  sns: mockClient(SNSClient),
-  sqs: mockClient(SQSClient),
-  scheduler: mockClient(SchedulerClient),
+export const TEST_CONTEXT = {
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:222222222222:function:org-mfa-watch-checker',
 };
 
-/** Reset every mock and give AssumeRole a default answer: credentials valid for an hour from `now`. */
-export function resetMocks(now: Date): void {
-  for (const mock of Object.values(mocks)) mock.reset();
-  mocks.sts.on(AssumeRoleCommand).resolves({
-    Credentials: {
-      AccessKeyId: 'ASIATESTKEY',
-      SecretAccessKey: 'secret',
-      SessionToken: 'token',
-      Expiration: new Date(now.getTime() + 60 * 60 * 1000),
-    },
-  });
-}
-
-/** A checker wired to the mocked clients, with a fixed clock and silent logs. */
-export function testChecker(settings: CheckerSettings = testSettings(), now = new Date('2026-10-05T10:00:00Z')) {
-  const deps: CheckerDeps = {
+/**
+ * A checker on REAL SDK clients whose HTTP layer is the given fake AWS: serialization, retries and
+ * parsing run as in Lambda. `retryMode` as in handler.ts (adaptive) unless overridden.
+ */
+export function fakeAwsChecker(
+  requestHandler: unknown,
+  settings: CheckerSettings = testSettings(),
+  now = new Date('2026-10-05T10:00:00Z'),
+) {
+  const clientConfig = {
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+    requestHandler: requestHandler as never,
+  } as const;
+  return createChecker({
     settings,
-    sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
+    sessions: new AccountSessions(new STSClient(clientConfig), {
       roleName: settings.checkRoleName,
       partition: settings.partition,
-      iamClientConfig: { region: 'us-east-1' },
+      iamClientConfig: {
+        region: 'us-east-1',
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        requestHandler: requestHandler as never,
+      },
       now: () => now.getTime(),
     }),
     aliases: new AccountAliases(),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    sqs: new SQSClient({ region: 'us-east-1' }),
-    scheduler: new SchedulerClient({ region: 'us-east-1' }),
+    sns: new SNSClient(clientConfig),
+    sqs: new SQSClient(clientConfig),
+    scheduler: new SchedulerClient(clientConfig),
     logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
     now: () => now,
-  };
-  return createChecker(deps);
+  });
 }

@@ -10,7 +10,11 @@ function subject(overrides: Partial<ExemptionSubject> = {}): ExemptionSubject {
 }
 
 const byName: Exemption = { accountId: ACCOUNT, userName: 'ci-bot', reason: 'CI access keys only' };
-const byPath: Exemption = { accountId: ACCOUNT, pathPrefix: '/service/', reason: 'service users (ticket SEC-12)' };
+const byPath: Exemption = {
+  accountId: ACCOUNT,
+  pathPrefix: '/service/',
+  reason: 'service users (ticket SEC-12)',
+};
 
 describe('evaluateExemptions', () => {
   it('finds nothing when no exemption matches', () => {
@@ -40,7 +44,12 @@ describe('evaluateExemptions', () => {
     expect(evaluateExemptions(subject(), [expiring], new Date('2026-06-15T23:59:59Z')).status).toBe('exempt');
     expect(evaluateExemptions(subject(), [expiring], new Date('2026-06-16T00:00:00Z'))).toEqual({
       status: 'expired',
-      exemption: { source: 'config', reason: 'CI access keys only', matchedBy: 'userName ci-bot', expires: '2026-06-15' },
+      exemption: {
+        source: 'config',
+        reason: 'CI access keys only',
+        matchedBy: 'userName ci-bot',
+        expires: '2026-06-15',
+      },
     });
   });
 
@@ -59,7 +68,9 @@ describe('evaluateExemptions', () => {
       status: 'exempt',
       exemption: { source: 'tag', reason: 'break-glass user, hardware key in safe', expires: '2026-12-31' },
     });
-    expect(evaluateExemptions(subject({ tags }), [], new Date('2027-01-01T00:00:00Z')).status).toBe('expired');
+    expect(evaluateExemptions(subject({ tags }), [], new Date('2027-01-01T00:00:00Z')).status).toBe(
+      'expired',
+    );
   });
 
   it.each([

@@ -18,7 +18,8 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CheckFailedError } from '../../../functions/checker/errors';
 import { RECHECK_MARKER_KEY, recheckScheduleName } from '../../../functions/checker/recheck';
-import { TEST_CONTEXT, mocks, resetMocks, testChecker, testSettings } from '../../helpers/checker-harness';
+import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
+import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 import { projectFixture } from '../../helpers/events';
 
 const NOW = new Date('2026-10-05T10:00:00Z');
@@ -66,7 +67,7 @@ beforeEach(() => {
   mocks.scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/x' });
   mocks.scheduler
     .on(DeleteScheduleCommand)
-    .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
 });
 
 describe('checker: decision table (grace period 0)', () => {
@@ -87,7 +88,7 @@ describe('checker: decision table (grace period 0)', () => {
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(mocks.sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC,
-      Subject: '[org-mfa-watch] HIGH: IAM user contractor.kim has console access and no MFA (210987654321)',
+      Subject: '[org-mfa-watch] HIGH: IAM user contractor.kim has console access, no MFA (210987654321)',
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'HIGH' },
         accountId: { DataType: 'String', StringValue: ACCOUNT },
@@ -362,7 +363,7 @@ describe('checker: grace period and re-checks', () => {
     await checker(event, TEST_CONTEXT);
     mocks.scheduler
       .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     const again = await checker(event, TEST_CONTEXT);
     expect(again).toMatchObject({ outcome: 'scheduled', alreadyScheduled: true, notified: false });
     expect(mocks.sns).toHaveReceivedCommandTimes(PublishCommand, 1);

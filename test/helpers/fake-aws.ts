@@ -1,0 +1,173 @@
+import { Readable } from 'node:stream';
+
+/** One request the fake AWS received, as the real SDK serialized it. */
+export interface RecordedCall {
+  readonly service: string;
+  readonly action: string;
+  readonly params: Readonly<Record<string, string>>;
+  /** Time the request arrived, relative to the fake's creation (ms). */
+  readonly at: number;
+  readonly status: number;
+}
+
+/** How the fake IAM answers for a user. */
+export interface FakeUser {
+  readonly mfaDevices: number;
+  readonly console: boolean;
+}
+
+/** Options of the fake AWS. */
+export interface FakeAwsOptions {
+  /** IAM users by `account/userName`; an absent user answers NoSuchEntity. */
+  readonly users?: (account: string, userName: string) => FakeUser | undefined;
+  /** Return true to answer this IAM call with a Throttling error (the SDK retries it). */
+  readonly throttle?: (call: { service: string; action: string; attempt: number }) => boolean;
+  /** Artificial latency per request, in ms (0 = answer at once). */
+  readonly latencyMs?: number;
+}
+
+interface HttpRequestLike {
+  readonly hostname: string;
+  readonly headers: Record<string, string>;
+  readonly body?: unknown;
+}
+
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+function xml(action: string, ns: string, result: string): string {
+  return `<${action}Response xmlns="${ns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake-${action}</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+function xmlError(code: string, message: string, ns = IAM_NS): string {
+  return `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake-error</RequestId></ErrorResponse>`;
+}
+
+/**
+ * A fake AWS endpoint injected into real SDK clients as their `requestHandler`, so that the SDK's
+ * serialization, signing, retries and parsing all run, and every request is recorded. It speaks the
+ * query protocol of STS, IAM and SNS (what the checker calls on its critical path).
+ */
+export class FakeAws {
+  readonly calls: RecordedCall[] = [];
+  private readonly started = performance.now();
+  private readonly attempts = new Map<string, number>();
+  private accountCounter = 0;
+
+  constructor(private readonly options: FakeAwsOptions = {}) {}
+
+  /** The object to pass as `requestHandler` in a client's configuration. */
+  get requestHandler(): { handle: (request: HttpRequestLike) => Promise<{ response: unknown }> } {
+    return { handle: (request) => this.handle(request) };
+  }
+
+  /** Calls of one service (and optionally one action). */
+  count(service: string, action?: string): number {
+    return this.calls.filter((c) => c.service === service && (action === undefined || c.action === action))
+      .length;
+  }
+
+  private async handle(request: HttpRequestLike): Promise<{ response: unknown }> {
+    const service = request.hostname.split('.')[0] ?? 'unknown';
+    const params = Object.fromEntries(
+      new URLSearchParams(typeof request.body === 'string' ? request.body : ''),
+    );
+    const action = params.Action ?? 'unknown';
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    const [status, body] = this.answer(service, action, params, request);
+    this.calls.push({ service, action, params, at: performance.now() - this.started, status });
+    return {
+      response: {
+        statusCode: status,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'fake' },
+        body: Readable.from([Buffer.from(body)]),
+      },
+    };
+  }
+
+  private answer(
+    service: string,
+    action: string,
+    params: Record<string, string>,
+    request: HttpRequestLike,
+  ): [number, string] {
+    const key = `${service}:${action}:${params.UserName ?? ''}:${request.headers['x-amz-security-token'] ?? ''}`;
+    const attempt = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, attempt);
+    if (service === 'iam' && this.options.throttle?.({ service, action, attempt })) {
+      return [400, xmlError('Throttling', 'Rate exceeded')];
+    }
+    switch (`${service}:${action}`) {
+      case 'sts:AssumeRole': {
+        const account = /iam::(\d{12}):role/.exec(params.RoleArn ?? '')?.[1] ?? '000000000000';
+        this.accountCounter += 1;
+        const expiration = new Date(Date.now() + 3600_000).toISOString();
+        return [
+          200,
+          xml(
+            'AssumeRole',
+            'https://sts.amazonaws.com/doc/2011-06-15/',
+            `<Credentials><AccessKeyId>ASIAFAKE${account}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token-${account}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${params.RoleSessionName ?? ''}</AssumedRoleId><Arn>arn:aws:sts::${account}:assumed-role/check/s</Arn></AssumedRoleUser>`,
+          ),
+        ];
+      }
+      case 'iam:ListMFADevices':
+      case 'iam:GetLoginProfile':
+      case 'iam:ListUserTags': {
+        const account = /token-(\d{12})/.exec(request.headers['x-amz-security-token'] ?? '')?.[1] ?? '';
+        const user = this.options.users?.(account, params.UserName ?? '');
+        if (!user)
+          return [
+            404,
+            xmlError('NoSuchEntity', `The user with name ${params.UserName ?? ''} cannot be found.`),
+          ];
+        if (action === 'ListMFADevices') {
+          const devices = Array.from(
+            { length: user.mfaDevices },
+            (_, i) =>
+              `<member><UserName>${params.UserName ?? ''}</UserName><SerialNumber>arn:aws:iam::${account}:mfa/d${i}</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>`,
+          ).join('');
+          return [
+            200,
+            xml(action, IAM_NS, `<MFADevices>${devices}</MFADevices><IsTruncated>false</IsTruncated>`),
+          ];
+        }
+        if (action === 'GetLoginProfile') {
+          return user.console
+            ? [
+                200,
+                xml(
+                  action,
+                  IAM_NS,
+                  `<LoginProfile><UserName>${params.UserName ?? ''}</UserName><CreateDate>2026-01-01T00:00:00Z</CreateDate><PasswordResetRequired>false</PasswordResetRequired></LoginProfile>`,
+                ),
+              ]
+            : [
+                404,
+                xmlError('NoSuchEntity', `Login Profile for User ${params.UserName ?? ''} cannot be found.`),
+              ];
+        }
+        return [200, xml(action, IAM_NS, '<Tags/><IsTruncated>false</IsTruncated>')];
+      }
+      case 'iam:ListAccountAliases':
+        return [
+          200,
+          xml(
+            action,
+            IAM_NS,
+            '<AccountAliases><member>fake-alias</member></AccountAliases><IsTruncated>false</IsTruncated>',
+          ),
+        ];
+      case 'sns:Publish':
+        return [
+          200,
+          xml(
+            action,
+            'http://sns.amazonaws.com/doc/2010-03-31/',
+            `<MessageId>msg-${this.calls.length}</MessageId>`,
+          ),
+        ];
+      default:
+        return [400, xmlError('InvalidAction', `fake AWS does not answer ${service}:${action}`)];
+    }
+  }
+}
