@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { ALERT_LOCALES } from '../functions/shared/contract';
+import { exemptionSchema } from '../functions/shared/exemption';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-// IAM user names: 1-64 of letters, digits and + = , . @ _ -  (IAM API reference, CreateUser).
-const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
-// IAM paths: "/" or "/segment/.../" of printable ASCII without spaces (IAM API reference, CreateUser).
-const IAM_PATH = /^\/([\x21-\x7e]+\/)*$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 const accountId = z.string({ error: 'expected a 12-digit AWS account id string' }).regex(ACCOUNT_ID, {
   error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
 });
@@ -23,33 +18,6 @@ function isIanaTimeZone(value: string): boolean {
     return false;
   }
 }
-
-function isCalendarDate(value: string): boolean {
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
-const exemptionSchema = z
-  .strictObject({
-    accountId,
-    userName: z
-      .string()
-      .regex(IAM_USER_NAME, { error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-' })
-      .optional(),
-    pathPrefix: z
-      .string()
-      .regex(IAM_PATH, { error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"' })
-      .optional(),
-    reason: z.string().trim().min(3, { error: 'expected a reason of at least 3 characters' }).max(256),
-    expires: z
-      .string()
-      .regex(ISO_DATE, { error: 'expected an ISO date YYYY-MM-DD' })
-      .refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' })
-      .optional(),
-  })
-  .refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
-    error: 'expected exactly one of "userName" or "pathPrefix"',
-  });
 
 /** The validated configuration schema (DESIGN.md section 4). */
 export const configSchema = z.strictObject({
@@ -82,6 +50,8 @@ export const configSchema = z.strictObject({
       .min(1, { error: 'expected at least one OU or root id' }),
     /** Accounts in those OUs that must not receive the member resources. */
     excludeAccountIds: z.array(accountId).default([]),
+    /** With deployFrom delegated-admin: the registered StackSets administrator. Default: the security account. */
+    delegatedAdminAccountId: accountId.optional(),
   }),
   notifications: z.strictObject({
     /** Addresses subscribed to the alert topic (each confirms by email once). */
@@ -119,8 +89,12 @@ export const configSchema = z.strictObject({
 /** The whole, validated application configuration. */
 export type AppConfig = Readonly<z.infer<typeof configSchema>>;
 
-/** One configured exemption. */
-export type ExemptionConfig = AppConfig['exemptions'][number];
+/** The account the rollout (StackSet) stack is deployed from. */
+export function rolloutAccountId(config: AppConfig): string {
+  return config.rollout.deployFrom === 'management'
+    ? config.managementAccountId
+    : (config.rollout.delegatedAdminAccountId ?? config.securityAccountId);
+}
 
 /** A configuration that failed validation; `problems` has one line per invalid field. */
 export class ConfigError extends Error {
@@ -153,6 +127,12 @@ export function parseConfig(raw: unknown): AppConfig {
   }
   const config = result.data;
   const problems: string[] = [];
+  if (config.rollout.delegatedAdminAccountId !== undefined && config.rollout.deployFrom !== 'delegated-admin') {
+    problems.push('rollout.delegatedAdminAccountId: only meaningful with rollout.deployFrom "delegated-admin"');
+  }
+  if (config.rollout.delegatedAdminAccountId === config.managementAccountId) {
+    problems.push('rollout.delegatedAdminAccountId: the management account cannot be a delegated administrator');
+  }
   config.rollout.excludeAccountIds.forEach((id, i) => {
     if (id === config.managementAccountId) {
       problems.push(

@@ -17,6 +17,8 @@ export const NAMES = {
   alertTopic: 'org-mfa-watch-alerts',
   /** Service-managed StackSet that carries the member template. */
   stackSet: 'org-mfa-watch-member',
+  /** EventBridge Scheduler group of the one-time MFA re-checks. */
+  scheduleGroup: 'org-mfa-watch',
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */

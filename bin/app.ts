@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CentralStack } from '../stacks/central-stack';
+import { ConfigError, parseConfig, rolloutAccountId, type AppConfig } from '../stacks/config';
+import { ManagementMemberStack } from '../stacks/management-member-stack';
+import { MEMBER_REGION, STACK_IDS } from '../stacks/names';
+import { RolloutStack } from '../stacks/rollout-stack';
+
+/** Context key of the inline configuration in cdk.json. */
+const CONFIG_CONTEXT_KEY = 'orgMfaWatch';
+/** Context key naming a JSON configuration file (`cdk synth -c configFile=./my-org.json`). */
+const CONFIG_FILE_CONTEXT_KEY = 'configFile';
+
+function readRawConfig(app: App): unknown {
+  const file: unknown = app.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY);
+  if (typeof file === 'string' && file !== '') {
+    return JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown;
+  }
+  return app.node.tryGetContext(CONFIG_CONTEXT_KEY);
+}
+
+/** Build the whole app from a validated configuration (also used by tests and benchmarks). */
+export function buildApp(app: App, config: AppConfig): void {
+  new CentralStack(app, STACK_IDS.central, {
+    config,
+    env: { account: config.securityAccountId, region: config.homeRegion },
+    description: 'org-mfa-watch central: bus, MFA checker, alert topic (security account)',
+  });
+  new ManagementMemberStack(app, STACK_IDS.managementMember, {
+    config,
+    env: { account: config.managementAccountId, region: MEMBER_REGION },
+    description: 'org-mfa-watch member resources in the management account',
+  });
+  new RolloutStack(app, STACK_IDS.rollout, {
+    config,
+    env: { account: rolloutAccountId(config), region: MEMBER_REGION },
+    description: 'org-mfa-watch rollout: StackSet of the member resources to every account',
+  });
+  Tags.of(app).add('project', 'org-mfa-watch');
+  // Fails synth on any AwsSolutions finding that is not acknowledged with a reason.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}
+
+function main(): void {
+  const app = new App();
+  let config: AppConfig;
+  try {
+    config = parseConfig(readRawConfig(app));
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SyntaxError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  buildApp(app, config);
+  app.synth();
+}
+
+if (require.main === module) main();

@@ -1,0 +1,73 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import type { AppConfig } from './config';
+import { CentralAlarms } from './constructs/alarms';
+import { AlertTopic } from './constructs/alert-topic';
+import { CentralBus } from './constructs/central-bus';
+import { CheckerFunction } from './constructs/checker-function';
+import { watchedEventPattern } from './event-pattern';
+
+/** Properties of {@link CentralStack}. */
+export interface CentralStackProps extends StackProps {
+  /** The validated application configuration. */
+  readonly config: AppConfig;
+}
+
+/** The security account's side: central bus and archive, checker, alert topic, queues and alarms. */
+export class CentralStack extends Stack {
+  readonly bus: CentralBus;
+  readonly alerts: AlertTopic;
+  readonly checker: CheckerFunction;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: CentralStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.bus = new CentralBus(this, 'CentralBus', {
+      organizationId: config.organizationId,
+      archiveRetentionDays: config.archiveRetentionDays,
+    });
+    this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails });
+    this.checker = new CheckerFunction(this, 'Checker', {
+      organizationId: config.organizationId,
+      topic: this.alerts.topic,
+      locale: config.notifications.locale,
+      timeZone: config.notifications.timeZone,
+      gracePeriodHours: config.gracePeriodHours,
+      notifyOnCreate: config.notifyOnCreate,
+      exemptions: config.exemptions,
+    });
+
+    this.rule = new events.Rule(this, 'CheckRule', {
+      eventBus: this.bus.bus,
+      description: 'org-mfa-watch: send forwarded IAM user and MFA changes to the checker',
+      eventPattern: watchedEventPattern(),
+    });
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.checker.function, {
+        deadLetterQueue: this.checker.ruleDeadLetterQueue,
+        // Covers invoke failures (throttling by reserved concurrency): retry for up to a day.
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    const queues = {
+      RuleDeadLetter: this.checker.ruleDeadLetterQueue,
+      CheckFailure: this.checker.failureQueue,
+      Quarantine: this.checker.quarantineQueue,
+      ...(this.checker.recheckDeadLetterQueue ? { RecheckDeadLetter: this.checker.recheckDeadLetterQueue } : {}),
+    };
+    new CentralAlarms(this, 'Alarms', { topic: this.alerts.topic, checker: this.checker.function, queues });
+
+    new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
+    new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
+    for (const [name, queue] of Object.entries(queues)) {
+      new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
+    }
+  }
+}

@@ -1,0 +1,233 @@
+import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
+import type { Exemption } from '../../functions/shared/exemption';
+import { NAMES, memberCheckRoleArn } from '../names';
+
+/** Properties of {@link CheckerFunction}. */
+export interface CheckerFunctionProps {
+  /** The checker may assume `org-mfa-watch-check` only in accounts of this organization. */
+  readonly organizationId: string;
+  /** Topic the checker publishes alerts to. */
+  readonly topic: sns.ITopic;
+  /** Language of the alert body. */
+  readonly locale: AlertLocale;
+  /** IANA time zone shown in alerts beside UTC. */
+  readonly timeZone: string;
+  /** Hours between creation and the MFA check; 0 checks at once (no Scheduler resources). */
+  readonly gracePeriodHours: number;
+  /** Send an INFO notice on each new user. */
+  readonly notifyOnCreate: boolean;
+  /** Configured exemptions, passed to the function as JSON. */
+  readonly exemptions: readonly Exemption[];
+  /**
+   * Concurrent executions the checker may use: caps the rate of STS/IAM calls in a burst (IAM's
+   * per-account request quota is shared with everything else in that account).
+   * @default 5
+   */
+  readonly reservedConcurrency?: number;
+}
+
+/** ARN of every schedule in a group of this account and region (pseudo parameters, for stable rendering). */
+function schedulesOfGroup(groupName: string): string {
+  return Arn.format({
+    partition: Aws.PARTITION,
+    service: 'scheduler',
+    region: Aws.REGION,
+    account: Aws.ACCOUNT_ID,
+    resource: 'schedule',
+    resourceName: `${groupName}/*`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+const SCHEDULES_RENDERED = 'arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule';
+
+/** The checker's entry point, bundled by the local esbuild. */
+export const CHECKER_ENTRY = path.join(__dirname, '..', '..', 'functions', 'checker', 'handler.ts');
+
+function queue(scope: Construct, id: string, isDeadLetterQueue: string): sqs.Queue {
+  // SQS-managed encryption: EventBridge and Scheduler cannot write to queues under the AWS-managed
+  // alias/aws/sqs key; 14 days (the maximum) leaves time to inspect and redrive.
+  const q = new sqs.Queue(scope, id, {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(q).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
+  return q;
+}
+
+/**
+ * The checker function with its role, log group, failure queues and (with a grace period) the
+ * EventBridge Scheduler group and role for one-time re-checks.
+ */
+export class CheckerFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Where EventBridge puts events it could not deliver to the function (central rule DLQ). */
+  readonly ruleDeadLetterQueue: sqs.Queue;
+  /** Asynchronous on-failure destination: events whose check failed. */
+  readonly failureQueue: sqs.Queue;
+  /** Invalid events, kept with the reason they were rejected. */
+  readonly quarantineQueue: sqs.Queue;
+  /** Re-checks Scheduler could not deliver (only with a grace period). */
+  readonly recheckDeadLetterQueue?: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: CheckerFunctionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.ruleDeadLetterQueue = queue(this, 'RuleDlq', 'Dead-letter queue of the central rule target.');
+    this.failureQueue = queue(this, 'FailureQueue', 'On-failure destination of the checker: a dead-letter queue.');
+    this.quarantineQueue = queue(this, 'QuarantineQueue', 'Terminal queue for invalid events, kept for inspection.');
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: NAMES.checkerRole,
+      description: 'org-mfa-watch checker: assume org-mfa-watch-check in member accounts, publish alerts',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.logGroup.grantWrite(this.role);
+    // Only the check role, only in accounts of the organization (aws:ResourceOrgID is the org of the
+    // role being assumed): a check role name in a foreign account cannot be reached.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeMemberCheckRoleInOrganization',
+        actions: ['sts:AssumeRole'],
+        resources: [memberCheckRoleArn(stack, '*')],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
+      }),
+    );
+
+    const environment: Record<string, string> = {
+      [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
+      [CHECKER_ENV.alertTopicArn]: props.topic.topicArn,
+      [CHECKER_ENV.alertLocale]: props.locale,
+      [CHECKER_ENV.alertTimeZone]: props.timeZone,
+      [CHECKER_ENV.quarantineQueueUrl]: this.quarantineQueue.queueUrl,
+      [CHECKER_ENV.gracePeriodHours]: String(props.gracePeriodHours),
+      [CHECKER_ENV.notifyOnCreate]: String(props.notifyOnCreate),
+      [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
+      POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    let schedulerRole: iam.Role | undefined;
+    if (props.gracePeriodHours > 0) {
+      const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: NAMES.scheduleGroup });
+      const recheckDlq = queue(this, 'RecheckDlq', 'Dead-letter queue of the re-check schedules.');
+      this.recheckDeadLetterQueue = recheckDlq;
+      schedulerRole = new iam.Role(this, 'SchedulerRole', {
+        description: 'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'scheduler',
+                resource: 'schedule',
+                resourceName: `${NAMES.scheduleGroup}/*`,
+                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      });
+      recheckDlq.grantSendMessages(schedulerRole);
+      // The checker creates its re-checks and deletes superseded ones, only in its own group.
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ManageReChecksInOwnGroup',
+          actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+          resources: [schedulesOfGroup(group.name ?? NAMES.scheduleGroup)],
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'PassSchedulerRoleToSchedulerOnly',
+          actions: ['iam:PassRole'],
+          resources: [schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      );
+      environment[CHECKER_ENV.scheduleGroupName] = NAMES.scheduleGroup;
+      environment[CHECKER_ENV.schedulerRoleArn] = schedulerRole.roleArn;
+      environment[CHECKER_ENV.recheckDlqArn] = recheckDlq.queueArn;
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: CHECKER_ENTRY,
+      handler: 'handler',
+      description: 'org-mfa-watch: checks new IAM users for MFA across the organization',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // 512 MB buys CPU for the cold start (five SDK clients); an invocation needs far less memory.
+      memorySize: 512,
+      // Covers AssumeRole plus three parallel IAM reads and a publish, each with up to 6 adaptive
+      // attempts and backoff under throttling (ADR 0001: Lambda's own retries are off).
+      timeout: Duration.seconds(60),
+      // Caps concurrent STS/IAM traffic during a burst; excess invocations are throttled and retried by
+      // EventBridge (central rule retry policy), not lost.
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment,
+      retryAttempts: 0,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.failureQueue),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // Bundle the AWS SDK: pinned versions, and only the code the checker uses is loaded.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+
+    props.topic.grantPublish(this.role);
+    this.quarantineQueue.grantSendMessages(this.role);
+    // The unqualified function ARN only (grantInvoke would add "<arn>:*", every version and alias).
+    schedulerRole?.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeChecker',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.function.functionArn],
+      }),
+    );
+
+    const acknowledge = (finding: string, reason: string): void => {
+      Validations.of(this.role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+    };
+    acknowledge(
+      'Resource::arn:<AWS::Partition>:iam::*:role/org-mfa-watch-check',
+      'Any account may host the check role; aws:ResourceOrgID limits sts:AssumeRole to accounts of the organization.',
+    );
+    acknowledge(
+      'Action::kms:GenerateDataKey*',
+      'From topic.grantPublish: data keys of the single alert-topic key, needed to publish to the encrypted topic.',
+    );
+    if (props.gracePeriodHours > 0) {
+      acknowledge(
+        `Resource::${SCHEDULES_RENDERED}/${NAMES.scheduleGroup}/*`,
+        "Schedule names are per user and made at run time; the ARN is fenced to the checker's own schedule group.",
+      );
+    }
+  }
+}

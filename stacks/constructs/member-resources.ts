@@ -1,0 +1,116 @@
+import { Arn, ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { watchedEventPattern } from '../event-pattern';
+import { NAMES, centralBusArn, checkerRoleArn } from '../names';
+
+// Built from the pseudo parameters (not the stack's literal account) so the StackSet template and the
+// management-account stack render it alike.
+const USERS_OF_THIS_ACCOUNT = Arn.format({
+  partition: Aws.PARTITION,
+  service: 'iam',
+  region: '',
+  account: Aws.ACCOUNT_ID,
+  resource: 'user',
+  resourceName: '*',
+  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+});
+const USERS_OF_THIS_ACCOUNT_RENDERED = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*';
+
+/** Properties of {@link MemberResources}. */
+export interface MemberResourcesProps {
+  /** AWS Organizations id; fences the check role's trust to principals of the organization. */
+  readonly organizationId: string;
+  /** Account of the central bus and the checker role. */
+  readonly securityAccountId: string;
+  /** Region of the central bus (the member rule forwards across regions when it is not us-east-1). */
+  readonly homeRegion: string;
+}
+
+/**
+ * What every member account gets (through the StackSet) and the management account too (through its
+ * own stack): a rule that forwards successful IAM user/MFA events to the central bus, and the
+ * read-only role the checker assumes. It holds no assets, so it fits a StackSet template.
+ */
+export class MemberResources extends Construct {
+  /** Rule `org-mfa-watch-forward` on the default bus. */
+  readonly forwardRule: events.Rule;
+  /** Dead-letter queue for events the rule could not deliver to the central bus. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Role `org-mfa-watch-check`, assumable only by the checker role. */
+  readonly checkRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: MemberResourcesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // SQS-managed encryption: EventBridge cannot write to a queue encrypted with the AWS-managed
+    // alias/aws/sqs KMS key, and a customer key per member account would add cost and key policy upkeep.
+    this.deadLetterQueue = new sqs.Queue(this, 'ForwardDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the forward rule target.',
+    });
+
+    const centralBus = events.EventBus.fromEventBusArn(
+      this,
+      'CentralBus',
+      centralBusArn(stack, props.securityAccountId, props.homeRegion),
+    );
+    // The central bus policy only admits principals of the organization, so the target needs a role.
+    const forwardRole = new iam.Role(this, 'ForwardRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Lets the org-mfa-watch-forward rule put events on the central org-mfa-watch bus',
+    });
+    this.forwardRule = new events.Rule(this, 'ForwardRule', {
+      ruleName: NAMES.memberForwardRule,
+      description: 'org-mfa-watch: forward successful IAM user and MFA changes to the central bus',
+      eventPattern: watchedEventPattern(),
+    });
+    // Event-bus targets take no RetryPolicy (the API rejects it): EventBridge retries them for up to
+    // 24 hours, 185 attempts, then writes to the dead-letter queue.
+    this.forwardRule.addTarget(
+      new targets.EventBus(centralBus, { role: forwardRole, deadLetterQueue: this.deadLetterQueue }),
+    );
+
+    this.checkRole = new iam.Role(this, 'CheckRole', {
+      roleName: NAMES.memberCheckRole,
+      description: 'org-mfa-watch: read-only MFA check, assumable only by the central checker function',
+      maxSessionDuration: Duration.hours(1),
+      // Trust the security account, narrowed to the checker role by ARN: the trust deploys before the
+      // checker exists and survives its re-creation (an ARN principal would turn into an id).
+      assumedBy: new iam.AccountPrincipal(props.securityAccountId).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': checkerRoleArn(stack, props.securityAccountId) },
+        StringEquals: { 'aws:PrincipalOrgID': props.organizationId },
+      }),
+    });
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadUserMfaAndConsoleAccess',
+        actions: ['iam:ListMFADevices', 'iam:GetLoginProfile', 'iam:ListUserTags'],
+        resources: [USERS_OF_THIS_ACCOUNT],
+      }),
+    );
+    // iam:ListAccountAliases supports no resource-level permissions: "*" is the only valid resource.
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadAccountAlias', actions: ['iam:ListAccountAliases'], resources: ['*'] }),
+    );
+    Validations.of(this.checkRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_OF_THIS_ACCOUNT_RENDERED}]`,
+      reason: 'Read-only actions on any user of this account: any user created here may need checking.',
+    });
+    Validations.of(this.checkRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'iam:ListAccountAliases supports no resource-level permissions; it is read-only.',
+    });
+  }
+}
