@@ -17,7 +17,13 @@ const CONFIG_FILE_CONTEXT_KEY = 'configFile';
 function readRawConfig(app: App): unknown {
   const file: unknown = app.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY);
   if (typeof file === 'string' && file !== '') {
-    return JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown;
+    try {
+      return JSON.parse(readFileSync(resolve(file), 'utf8')) as unknown;
+    } catch (error) {
+      // An unreadable or non-JSON file is a configuration problem: report it like one, in one line.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError([`configFile ${file}: ${reason}`]);
+    }
   }
   return app.node.tryGetContext(CONFIG_CONTEXT_KEY);
 }
@@ -40,8 +46,9 @@ export function buildApp(app: App, config: AppConfig): void {
     description: 'org-mfa-watch rollout: StackSet of the member resources to every account',
   });
   Tags.of(app).add('project', 'org-mfa-watch');
-  // Fails synth on any AwsSolutions finding that is not acknowledged with a reason.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  // Fails synth on any AwsSolutions finding that is not acknowledged with a reason. The acknowledgements
+  // are also written into each resource's Metadata (cdk_nag), so they travel with the StackSet template.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 }
 
 function main(): void {
@@ -50,7 +57,7 @@ function main(): void {
   try {
     config = parseConfig(readRawConfig(app));
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof SyntaxError) {
+    if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -17,9 +17,13 @@ export interface CentralStackProps extends StackProps {
 
 /** The security account's side: central bus and archive, checker, alert topic, queues and alarms. */
 export class CentralStack extends Stack {
+  /** The central bus `org-mfa-watch` and its archive. */
   readonly bus: CentralBus;
+  /** The alert topic `org-mfa-watch-alerts` and its key. */
   readonly alerts: AlertTopic;
+  /** The checker function, its role and its queues. */
   readonly checker: CheckerFunction;
+  /** The rule on the central bus that invokes the checker. */
   readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
@@ -59,7 +63,9 @@ export class CentralStack extends Stack {
       RuleDeadLetter: this.checker.ruleDeadLetterQueue,
       CheckFailure: this.checker.failureQueue,
       Quarantine: this.checker.quarantineQueue,
-      ...(this.checker.recheckDeadLetterQueue ? { RecheckDeadLetter: this.checker.recheckDeadLetterQueue } : {}),
+      ...(this.checker.recheckDeadLetterQueue
+        ? { RecheckDeadLetter: this.checker.recheckDeadLetterQueue }
+        : {}),
     };
     new CentralAlarms(this, 'Alarms', { topic: this.alerts.topic, checker: this.checker.function, queues });
 

@@ -84,7 +84,12 @@ export class RolloutStack extends Stack {
     const cfnStackSet = this.stackSet.node.defaultChild as CfnStackSet;
     cfnStackSet.addPropertyOverride('OperationPreferences.ConcurrencyMode', 'SOFT_FAILURE_TOLERANCE');
 
-    new CfnOutput(this, 'StackSetName', { value: NAMES.stackSet, description: 'StackSet with the member resources' });
-    new CfnOutput(this, 'TargetOrganizationalUnits', { value: config.rollout.organizationalUnitIds.join(',') });
+    new CfnOutput(this, 'StackSetName', {
+      value: NAMES.stackSet,
+      description: 'StackSet with the member resources',
+    });
+    new CfnOutput(this, 'TargetOrganizationalUnits', {
+      value: config.rollout.organizationalUnitIds.join(','),
+    });
   }
 }

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 export interface CentralAlarmsProps {
   /** Where alarms notify (the alert topic: the team already reads it). */
   readonly topic: sns.ITopic;
+  /** The checker function: alarms on its Errors and Throttles. */
   readonly checker: lambda.IFunction;
   /** Queues in which any message means an event needs attention, by a short purpose name. */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
@@ -20,6 +21,7 @@ export interface CentralAlarmsProps {
  * checker error, any throttled invocation. All notify the alert topic.
  */
 export class CentralAlarms extends Construct {
+  /** Every alarm created, queue alarms first. */
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: CentralAlarmsProps) {
@@ -44,7 +46,15 @@ export class CentralAlarms extends Construct {
         `a message is waiting in the ${name} queue.`,
       );
     }
-    add('CheckerErrors', props.checker.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'the checker function failed (a check failed or a publish failed).');
-    add('CheckerThrottles', props.checker.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 'the checker function was throttled (reserved concurrency reached).');
+    add(
+      'CheckerErrors',
+      props.checker.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'the checker function failed (a check failed or a publish failed).',
+    );
+    add(
+      'CheckerThrottles',
+      props.checker.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'the checker function was throttled (reserved concurrency reached).',
+    );
   }
 }

@@ -17,7 +17,9 @@ export interface AlertTopicProps {
  * KMS key (rotated yearly) whose policy also lets CloudWatch alarms of this account publish, TLS-only.
  */
 export class AlertTopic extends Construct {
+  /** The topic `org-mfa-watch-alerts`. */
   readonly topic: sns.Topic;
+  /** Customer-managed key of the topic (rotation on). */
   readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {

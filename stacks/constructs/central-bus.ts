@@ -19,7 +19,9 @@ export interface CentralBusProps {
  * be replayed after an outage.
  */
 export class CentralBus extends Construct {
+  /** The bus `org-mfa-watch`. */
   readonly bus: events.EventBus;
+  /** Archive of the IAM events on the bus (replay after an outage). */
   readonly archive: events.Archive;
 
   constructor(scope: Construct, id: string, props: CentralBusProps) {

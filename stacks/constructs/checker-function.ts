@@ -71,8 +71,11 @@ function queue(scope: Construct, id: string, isDeadLetterQueue: string): sqs.Que
  * EventBridge Scheduler group and role for one-time re-checks.
  */
 export class CheckerFunction extends Construct {
+  /** The checker function. */
   readonly function: NodejsFunction;
+  /** Its execution role `org-mfa-watch-checker`. */
   readonly role: iam.Role;
+  /** Its own log group (JSON logs, one year). */
   readonly logGroup: logs.LogGroup;
   /** Where EventBridge puts events it could not deliver to the function (central rule DLQ). */
   readonly ruleDeadLetterQueue: sqs.Queue;
@@ -88,8 +91,16 @@ export class CheckerFunction extends Construct {
     const stack = Stack.of(this);
 
     this.ruleDeadLetterQueue = queue(this, 'RuleDlq', 'Dead-letter queue of the central rule target.');
-    this.failureQueue = queue(this, 'FailureQueue', 'On-failure destination of the checker: a dead-letter queue.');
-    this.quarantineQueue = queue(this, 'QuarantineQueue', 'Terminal queue for invalid events, kept for inspection.');
+    this.failureQueue = queue(
+      this,
+      'FailureQueue',
+      'On-failure destination of the checker: a dead-letter queue.',
+    );
+    this.quarantineQueue = queue(
+      this,
+      'QuarantineQueue',
+      'Terminal queue for invalid events, kept for inspection.',
+    );
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: logs.RetentionDays.ONE_YEAR,

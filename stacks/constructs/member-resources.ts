@@ -102,7 +102,11 @@ export class MemberResources extends Construct {
     );
     // iam:ListAccountAliases supports no resource-level permissions: "*" is the only valid resource.
     this.checkRole.addToPolicy(
-      new iam.PolicyStatement({ sid: 'ReadAccountAlias', actions: ['iam:ListAccountAliases'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'ReadAccountAlias',
+        actions: ['iam:ListAccountAliases'],
+        resources: ['*'],
+      }),
     );
     Validations.of(this.checkRole).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_OF_THIS_ACCOUNT_RENDERED}]`,

@@ -1,0 +1,620 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKER_ENV, WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { CentralStack } from '../../stacks/central-stack';
+import { NAMES, STACK_IDS } from '../../stacks/names';
+import { testConfig } from '../helpers/app';
+import {
+  logicalIdOf,
+  policiesOfRole,
+  resolveIntrinsics,
+  simulate,
+  type PolicyDocument,
+  type TemplateScope,
+} from '../helpers/policy-simulation';
+
+// Exact, statement-level assertions on the central stack synthesized alone (no other stack can break
+// it), with cdk-nag's AwsSolutions pack and policy simulation of the checker role and the bus policy.
+
+const SECURITY_ACCOUNT = '222222222222';
+const REGION = 'eu-central-1';
+
+interface NagReport {
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly violations: readonly {
+      readonly ruleName: string;
+      readonly violatingConstructs: readonly { readonly constructPath: string }[];
+    }[];
+  }[];
+}
+
+/**
+ * Synthesize one stack with cdk-nag's AwsSolutions pack. A finding fails synth; the validation report
+ * is written all the same, so the caller can say which finding it was.
+ */
+function synthWithNag(build: (app: App) => Stack): { json: Record<string, unknown>; nag: NagReport } {
+  const outdir = mkdtempSync(join(tmpdir(), 'central-stack-test-'));
+  const app = new App({ outdir });
+  const stack = build(app);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let synthError: unknown;
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  const nag = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as NagReport;
+  if (synthError !== undefined && violations(nag).length === 0) {
+    throw synthError instanceof Error ? synthError : new Error(JSON.stringify(synthError));
+  }
+  const templateFile = join(outdir, `${stack.artifactId}.template.json`);
+  const json = JSON.parse(readFileSync(templateFile, 'utf8')) as Record<string, unknown>;
+  return { json, nag };
+}
+
+function violations(nag: NagReport): string[] {
+  return nag.pluginReports.flatMap((r) =>
+    r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)),
+  );
+}
+
+const config = testConfig();
+let template: Template;
+let json: Record<string, unknown>;
+let nag: NagReport;
+
+beforeAll(() => {
+  ({ json, nag } = synthWithNag(
+    (app) =>
+      new CentralStack(app, STACK_IDS.central, {
+        config,
+        env: { account: config.securityAccountId, region: config.homeRegion },
+      }),
+  ));
+  template = Template.fromJSON(json);
+}, 120_000);
+
+const functionId = () => logicalIdOf(json, 'AWS::Lambda::Function', { Handler: 'index.handler' });
+const roleId = () => logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
+const topicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.alertTopic });
+const busId = () => logicalIdOf(json, 'AWS::Events::EventBus', { Name: NAMES.centralBus });
+const keyId = () => logicalIdOf(json, 'AWS::KMS::Key', { EnableKeyRotation: true });
+const logGroupId = () => logicalIdOf(json, 'AWS::Logs::LogGroup', { RetentionInDays: 365 });
+
+/** The queue behind a `...QueueUrl` output (the output is `{ Ref: <queue> }`). */
+function queueId(outputName: string): string {
+  const outputs = json.Outputs as Record<string, { Value: { Ref?: string } }>;
+  const ref = outputs[outputName]?.Value.Ref;
+  if (ref === undefined) throw new Error(`no queue output ${outputName}`);
+  return ref;
+}
+const queueArn = (outputName: string) => ({ 'Fn::GetAtt': [queueId(outputName), 'Arn'] });
+
+function schedulerRoleId(): string {
+  const roles = template.findResources('AWS::IAM::Role', {
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      },
+    },
+  });
+  const ids = Object.keys(roles);
+  if (ids.length !== 1 || ids[0] === undefined)
+    throw new Error(`expected one scheduler role, found ${ids.length}`);
+  return ids[0];
+}
+
+describe('central bus', () => {
+  it('is named org-mfa-watch', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'org-mfa-watch' });
+  });
+
+  it('has one policy: events:PutEvents for any principal only with the organization id', () => {
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: { Ref: busId() },
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [busId(), 'Arn'] },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+      },
+    });
+  });
+
+  it('archives IAM events of the bus for the configured number of days', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [busId(), 'Arn'] },
+      RetentionDays: config.archiveRetentionDays,
+      EventPattern: { source: ['aws.iam'] },
+    });
+  });
+});
+
+describe('central rule', () => {
+  it('matches successful watched IAM calls on the central bus only', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: busId() },
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.iam'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['iam.amazonaws.com'],
+          eventName: [...WATCHED_EVENT_NAMES],
+          errorCode: [{ exists: false }],
+        },
+      },
+    });
+  });
+
+  it('targets the checker with a retry policy and the rule dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId(), 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
+          DeadLetterConfig: { Arn: queueArn('RuleDeadLetterQueueUrl') },
+        }),
+      ],
+    });
+  });
+
+  it('lets only this rule write to its dead-letter queue, over TLS', () => {
+    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0];
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId('RuleDeadLetterQueueUrl') }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('queues', () => {
+  it.each([
+    'RuleDeadLetterQueueUrl',
+    'CheckFailureQueueUrl',
+    'QuarantineQueueUrl',
+    'RecheckDeadLetterQueueUrl',
+  ])('%s: SQS-managed encryption (EventBridge cannot use alias/aws/sqs), 14 days, TLS only', (output) => {
+    const id = queueId(output);
+    const queue = template.findResources('AWS::SQS::Queue')[id] as { Properties: Record<string, unknown> };
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    expect(queue.Properties.KmsMasterKeyId).toBeUndefined();
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('checker function', () => {
+  it('runs the bundled handler on Node.js 24, arm64, with its sizing and its own JSON log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 60,
+      ReservedConcurrentExecutions: 5,
+      Role: { 'Fn::GetAtt': [roleId(), 'Arn'] },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId() } },
+    });
+  });
+
+  it('keeps its logs for a year', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('gets exactly the settings the handler reads from its environment', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[functionId()] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(fn.Properties.Environment.Variables).toEqual({
+      [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
+      [CHECKER_ENV.alertTopicArn]: { Ref: topicId() },
+      [CHECKER_ENV.alertLocale]: config.notifications.locale,
+      [CHECKER_ENV.alertTimeZone]: config.notifications.timeZone,
+      [CHECKER_ENV.quarantineQueueUrl]: { Ref: queueId('QuarantineQueueUrl') },
+      [CHECKER_ENV.gracePeriodHours]: String(config.gracePeriodHours),
+      [CHECKER_ENV.notifyOnCreate]: 'true',
+      [CHECKER_ENV.exemptions]: JSON.stringify(config.exemptions),
+      [CHECKER_ENV.scheduleGroupName]: NAMES.scheduleGroup,
+      [CHECKER_ENV.schedulerRoleArn]: { 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] },
+      [CHECKER_ENV.recheckDlqArn]: queueArn('RecheckDeadLetterQueueUrl'),
+      POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    // The test configuration is not the default one, so the values above really come from it.
+    expect([config.notifications.locale, config.notifications.timeZone]).toEqual(['ko', 'Asia/Seoul']);
+  });
+
+  it('is not retried by Lambda and sends failed events to the on-failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId() },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: queueArn('CheckFailureQueueUrl') } },
+    });
+  });
+});
+
+describe('checker role', () => {
+  it('is named org-mfa-watch-checker, trusted by Lambda only, with no managed policy', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'org-mfa-watch-checker',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+        ],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  it('has exactly the statements the checker needs, and nothing else', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: roleId() }] },
+    });
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    const sqsSend = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+    const expected = [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroupId(), 'Arn'] },
+      },
+      {
+        Sid: 'AssumeMemberCheckRoleInOrganization',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/org-mfa-watch-check']],
+        },
+        Condition: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
+      },
+      {
+        Sid: 'ManageReChecksInOwnGroup',
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':scheduler:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':schedule/org-mfa-watch/*',
+            ],
+          ],
+        },
+      },
+      {
+        Sid: 'PassSchedulerRoleToSchedulerOnly',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId() } },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+      },
+      { Effect: 'Allow', Action: sqsSend, Resource: queueArn('QuarantineQueueUrl') },
+      { Effect: 'Allow', Action: sqsSend, Resource: queueArn('CheckFailureQueueUrl') },
+    ];
+    expect(statements).toHaveLength(expected.length);
+    expect(statements).toEqual(expect.arrayContaining(expected));
+  });
+});
+
+describe('re-check scheduling (grace period > 0)', () => {
+  it('trusts Scheduler only for schedules of its own group in this account', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: NAMES.scheduleGroup });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': SECURITY_ACCOUNT },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      `:scheduler:${REGION}:${SECURITY_ACCOUNT}:schedule/org-mfa-watch/*`,
+                    ],
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the scheduler role invoke only the checker and write only the re-check dead-letter queue', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: schedulerRoleId() }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+            Resource: queueArn('RecheckDeadLetterQueueUrl'),
+          },
+          {
+            Sid: 'InvokeChecker',
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: { 'Fn::GetAtt': [functionId(), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('alert topic', () => {
+  it('is named org-mfa-watch-alerts and encrypted with a rotated customer-managed key', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'org-mfa-watch-alerts',
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+    });
+  });
+
+  it('lets CloudWatch alarms of this account, and no other, use the key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': SECURITY_ACCOUNT } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('denies publishing without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId() },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes exactly the configured email addresses', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map(
+      (s) => (s as { Properties: Record<string, unknown> }).Properties,
+    );
+    expect(subscriptions).toHaveLength(config.notifications.emails.length);
+    for (const email of config.notifications.emails) {
+      expect(subscriptions).toContainEqual({
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: { Ref: topicId() },
+      });
+    }
+  });
+});
+
+describe('alarms', () => {
+  it.each([
+    'RuleDeadLetterQueueUrl',
+    'CheckFailureQueueUrl',
+    'QuarantineQueueUrl',
+    'RecheckDeadLetterQueueUrl',
+  ])('notifies the topic when a message is visible in the queue of %s', (output) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(output), 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId() }],
+    });
+  });
+
+  it.each(['Errors', 'Throttles'])('notifies the topic on any checker %s', (metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: metric,
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId() } }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId() }],
+    });
+  });
+
+  it('has no other alarm', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+});
+
+describe('outputs', () => {
+  it('exports the bus ARN, topic ARN, function name and the queue URLs', () => {
+    const ruleTarget = (
+      Object.values(template.findResources('AWS::Events::Rule'))[0] as {
+        Properties: { Targets: { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [string, string] } } }[] };
+      }
+    ).Properties.Targets[0];
+    const invokeConfig = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'))[0] as {
+      Properties: { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } } };
+    };
+    const quarantineUrl = (
+      template.findResources('AWS::Lambda::Function')[functionId()] as {
+        Properties: { Environment: { Variables: Record<string, { Ref: string }> } };
+      }
+    ).Properties.Environment.Variables[CHECKER_ENV.quarantineQueueUrl];
+    expect(json.Outputs).toEqual({
+      CentralBusArn: { Value: { 'Fn::GetAtt': [busId(), 'Arn'] } },
+      AlertTopicArn: { Value: { Ref: topicId() } },
+      CheckerFunctionName: { Value: { Ref: functionId() } },
+      RuleDeadLetterQueueUrl: { Value: { Ref: ruleTarget?.DeadLetterConfig.Arn['Fn::GetAtt'][0] } },
+      CheckFailureQueueUrl: {
+        Value: { Ref: invokeConfig.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] },
+      },
+      QuarantineQueueUrl: { Value: quarantineUrl },
+      RecheckDeadLetterQueueUrl: { Value: { Ref: expect.stringMatching(/RecheckDlq/) as unknown } },
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding on the central stack', () => {
+    expect(nag.pluginReports.map((r) => r.pluginName)).toContain('AwsSolutions');
+    expect(violations(nag)).toEqual([]);
+  });
+
+  it('does report a finding on a non-compliant resource (the check is live)', () => {
+    const control = synthWithNag((app) => {
+      const stack = new Stack(app, 'NagControl');
+      new sqs.Queue(stack, 'PlainQueue');
+      return stack;
+    });
+    expect(violations(control.nag)).toContainEqual(
+      expect.stringMatching(/AwsSolutions-SQS4 at NagControl\/PlainQueue/),
+    );
+  });
+});
+
+describe('policy simulation', () => {
+  const ORG_MEMBER = '444444444444';
+  const OUTSIDER = '999999999999';
+  const OTHER_ORG = 'o-zzzzzzzzzz';
+  const checkerArn = `arn:aws:iam::${SECURITY_ACCOUNT}:role/${NAMES.checkerRole}`;
+  const checkRoleIn = (account: string) => `arn:aws:iam::${account}:role/${NAMES.memberCheckRole}`;
+  const busArn = `arn:aws:events:${REGION}:${SECURITY_ACCOUNT}:event-bus/${NAMES.centralBus}`;
+  let scope: TemplateScope;
+
+  beforeAll(() => {
+    scope = { account: SECURITY_ACCOUNT, region: REGION, resources: { [`${busId()}.Arn`]: busArn } };
+  });
+
+  // A trust like the member check role's (owned and tested with the member resources): it trusts the
+  // checker role by ARN, so only the checker's own identity policy decides here.
+  const trustOfCheckRole: PolicyDocument = {
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': checkerArn } },
+      },
+    ],
+  };
+  const assume = (role: string, account: string, resourceOrgId: string) =>
+    simulate({
+      principal: checkerArn,
+      action: 'sts:AssumeRole',
+      resource: role,
+      resourceAccount: account,
+      identityPolicies: policiesOfRole(json, roleId(), scope),
+      resourcePolicy: trustOfCheckRole,
+      context: {
+        'aws:ResourceOrgID': resourceOrgId,
+        'aws:ResourceAccount': account,
+        'aws:PrincipalArn': checkerArn,
+      },
+    });
+
+  it('the checker role can assume the check role in an account of the organization', async () => {
+    await expect(assume(checkRoleIn(ORG_MEMBER), ORG_MEMBER, config.organizationId)).resolves.toBe('Allowed');
+  });
+
+  it('the checker role cannot assume the check role in an account outside the organization', async () => {
+    await expect(assume(checkRoleIn(OUTSIDER), OUTSIDER, OTHER_ORG)).resolves.toBe('ImplicitlyDenied');
+  });
+
+  it('the checker role cannot assume another role, even in the organization', async () => {
+    const other = `arn:aws:iam::${ORG_MEMBER}:role/OrganizationAccountAccessRole`;
+    await expect(assume(other, ORG_MEMBER, config.organizationId)).resolves.toBe('ImplicitlyDenied');
+  });
+
+  const busPolicy = (): PolicyDocument => {
+    const policy = Object.values(template.findResources('AWS::Events::EventBusPolicy'))[0] as {
+      Properties: { Statement: Record<string, unknown> };
+    };
+    return resolveIntrinsics({ Statement: [policy.Properties.Statement] }, scope) as PolicyDocument;
+  };
+  const putEvents = (account: string, orgId: string) =>
+    simulate({
+      principal: `arn:aws:iam::${account}:role/forwarder`,
+      action: 'events:PutEvents',
+      resource: busArn,
+      resourceAccount: SECURITY_ACCOUNT,
+      // The caller's own permission; only the bus policy differs between the two cases.
+      identityPolicies: [{ Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] }],
+      resourcePolicy: busPolicy(),
+      context: { 'aws:PrincipalOrgID': orgId, 'aws:PrincipalAccount': account },
+    });
+
+  it('a principal of the organization can put events on the bus', async () => {
+    await expect(putEvents(ORG_MEMBER, config.organizationId)).resolves.toBe('Allowed');
+  });
+
+  it('a principal outside the organization cannot put events on the bus', async () => {
+    await expect(putEvents(OUTSIDER, OTHER_ORG)).resolves.toBe('ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { synthApp, testConfig } from '../helpers/app';
+import { UnsupportedPatternError, matchesPattern } from '../helpers/event-pattern';
+import { corpusAvailable, loadCorpus, loadProjectFixtures, type FixtureEvent } from '../helpers/events';
+
+describe('the test event-pattern matcher', () => {
+  it.each([
+    [{ a: ['x'] }, { a: 'x' }, true],
+    [{ a: ['x', 'y'] }, { a: 'y' }, true],
+    [{ a: ['x'] }, { a: 'z' }, false],
+    [{ a: ['x'] }, {}, false],
+    [{ a: ['x'] }, { a: ['z', 'x'] }, true],
+    [{ a: { b: ['x'] } }, { a: { b: 'x' } }, true],
+    [{ a: { b: ['x'] } }, { a: 'x' }, false],
+    [{ a: [{ exists: false }] }, {}, true],
+    [{ a: [{ exists: false }] }, { a: 'boom' }, false],
+    [{ a: [{ exists: true }] }, { a: 'boom' }, true],
+    [{ a: [{ prefix: 'Create' }] }, { a: 'CreateUser' }, true],
+    [{ a: [{ prefix: 'Create' }] }, { a: 'DeleteUser' }, false],
+    [{ a: [{ 'anything-but': ['x'] }] }, { a: 'y' }, true],
+    [{ a: [{ 'anything-but': ['x'] }] }, { a: 'x' }, false],
+    // EventBridge semantics that are easy to get wrong:
+    [{ a: [{ exists: true }] }, {}, false],
+    [{ a: [{ 'anything-but': ['x'] }] }, {}, false],
+    [{ a: [{ 'anything-but': { prefix: 'Create' } }] }, { a: 'CreateUser' }, false],
+    [{ a: [{ 'anything-but': { prefix: 'Create' } }] }, { a: 'DeleteUser' }, true],
+    [{ a: [1] }, { a: '1' }, false],
+    [{ a: [null] }, { a: null }, true],
+    [{ a: ['x'], b: ['y'] }, { a: 'x', b: 'z' }, false],
+    [{ a: [{ exists: false }] }, { a: { nested: 'object' } }, false],
+  ])('%j on %j -> %s', (pattern, event, expected) => {
+    expect(matchesPattern(pattern, event)).toBe(expected);
+  });
+
+  it.each([[{ a: [{ suffix: 'x' }] }], [{ a: [] }], [{ a: 'x' }], [{}]])(
+    'refuses a pattern it does not implement: %j',
+    (pattern) => {
+      expect(() => matchesPattern(pattern, { a: 'x' })).toThrow(UnsupportedPatternError);
+    },
+  );
+});
+
+describe('the member and central rule patterns', () => {
+  const app = synthApp(testConfig());
+  const rulePattern = (template: Record<string, unknown>): unknown => {
+    const rule = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: { EventPattern: unknown } }>,
+    ).find((r) => r.Type === 'AWS::Events::Rule');
+    return rule?.Properties.EventPattern;
+  };
+  const patterns = {
+    member: rulePattern(app.memberTemplateJson),
+    central: rulePattern(app.central.toJSON()),
+  };
+
+  const events: FixtureEvent[] = [...loadProjectFixtures(), ...(corpusAvailable() ? loadCorpus() : [])];
+  // The corpus stands for what IAM really sends: a failed call and unwatched names must not match.
+  const shouldMatch = (e: FixtureEvent): boolean => {
+    const detail = e.envelope.detail as Record<string, unknown>;
+    return (
+      !('errorCode' in detail) &&
+      [
+        'CreateUser',
+        'CreateLoginProfile',
+        'DeactivateMFADevice',
+        'DeleteVirtualMFADevice',
+        'EnableMFADevice',
+      ].includes(String(detail.eventName))
+    );
+  };
+
+  it.each(Object.entries(patterns))(
+    'the %s rule matches every successful watched event and rejects the rest',
+    (_name, pattern) => {
+      // Project fixtures alone hold several successful watched events and a failed one.
+      expect(events.filter(shouldMatch).length).toBeGreaterThanOrEqual(8);
+      expect(events.filter((e) => !shouldMatch(e)).length).toBeGreaterThanOrEqual(1);
+      for (const event of events) {
+        expect(matchesPattern(pattern, event.envelope), event.file).toBe(shouldMatch(event));
+      }
+    },
+  );
+
+  it('rejects the failed CreateUser and the CreateAccessKey events of the corpus', () => {
+    const rejected = events.filter((e) => !matchesPattern(patterns.member, e.envelope)).map((e) => e.file);
+    expect(rejected).toContain('createuser-failed-accessdenied.json');
+    if (corpusAvailable()) {
+      expect(rejected).toEqual(
+        expect.arrayContaining([
+          '09-createuser-error-entityalreadyexists-panther.json',
+          '23-createaccesskey-iamuser-sdk-invictus.json',
+          '25-createaccesskey-root-invokedby-signin-panther.json',
+        ]),
+      );
+    }
+  });
+
+  it('member and central rules use the same pattern', () => {
+    expect(patterns.member).toEqual(patterns.central);
+  });
+});
