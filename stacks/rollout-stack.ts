@@ -84,6 +84,10 @@ export class RolloutStack extends Stack {
     const cfnStackSet = this.stackSet.node.defaultChild as CfnStackSet;
     cfnStackSet.addPropertyOverride('OperationPreferences.ConcurrencyMode', 'SOFT_FAILURE_TOLERANCE');
 
+    new CfnOutput(this, 'StackSetId', {
+      value: cfnStackSet.attrStackSetId,
+      description: 'StackSet id (for aws cloudformation list-stack-instances)',
+    });
     new CfnOutput(this, 'StackSetName', {
       value: NAMES.stackSet,
       description: 'StackSet with the member resources',

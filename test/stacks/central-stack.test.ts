@@ -618,3 +618,27 @@ describe('policy simulation', () => {
     await expect(putEvents(OUTSIDER, OTHER_ORG)).resolves.toBe('ImplicitlyDenied');
   });
 });
+
+describe('grace period 0 (check at once)', () => {
+  it('creates no Scheduler group, role or permission, and tells the checker so', () => {
+    const atOnce = testConfig({ gracePeriodHours: 0 });
+    const { json: zeroJson } = synthWithNag(
+      (app) =>
+        new CentralStack(app, STACK_IDS.central, {
+          config: atOnce,
+          env: { account: atOnce.securityAccountId, region: atOnce.homeRegion },
+        }),
+    );
+    const zero = Template.fromJSON(zeroJson);
+    zero.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
+    expect(JSON.stringify(zeroJson)).not.toContain('scheduler:');
+    zero.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [CHECKER_ENV.gracePeriodHours]: '0',
+          [CHECKER_ENV.schedulerRoleArn]: Match.absent(),
+        }),
+      },
+    });
+  });
+});

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rolloutAccountId } from '../../stacks/config';
@@ -85,5 +86,8 @@ describe('the rollout StackSet', () => {
 
   it('outputs the StackSet name', () => {
     fromManagement.rollout.hasOutput('StackSetName', { Value: 'org-mfa-watch-member' });
+    fromManagement.rollout.hasOutput('StackSetId', {
+      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('MemberStackSet'), 'StackSetId'] },
+    });
   });
 });

@@ -60,7 +60,7 @@ describe('formatAlert', () => {
       'IAM user "contractor.kim" in account 210987654321 (acme-prod) has a console password and no MFA.',
     );
     expect(body).toContain(
-      'Created by: arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_AdministratorAccess',
+      'Requested by: arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_AdministratorAccess',
     );
     expect(body).toContain('Source IP: 203.0.113.24');
     expect(body).toContain('User agent: AWS Internal');

@@ -1,0 +1,72 @@
+/** Outcome of one doctor check. FAIL makes `npm run doctor` exit non-zero. */
+export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
+
+/** One row of the doctor's table. `fix` is set for every non-PASS row. */
+export interface CheckRow {
+  readonly check: string;
+  readonly status: CheckStatus;
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+/** A passing row. */
+export function pass(check: string, detail: string): CheckRow {
+  return { check, status: 'PASS', detail };
+}
+
+/** A non-passing row; a fix is mandatory so the operator knows what to do. */
+export function notPass(check: string, status: Exclude<CheckStatus, 'PASS'>, detail: string, fix: string): CheckRow {
+  return { check, status, detail, fix };
+}
+
+/** Name and message of an SDK error (or anything thrown), without a stack trace. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** True when the error is an authorization failure (the operator lacks a permission). */
+export function isAccessDenied(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return /AccessDenied|UnauthorizedOperation|AuthorizationError|not authorized/i.test(`${err.name} ${err.message}`);
+}
+
+/**
+ * The FAIL row for an SDK call that threw: names the permission the call needs, so AccessDenied
+ * (or any other failure) is reported instead of crashing the doctor.
+ */
+export function callFailed(check: string, permission: string, err: unknown): CheckRow {
+  const why = isAccessDenied(err) ? `missing permission ${permission}` : `${permission} failed`;
+  return notPass(
+    check,
+    'FAIL',
+    `${why} (${errorText(err)})`,
+    `run with credentials allowed ${permission} (management account or delegated administrator), then retry`,
+  );
+}
+
+/** Exit code of the doctor: 1 when any row FAILs, else 0 (WARN and SKIP do not fail). */
+export function exitCode(rows: readonly CheckRow[]): number {
+  return rows.some((r) => r.status === 'FAIL') ? 1 : 0;
+}
+
+const HEADERS = ['check', 'status', 'detail', 'fix'] as const;
+
+/**
+ * Plain-text table, one line per row, columns padded to the widest cell. Pure; the fix column is
+ * empty for PASS rows. Newlines inside cells are flattened so a row stays one line.
+ */
+export function formatTable(rows: readonly CheckRow[]): string {
+  const cells = rows.map((r) => [r.check, r.status, r.detail, r.fix ?? ''].map((c) => c.replace(/\s*\n\s*/g, ' ')));
+  const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (values: readonly string[]): string =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i] ?? 0)))
+      .join(' | ')
+      .trimEnd();
+  const failed = rows.filter((r) => r.status === 'FAIL').length;
+  const summary = `${rows.length} checks: ${rows.length - failed} not failed, ${failed} failed`;
+  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line), '', summary, ''].join(
+    '\n',
+  );
+}
