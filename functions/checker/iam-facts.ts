@@ -59,14 +59,16 @@ export class AccountAliases {
   aliasOf(accountId: string, iam: IAMClient, onError: (error: unknown) => void): Promise<string | undefined> {
     const cached = this.cache.get(accountId);
     if (cached) return cached;
-    const lookup = iam.send(new ListAccountAliasesCommand({})).then(
-      (response) => response.AccountAliases?.[0],
-      (error: unknown) => {
+    const lookup = (async () => {
+      try {
+        const response = await iam.send(new ListAccountAliasesCommand({}));
+        return response.AccountAliases?.[0];
+      } catch (error) {
         this.cache.delete(accountId);
         onError(error);
         return undefined;
-      },
-    );
+      }
+    })();
     this.cache.set(accountId, lookup);
     return lookup;
   }

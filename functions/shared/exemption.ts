@@ -26,15 +26,22 @@ export const exemptionSchema = z
     }),
     userName: z
       .string()
-      .regex(IAM_USER_NAME, { error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-' })
+      .regex(IAM_USER_NAME, {
+        error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-',
+      })
       .optional(),
     pathPrefix: z
       .string()
-      .regex(IAM_PATH, { error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"' })
+      .regex(IAM_PATH, {
+        error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"',
+      })
       .optional(),
     reason: z.string().trim().min(3, { error: 'expected a reason of at least 3 characters' }).max(256),
     /** Last day (UTC) the exemption applies, `YYYY-MM-DD`. */
-    expires: z.string().refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' }).optional(),
+    expires: z
+      .string()
+      .refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' })
+      .optional(),
   })
   .refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
     error: 'expected exactly one of "userName" or "pathPrefix"',

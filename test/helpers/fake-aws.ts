@@ -7,6 +7,8 @@ export interface RecordedCall {
   readonly params: Readonly<Record<string, string>>;
   /** Time the request arrived, relative to the fake's creation (ms). */
   readonly at: number;
+  /** Time the answer was sent (ms). */
+  readonly end: number;
   readonly status: number;
 }
 
@@ -60,6 +62,20 @@ export class FakeAws {
     return { handle: (request) => this.handle(request) };
   }
 
+  /**
+   * Sequential round trips among `calls`: the longest chain of calls where each starts only after
+   * the previous one answered (calls in flight together count once).
+   */
+  static sequentialDepth(calls: readonly RecordedCall[]): number {
+    const sorted = [...calls].sort((a, b) => a.at - b.at);
+    const depth: number[] = [];
+    sorted.forEach((call, i) => {
+      const before = sorted.slice(0, i).filter((prev) => prev.end <= call.at);
+      depth.push(1 + Math.max(0, ...before.map((prev) => depth[sorted.indexOf(prev)] ?? 0)));
+    });
+    return Math.max(0, ...depth);
+  }
+
   /** Calls of one service (and optionally one action). */
   count(service: string, action?: string): number {
     return this.calls.filter((c) => c.service === service && (action === undefined || c.action === action))
@@ -72,9 +88,10 @@ export class FakeAws {
       new URLSearchParams(typeof request.body === 'string' ? request.body : ''),
     );
     const action = params.Action ?? 'unknown';
+    const at = performance.now() - this.started;
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     const [status, body] = this.answer(service, action, params, request);
-    this.calls.push({ service, action, params, at: performance.now() - this.started, status });
+    this.calls.push({ service, action, params, at, end: performance.now() - this.started, status });
     return {
       response: {
         statusCode: status,

@@ -48,3 +48,17 @@ describe('checker on real SDK clients with a fake AWS', () => {
     expect(aws.count('sns')).toBe(0);
   });
 });
+
+describe('round trips on the critical path', () => {
+  const event = projectFixture('createuser-sso-console.json');
+
+  it('takes 3 sequential round trips cold (assume, reads + alias, publish) and 2 warm', async () => {
+    const aws = new FakeAws({ users: () => ({ mfaDevices: 0, console: true }), latencyMs: 15 });
+    const check = fakeAwsChecker(aws.requestHandler);
+    await check(event, TEST_CONTEXT);
+    expect(FakeAws.sequentialDepth(aws.calls)).toBe(3);
+    const cold = aws.calls.length;
+    await check({ ...event, id: 'second-event' }, TEST_CONTEXT);
+    expect(FakeAws.sequentialDepth(aws.calls.slice(cold))).toBe(2);
+  });
+});

@@ -1,0 +1,94 @@
+import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
+
+/** A DOT string literal; `\\n` sequences in the text stay DOT line breaks. */
+function q(text: string): string {
+  return `"${text.replace(/"/g, '\\"')}"`;
+}
+
+function node(id: string, label: string, attrs = ''): string {
+  return `    ${id} [label=${q(label)}${attrs ? `, ${attrs}` : ''}];`;
+}
+
+function cluster(id: string, label: string, color: string, body: readonly string[]): string[] {
+  return [
+    `  subgraph cluster_${id} {`,
+    `    label=${q(label)}; style="rounded,filled"; fillcolor=${q(color)}; color="#555555"; fontsize=13;`,
+    ...body,
+    '  }',
+  ];
+}
+
+const STEP = 'color="#c0392b", fontcolor="#c0392b", penwidth=2';
+
+/**
+ * Graphviz DOT source of the architecture, generated from the shared names so the committed picture
+ * cannot drift from the code: a renamed resource changes this output and fails the diagram test.
+ * Pure; `npm run docs:diagram` writes it to docs/architecture.dot and renders docs/architecture.svg.
+ */
+export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): string {
+  const events = WATCHED_EVENT_NAMES.join('\\n');
+  const lines = [
+    'digraph org_mfa_watch {',
+    '  graph [rankdir=TB, fontname="Helvetica", fontsize=16, nodesep=0.35, ranksep=0.7, newrank=true,',
+    `         label=${q('org-mfa-watch: red numbered edges = data flow of one CreateUser (DESIGN.md section 2)')}, labelloc=t];`,
+    '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=11];',
+    '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
+    '',
+    ...cluster('management', `management account (${MEMBER_REGION})`, '#fdf2e9', [
+      node('stackset', `StackSet ${NAMES.stackSet}\\n(stack ${STACK_IDS.rollout}, service-managed,\\nauto-deploys to target OUs, ${MEMBER_REGION} only)`),
+      node('mgmt_member', `stack ${STACK_IDS.managementMember}\\n(same member resources: a service-managed\\nStackSet never deploys to the management account)`),
+      node('trail', 'organization trail\\n(prerequisite: logs management events)', 'shape=note'),
+    ]),
+    '',
+    ...cluster('delegated', 'delegated StackSets administrator (optional)', '#f4f6f6', [
+      node('delegated_rollout', `stack ${STACK_IDS.rollout}\\n(instead of the management account,\\nCallAs DELEGATED_ADMIN)`, 'style="rounded,dashed,filled"'),
+    ]),
+    '',
+    ...cluster('member', `member account A, incl. accounts that join later (StackSet instance, ${MEMBER_REGION})`, '#eaf2f8', [
+      node('user', 'someone calls iam:CreateUser', 'shape=oval, fillcolor="#fadbd8"'),
+      node('default_bus', `default event bus (${MEMBER_REGION})\\nCloudTrail: AWS API Call via CloudTrail`),
+      node('forward_rule', `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`),
+      node('target_role', 'target role\\n(events:PutEvents on the central bus only)'),
+      node('member_dlq', 'SQS dead-letter queue\\n(forward failures)', 'shape=cylinder'),
+      node('check_role', `role ${NAMES.memberCheckRole}\\nread-only: ListMFADevices, GetLoginProfile,\\nListUserTags, ListAccountAliases`, 'fillcolor="#d5f5e3"'),
+    ]),
+    '',
+    ...cluster('security', `security account (stack ${STACK_IDS.central}, ${homeRegion})`, '#eafaf1', [
+      node('central_bus', `event bus ${NAMES.centralBus}\\npolicy: PutEvents only with aws:PrincipalOrgID`),
+      node('archive', 'bus archive (replay)', 'shape=cylinder'),
+      node('central_rule', 'central rule\\n(retry policy + DLQ)'),
+      node('checker', `checker function\\nrole ${NAMES.checkerRole}`, 'fillcolor="#d6eaf8"'),
+      node('queues', 'SQS: central-rule DLQ, on-failure destination,\\nquarantine, re-check DLQ', 'shape=cylinder'),
+      node('scheduler', `EventBridge Scheduler group ${NAMES.scheduleGroup}\\n(one-time grace-period re-checks)`),
+      node('topic', `SNS topic ${NAMES.alertTopic}\\nKMS key (customer managed), TLS only`, 'fillcolor="#fcf3cf"'),
+      node('alarms', 'CloudWatch alarms\\n(DLQ depth, function errors)'),
+    ]),
+    '',
+    node('inbox', 'central inbox (email subscriptions)', 'shape=oval, fillcolor="#fcf3cf"'),
+    '',
+    '  // deployment (grey, dashed)',
+    '  stackset -> default_bus [style=dashed, label="deploys member resources"];',
+    '  delegated_rollout -> stackset [style=dashed, label="or deploys from here"];',
+    '  trail -> default_bus [style=dotted, label="management events"];',
+    '',
+    '  // the numbered flow',
+    `  user -> default_bus [label="1 CreateUser event", ${STEP}];`,
+    `  default_bus -> forward_rule [label="match", ${STEP}];`,
+    `  forward_rule -> central_bus [label="2 forward (as target role)", ${STEP}];`,
+    '  forward_rule -> target_role [style=dashed, arrowhead=none];',
+    '  forward_rule -> member_dlq [style=dashed, label="failed"];',
+    `  central_bus -> central_rule [label="3 central bus", ${STEP}];`,
+    '  central_bus -> archive [style=dashed];',
+    `  central_rule -> checker [label="4 invoke checker", ${STEP}];`,
+    '  central_rule -> queues [style=dashed, label="failed"];',
+    `  checker -> check_role [label="5 sts:AssumeRole\\n+ IAM reads", ${STEP}];`,
+    '  checker -> scheduler [style=dashed, dir=both, label="grace period:\\nschedule, re-check"];',
+    `  checker -> topic [label="6 publish\\nalert", ${STEP}];`,
+    `  topic -> inbox [label="email", ${STEP}];`,
+    '  queues -> alarms [style=dashed];',
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
