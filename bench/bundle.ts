@@ -20,7 +20,7 @@ function packageOf(path: string): string {
 
 /**
  * Bundle the checker the way NodejsFunction does in the central stack (esbuild, CommonJS, minified,
- * Node.js 22, AWS SDK bundled) and attribute the output bytes to packages.
+ * Node.js 24, AWS SDK bundled) and attribute the output bytes to packages.
  */
 export async function measureBundle(): Promise<BundleReport> {
   const outdir = mkdtempSync(join(tmpdir(), 'omw-bench-'));
@@ -31,7 +31,7 @@ export async function measureBundle(): Promise<BundleReport> {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'cjs',
     metafile: true,
     logLevel: 'silent',

@@ -17,6 +17,7 @@ function summarize(samples: readonly number[]): Timing {
 }
 
 /** Environment the checker needs at init (values are placeholders; nothing is called). */
+/** Same variables the central stack sets. */
 export const BENCH_ENV: Readonly<Record<string, string>> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
@@ -26,6 +27,12 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   ALERT_LOCALE: 'en',
   ALERT_TIME_ZONE: 'UTC',
   QUARANTINE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/222222222222/quarantine',
+  GRACE_PERIOD_HOURS: '24',
+  NOTIFY_ON_CREATE: 'true',
+  EXEMPTIONS: '[]',
+  SCHEDULE_GROUP_NAME: 'org-mfa-watch',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::222222222222:role/org-mfa-watch-scheduler',
+  RECHECK_DLQ_ARN: 'arn:aws:sqs:us-east-1:222222222222:recheck-dlq',
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
@@ -67,7 +74,8 @@ export type BaselineResult =
 
 function pythonHasBoto3(): boolean {
   return (
-    existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', 'import boto3'], { encoding: 'utf8' }).status === 0
+    existsSync(DEBIAN_PYTHON) &&
+    spawnSync(DEBIAN_PYTHON, ['-c', 'import boto3'], { encoding: 'utf8' }).status === 0
   );
 }
 
@@ -102,7 +110,8 @@ export function measurePythonBaseline(runs: number): BaselineResult {
       encoding: 'utf8',
       env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK', AWS_SECRET_ACCESS_KEY: 'bench-secret' },
     });
-    if (child.status !== 0) return { available: false, reason: `baseline run failed: ${child.stderr.trim()}` };
+    if (child.status !== 0)
+      return { available: false, reason: `baseline run failed: ${child.stderr.trim()}` };
     samples.push(Number(child.stdout));
   }
   return { available: true, python, boto3, timing: summarize(samples) };

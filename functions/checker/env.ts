@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
 import { exemptionSchema, type Exemption } from '../shared/exemption';
 import { ConfigurationError } from './errors';
@@ -34,40 +34,43 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const jsonArray = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'expected a JSON array' });
-    return z.NEVER;
-  }
-});
+const jsonArray = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.issues.push({ code: 'custom', message: 'expected a JSON array', input: text });
+      return z.NEVER;
+    }
+  }),
+);
+
+const pattern = (re: RegExp, error: string) => z.string().check(z.regex(re, { error }));
 
 const schema = z.object({
-  [CHECKER_ENV.checkRoleName]: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name' }),
-  [CHECKER_ENV.alertTopicArn]: z.string().regex(SNS_TOPIC_ARN, { error: 'expected an SNS topic ARN' }),
+  [CHECKER_ENV.checkRoleName]: pattern(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name'),
+  [CHECKER_ENV.alertTopicArn]: pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN'),
   [CHECKER_ENV.alertLocale]: z.enum(ALERT_LOCALES, { error: `expected one of ${ALERT_LOCALES.join(', ')}` }),
-  [CHECKER_ENV.alertTimeZone]: z.string().refine(isTimeZone, { error: 'expected an IANA time zone name' }),
-  [CHECKER_ENV.quarantineQueueUrl]: z.url({ error: 'expected an SQS queue URL' }),
-  [CHECKER_ENV.gracePeriodHours]: z
+  [CHECKER_ENV.alertTimeZone]: z
     .string()
-    .regex(/^\d{1,3}$/, { error: 'expected a whole number of hours (0-720)' })
-    .transform(Number)
-    .refine((n) => n <= 720, { error: 'expected at most 720 hours' }),
+    .check(z.refine(isTimeZone, { error: 'expected an IANA time zone name' })),
+  [CHECKER_ENV.quarantineQueueUrl]: pattern(/^https:\/\/\S+$/, 'expected an SQS queue URL'),
+  [CHECKER_ENV.gracePeriodHours]: z.pipe(
+    pattern(/^\d{1,3}$/, 'expected a whole number of hours (0-720)'),
+    z.pipe(z.transform(Number), z.number().check(z.maximum(720, { error: 'expected at most 720 hours' }))),
+  ),
   [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
-  [CHECKER_ENV.exemptions]: jsonArray.pipe(z.array(exemptionSchema, { error: 'expected a JSON array' })),
-  [CHECKER_ENV.scheduleGroupName]: z
-    .string()
-    .regex(/^[0-9a-zA-Z\-_.]{1,64}$/)
-    .optional(),
-  [CHECKER_ENV.schedulerRoleArn]: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/)
-    .optional(),
-  [CHECKER_ENV.recheckDlqArn]: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/)
-    .optional(),
+  [CHECKER_ENV.exemptions]: z.pipe(jsonArray, z.array(exemptionSchema, { error: 'expected a JSON array' })),
+  [CHECKER_ENV.scheduleGroupName]: z.optional(
+    pattern(/^[0-9a-zA-Z\-_.]{1,64}$/, 'expected a schedule group name'),
+  ),
+  [CHECKER_ENV.schedulerRoleArn]: z.optional(
+    pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
+  ),
+  [CHECKER_ENV.recheckDlqArn]: z.optional(
+    pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
+  ),
 });
 
 /**

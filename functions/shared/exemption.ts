@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The shape of one configured exemption, shared by the config schema (stacks/config.ts) and the checker,
@@ -21,31 +21,46 @@ export function isCalendarDate(value: string): boolean {
 /** One approved exception: users of an account (by name or path prefix) that need no MFA, and why. */
 export const exemptionSchema = z
   .strictObject({
-    accountId: z.string().regex(/^\d{12}$/, {
-      error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
-    }),
-    userName: z
+    accountId: z.string().check(
+      z.regex(/^\d{12}$/, {
+        error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
+      }),
+    ),
+    userName: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(IAM_USER_NAME, {
+            error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-',
+          }),
+        ),
+    ),
+    pathPrefix: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(IAM_PATH, {
+            error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"',
+          }),
+        ),
+    ),
+    reason: z
       .string()
-      .regex(IAM_USER_NAME, {
-        error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-',
-      })
-      .optional(),
-    pathPrefix: z
-      .string()
-      .regex(IAM_PATH, {
-        error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"',
-      })
-      .optional(),
-    reason: z.string().trim().min(3, { error: 'expected a reason of at least 3 characters' }).max(256),
+      .check(
+        z.trim(),
+        z.minLength(3, { error: 'expected a reason of at least 3 characters' }),
+        z.maxLength(256),
+      ),
     /** Last day (UTC) the exemption applies, `YYYY-MM-DD`. */
-    expires: z
-      .string()
-      .refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' })
-      .optional(),
+    expires: z.optional(
+      z.string().check(z.refine(isCalendarDate, { error: 'expected a real calendar date YYYY-MM-DD' })),
+    ),
   })
-  .refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
-    error: 'expected exactly one of "userName" or "pathPrefix"',
-  });
+  .check(
+    z.refine((e) => (e.userName === undefined) !== (e.pathPrefix === undefined), {
+      error: 'expected exactly one of "userName" or "pathPrefix"',
+    }),
+  );
 
 /** One configured exemption. */
 export type Exemption = z.infer<typeof exemptionSchema>;

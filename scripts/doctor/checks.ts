@@ -137,7 +137,9 @@ export function logsWriteManagementEvents(selectors: GetEventSelectorsCommandOut
   );
   const advanced = (selectors.AdvancedEventSelectors ?? []).some((s) => {
     const fields = s.FieldSelectors ?? [];
-    const management = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'));
+    const management = fields.some(
+      (f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'),
+    );
     const readOnlyOnly = fields.some((f) => f.Field === 'readOnly' && (f.Equals ?? []).includes('true'));
     return management && !readOnlyOnly;
   });
@@ -154,7 +156,8 @@ export async function checkOrganizationTrail(ct: CloudTrailClient): Promise<Chec
     return callFailed(name, 'cloudtrail:DescribeTrails', err);
   }
   const candidates = trails.filter(
-    (t) => t.IsOrganizationTrail === true && (t.IsMultiRegionTrail === true || t.HomeRegion === MEMBER_REGION),
+    (t) =>
+      t.IsOrganizationTrail === true && (t.IsMultiRegionTrail === true || t.HomeRegion === MEMBER_REGION),
   );
   const problems: string[] = [];
   for (const trail of candidates) {
@@ -218,7 +221,14 @@ export async function checkBootstrap(
     const name = `cdk bootstrap ${account}/${region}`;
     const fix = `npx cdk bootstrap aws://${account}/${region}`;
     if (account !== caller.accountId) {
-      rows.push(notPass(name, 'SKIP', `not checkable: credentials are in ${caller.accountId}`, `${fix} (if not done)`));
+      rows.push(
+        notPass(
+          name,
+          'SKIP',
+          `not checkable: credentials are in ${caller.accountId}`,
+          `${fix} (if not done)`,
+        ),
+      );
       continue;
     }
     try {
@@ -250,7 +260,9 @@ export async function checkTargets(org: OrganizationsClient, config: AppConfig):
         rows.push(callFailed(name, 'organizations:ListRoots', err));
         continue;
       }
-      rows.push(rootIds.includes(id) ? pass(name, 'root exists') : notPass(name, 'FAIL', 'no such root', fix));
+      rows.push(
+        rootIds.includes(id) ? pass(name, 'root exists') : notPass(name, 'FAIL', 'no such root', fix),
+      );
       continue;
     }
     try {
@@ -284,14 +296,20 @@ export function alertTopicArn(config: AppConfig, partition: string): string {
 }
 
 /** 7. (after deploy) Every configured email subscription of the alert topic is confirmed. */
-export async function checkSubscriptions(sns: SNSClient, config: AppConfig, caller: Caller): Promise<CheckRow> {
+export async function checkSubscriptions(
+  sns: SNSClient,
+  config: AppConfig,
+  caller: Caller,
+): Promise<CheckRow> {
   const name = 'alert subscriptions';
   const topicArn = alertTopicArn(config, caller.partition);
   const subs: Subscription[] = [];
   try {
     let token: string | undefined;
     do {
-      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }));
+      const page = await sns.send(
+        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
+      );
       subs.push(...(page.Subscriptions ?? []));
       token = page.NextToken;
     } while (token);
@@ -305,7 +323,9 @@ export async function checkSubscriptions(sns: SNSClient, config: AppConfig, call
     );
   }
   const emails = subs.filter((s) => s.Protocol === 'email' || s.Protocol === 'email-json');
-  const pending = emails.filter((s) => s.SubscriptionArn === 'PendingConfirmation').map((s) => s.Endpoint ?? '?');
+  const pending = emails
+    .filter((s) => s.SubscriptionArn === 'PendingConfirmation')
+    .map((s) => s.Endpoint ?? '?');
   const missing = config.notifications.emails.filter((e) => !emails.some((s) => s.Endpoint === e));
   if (pending.length > 0) {
     return notPass(
@@ -329,7 +349,9 @@ async function activeAccountsUnder(org: OrganizationsClient, parentId: string, i
     token = page.NextToken;
   } while (token);
   do {
-    const page = await org.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: token }));
+    const page = await org.send(
+      new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, NextToken: token }),
+    );
     for (const ou of page.OrganizationalUnits ?? []) if (ou.Id) await activeAccountsUnder(org, ou.Id, into);
     token = page.NextToken;
   } while (token);
@@ -346,7 +368,10 @@ export async function checkRollout(
   try {
     for (const ou of config.rollout.organizationalUnitIds) await activeAccountsUnder(org, ou, accounts);
   } catch (err) {
-    return [callFailed(name, 'organizations:ListAccountsForParent / ListOrganizationalUnitsForParent', err)];
+    return [
+      callFailed(name, 'organizations:ListAccountsForParent / ListOrganizationalUnitsForParent', err),
+      await checkManagementStack(cfn),
+    ];
   }
   const expected = [...accounts.keys()].filter(
     (id) => id !== config.managementAccountId && !config.rollout.excludeAccountIds.includes(id),
@@ -364,7 +389,8 @@ export async function checkRollout(
       token = page.NextToken;
     } while (token);
     const bad = expected.filter(
-      (id) => !instances.some((i) => i.Account === id && i.Region === MEMBER_REGION && i.Status === 'CURRENT'),
+      (id) =>
+        !instances.some((i) => i.Account === id && i.Region === MEMBER_REGION && i.Status === 'CURRENT'),
     );
     rows.push(
       bad.length === 0
@@ -379,7 +405,12 @@ export async function checkRollout(
   } catch (err) {
     rows.push(
       err instanceof Error && err.name === 'StackSetNotFoundException'
-        ? notPass(name, 'SKIP', `StackSet ${NAMES.stackSet} not found (not deployed yet?)`, `deploy ${STACK_IDS.rollout}`)
+        ? notPass(
+            name,
+            'SKIP',
+            `StackSet ${NAMES.stackSet} not found (not deployed yet?)`,
+            `deploy ${STACK_IDS.rollout}`,
+          )
         : callFailed(name, 'cloudformation:ListStackInstances', err),
     );
   }
@@ -405,7 +436,11 @@ async function checkManagementStack(cfn: CloudFormationClient): Promise<CheckRow
 }
 
 /** Runs every check in order; never throws for an SDK failure. */
-export async function runChecks(clients: DoctorClients, config: AppConfig, caller: Caller): Promise<CheckRow[]> {
+export async function runChecks(
+  clients: DoctorClients,
+  config: AppConfig,
+  caller: Caller,
+): Promise<CheckRow[]> {
   return [
     await checkOrganization(clients.organizations, config),
     await checkStackSetsTrustedAccess(clients.organizations),

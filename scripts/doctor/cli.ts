@@ -8,7 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AppConfig, parseConfig } from '../../stacks/config';
 import { MEMBER_REGION } from '../../stacks/names';
 import { type Caller, runChecks } from './checks';
-import { callFailed, type CheckRow, exitCode, formatTable } from './report';
+import { type CheckRow, errorText, exitCode, formatTable, notPass } from './report';
 
 /**
  * Raw configuration: the JSON file after `--config`, else the `orgMfaWatch` context of cdk.json.
@@ -36,7 +36,12 @@ export async function whoAmI(sts: STSClient): Promise<Caller | CheckRow> {
     const id = await sts.send(new GetCallerIdentityCommand({}));
     return { accountId: id.Account ?? '', partition: partitionOf(id.Arn ?? '') };
   } catch (err) {
-    return callFailed('credentials', 'sts:GetCallerIdentity (valid credentials)', err);
+    return notPass(
+      'credentials',
+      'FAIL',
+      `sts:GetCallerIdentity failed (${errorText(err)})`,
+      'configure credentials of the management account or delegated administrator (AWS_PROFILE, aws sso login)',
+    );
   }
 }
 

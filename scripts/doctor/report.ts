@@ -15,7 +15,12 @@ export function pass(check: string, detail: string): CheckRow {
 }
 
 /** A non-passing row; a fix is mandatory so the operator knows what to do. */
-export function notPass(check: string, status: Exclude<CheckStatus, 'PASS'>, detail: string, fix: string): CheckRow {
+export function notPass(
+  check: string,
+  status: Exclude<CheckStatus, 'PASS'>,
+  detail: string,
+  fix: string,
+): CheckRow {
   return { check, status, detail, fix };
 }
 
@@ -28,7 +33,9 @@ export function errorText(err: unknown): string {
 /** True when the error is an authorization failure (the operator lacks a permission). */
 export function isAccessDenied(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return /AccessDenied|UnauthorizedOperation|AuthorizationError|not authorized/i.test(`${err.name} ${err.message}`);
+  return /AccessDenied|UnauthorizedOperation|AuthorizationError|not authorized/i.test(
+    `${err.name} ${err.message}`,
+  );
 }
 
 /**
@@ -57,7 +64,9 @@ const HEADERS = ['check', 'status', 'detail', 'fix'] as const;
  * empty for PASS rows. Newlines inside cells are flattened so a row stays one line.
  */
 export function formatTable(rows: readonly CheckRow[]): string {
-  const cells = rows.map((r) => [r.check, r.status, r.detail, r.fix ?? ''].map((c) => c.replace(/\s*\n\s*/g, ' ')));
+  const cells = rows.map((r) =>
+    [r.check, r.status, r.detail, r.fix ?? ''].map((c) => c.replace(/\s*\n\s*/g, ' ')),
+  );
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (values: readonly string[]): string =>
     values
@@ -66,7 +75,12 @@ export function formatTable(rows: readonly CheckRow[]): string {
       .trimEnd();
   const failed = rows.filter((r) => r.status === 'FAIL').length;
   const summary = `${rows.length} checks: ${rows.length - failed} not failed, ${failed} failed`;
-  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line), '', summary, ''].join(
-    '\n',
-  );
+  return [
+    line(HEADERS),
+    widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...cells.map(line),
+    '',
+    summary,
+    '',
+  ].join('\n');
 }

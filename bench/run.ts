@@ -1,0 +1,140 @@
+import { writeFileSync } from 'node:fs';
+import { measureBurst, measureRoundTrips } from './aws-runs';
+import { measureBundle } from './bundle';
+import { measureNodeColdInit, measurePythonBaseline } from './cold-init';
+import { measureSynth } from './synth';
+
+// `npm run bench`: measures, prints a table and writes docs/benchmarks.md. Targets are reported, never
+// asserted (speed belongs in benchmarks, not unit tests).
+const RUNS = 21;
+const TARGETS = {
+  bundleBytes: 1_000_000,
+  coldRatio: 0.5,
+  coldTrips: 3,
+  warmTrips: 2,
+  assumeRoles: 50,
+  synthSeconds: 30,
+};
+
+const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(2)} MB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+async function main(): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  log('bundle...');
+  const bundle = await measureBundle();
+  log(`cold init (node, ${RUNS} runs)...`);
+  const node = measureNodeColdInit(bundle.file, RUNS);
+  log(`cold init (python3 + boto3 baseline, ${RUNS} runs)...`);
+  const python = measurePythonBaseline(RUNS);
+  log('round trips...');
+  const trips = await measureRoundTrips();
+  log('burst...');
+  const burst = await measureBurst();
+  const calm = await measureBurst(0);
+  log('synth...');
+  const synth = measureSynth();
+
+  const ratio = python.available ? node.medianMs / python.timing.medianMs : undefined;
+  const rows: [string, string, string, string][] = [
+    [
+      'Bundle size (minified checker)',
+      mb(bundle.bytes),
+      `<= ${mb(TARGETS.bundleBytes)}`,
+      verdict(bundle.bytes <= TARGETS.bundleBytes),
+    ],
+    ['Cold init, checker (median)', ms(node.medianMs), '', ''],
+    [
+      'Cold init, Python/boto3 baseline (median)',
+      python.available ? ms(python.timing.medianMs) : `n/a (${python.reason})`,
+      '',
+      '',
+    ],
+    [
+      'Cold init ratio (checker / baseline)',
+      ratio === undefined ? 'n/a' : ratio.toFixed(2),
+      `<= ${TARGETS.coldRatio}`,
+      ratio === undefined ? 'n/a' : verdict(ratio <= TARGETS.coldRatio),
+    ],
+    [
+      'Sequential AWS round trips, cold',
+      String(trips.coldSequential),
+      `<= ${TARGETS.coldTrips}`,
+      verdict(trips.coldSequential <= TARGETS.coldTrips),
+    ],
+    [
+      'Sequential AWS round trips, warm',
+      String(trips.warmSequential),
+      `<= ${TARGETS.warmTrips}`,
+      verdict(trips.warmSequential <= TARGETS.warmTrips),
+    ],
+    [
+      'Burst: AssumeRole calls (1,000 events, 50 accounts)',
+      String(burst.assumeRoleCalls),
+      `<= ${TARGETS.assumeRoles}`,
+      verdict(burst.assumeRoleCalls <= TARGETS.assumeRoles),
+    ],
+    ['Burst: throttled IAM answers retried by the SDK', String(burst.throttledResponses), '', ''],
+    ['Burst: failures', String(burst.failures), '0', verdict(burst.failures === 0)],
+    ['Burst: handler throughput, 5% throttled', `${burst.eventsPerSecond.toFixed(0)} events/s`, '', ''],
+    ['Burst: handler throughput, no throttling', `${calm.eventsPerSecond.toFixed(0)} events/s`, '', ''],
+    [
+      'cdk synth, whole app (with cdk-nag)',
+      synth.ok ? `${synth.seconds.toFixed(1)} s` : `failed: ${synth.detail}`,
+      `< ${TARGETS.synthSeconds} s`,
+      verdict(synth.ok && synth.seconds < TARGETS.synthSeconds),
+    ],
+  ];
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  log('');
+  for (const [name, value, target, result] of rows)
+    log(`${name.padEnd(width)}  ${value.padEnd(14)} ${target.padEnd(10)} ${result}`);
+
+  const missed = rows.filter((r) => r[3] === 'MISSED').map((r) => r[0]);
+  const md = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node.js ${process.version}, ${process.platform}/${process.arch}). Re-run it after a change; targets are reported here, never asserted in tests.`,
+    '',
+    '| measure | value | target | |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    '## How each number is measured',
+    '',
+    `- **Bundle**: esbuild with the central stack's options (CommonJS, minified, Node.js 24 target, AWS SDK bundled). Largest contributors: ${bundle.topModules.map((m) => `${m.name} ${(m.bytes / 1000).toFixed(0)} kB`).join(', ')}.`,
+    `- **Cold init**: a fresh \`node\` process \`require\`s the bundle (module evaluation, settings parsed, five SDK clients created at module scope), ${RUNS} runs, median (min ${ms(node.minMs)}, max ${ms(node.maxMs)}). The baseline, measured the same way in the same run, is the original single-account recipe: a fresh \`python3\` that imports boto3 and creates IAM and SNS clients${python.available ? ` (Python ${python.python}, boto3 ${python.boto3} from Debian; the Lambda baseline would be Python 3.13, which this machine's Debian does not serve: same library, similar import cost)` : ''}.`,
+    `- **Round trips**: the real SDK clients with a recording fake HTTP handler (SDK serialization, signing, retries and parsing all run), 20 ms latency per call; the number is the longest chain of calls each waiting for the previous. Cold: ${trips.coldCalls.join(', ')}. Warm: ${trips.warmCalls.join(', ')}.`,
+    `- **Burst**: ${burst.events} CreateUser events across ${burst.accounts} accounts, 50 in flight at a time, through the same real clients; the fake AWS throttles 5% of first IAM attempts (seeded, repeatable). Outcomes: ${Object.entries(
+      burst.outcomes,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(
+        ', ',
+      )}; ${burst.iamCalls} IAM requests in total; ${burst.seconds.toFixed(2)} s of handler overhead. The throttled run is slower by design: after a Throttling answer the SDK's adaptive retry mode backs off and lowers its own send rate, which is what protects IAM's per-account quota in a real burst. The same burst without throttling shows the handler's own overhead (${calm.seconds.toFixed(2)} s, ${calm.failures} failures).`,
+    '- **Synth**: wall time of `npx cdk synth --quiet` (all stacks, the StackSet template, bundling, cdk-nag) into a temporary folder.',
+    '',
+    '## Where a target is missed',
+    '',
+    ...(missed.length === 0 ? ['Every target is met.'] : missed.map((name) => `- ${name}: ${explain(name)}`)),
+    '',
+  ].join('\n');
+  writeFileSync('docs/benchmarks.md', md);
+  log('\nwrote docs/benchmarks.md');
+}
+
+function explain(name: string): string {
+  if (name.startsWith('Bundle')) {
+    return 'the bundle carries five AWS SDK clients (IAM, STS, SNS, SQS, Scheduler) with their shared Smithy runtime. Marking `@aws-sdk/*` external and using the runtime-provided SDK would cut it to ~100 kB at the cost of unpinned SDK versions; loading the SQS and Scheduler clients lazily (only on quarantine and re-check paths) would trim the cold path.';
+  }
+  if (name.startsWith('Cold init ratio')) {
+    return 'most of the time is evaluating the bundled SDK clients; lazy-loading the clients that the common path does not use (SQS, Scheduler) and dropping zod from the runtime path are the next steps.';
+  }
+  if (name.startsWith('cdk synth'))
+    return 'synth includes esbuild bundling and cdk-nag; on a loaded machine it can exceed the target.';
+  return 'see the measurement notes above.';
+}
+
+void main();
