@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_LOCALES } from '../functions/shared/contract';
 import { exemptionSchema } from '../functions/shared/exemption';
+import { isIanaTimeZone } from '../functions/shared/time-zone';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
@@ -9,15 +10,6 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const accountId = z.string({ error: 'expected a 12-digit AWS account id string' }).regex(ACCOUNT_ID, {
   error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
 });
-
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The validated configuration schema (DESIGN.md section 4). */
 export const configSchema = z.strictObject({
@@ -106,7 +98,9 @@ export class ConfigError extends Error {
 
 function fieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
 }
 
 /**
@@ -127,11 +121,18 @@ export function parseConfig(raw: unknown): AppConfig {
   }
   const config = result.data;
   const problems: string[] = [];
-  if (config.rollout.delegatedAdminAccountId !== undefined && config.rollout.deployFrom !== 'delegated-admin') {
-    problems.push('rollout.delegatedAdminAccountId: only meaningful with rollout.deployFrom "delegated-admin"');
+  if (
+    config.rollout.delegatedAdminAccountId !== undefined &&
+    config.rollout.deployFrom !== 'delegated-admin'
+  ) {
+    problems.push(
+      'rollout.delegatedAdminAccountId: only meaningful with rollout.deployFrom "delegated-admin"',
+    );
   }
   if (config.rollout.delegatedAdminAccountId === config.managementAccountId) {
-    problems.push('rollout.delegatedAdminAccountId: the management account cannot be a delegated administrator');
+    problems.push(
+      'rollout.delegatedAdminAccountId: the management account cannot be a delegated administrator',
+    );
   }
   config.rollout.excludeAccountIds.forEach((id, i) => {
     if (id === config.managementAccountId) {

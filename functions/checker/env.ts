@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
 import { exemptionSchema, type Exemption } from '../shared/exemption';
+import { isIanaTimeZone } from '../shared/time-zone';
 import { ConfigurationError } from './errors';
 
 /** The checker's deployment settings, parsed once at init. */
@@ -25,15 +26,6 @@ export interface CheckerSettings {
 
 const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const jsonArray = z.pipe(
   z.string(),
   z.transform((text, ctx) => {
@@ -54,7 +46,7 @@ const schema = z.object({
   [CHECKER_ENV.alertLocale]: z.enum(ALERT_LOCALES, { error: `expected one of ${ALERT_LOCALES.join(', ')}` }),
   [CHECKER_ENV.alertTimeZone]: z
     .string()
-    .check(z.refine(isTimeZone, { error: 'expected an IANA time zone name' })),
+    .check(z.refine(isIanaTimeZone, { error: 'expected an IANA time zone name' })),
   [CHECKER_ENV.quarantineQueueUrl]: pattern(/^https:\/\/\S+$/, 'expected an SQS queue URL'),
   [CHECKER_ENV.gracePeriodHours]: z.pipe(
     pattern(/^\d{1,3}$/, 'expected a whole number of hours (0-720)'),

@@ -106,10 +106,18 @@ export function createChecker(
       throw failure;
     }
     if (event.recheck?.trigger === 'CreateUser' && settings.scheduler) {
-      // This re-check covers console access too: drop a pending CreateLoginProfile re-check of the same user.
+      // This re-check covers console access too: drop a pending CreateLoginProfile re-check of the same
+      // user. Failing to drop it costs at most a second alert later, so it must not fail this check.
       const name = recheckScheduleName(event.accountId, userName, 'CreateLoginProfile');
-      if (await deleteRecheck(deps.scheduler, settings.scheduler.groupName, name)) {
-        logger.info('Pending console re-check superseded', { scheduleName: name });
+      try {
+        if (await deleteRecheck(deps.scheduler, settings.scheduler.groupName, name)) {
+          logger.info('Pending console re-check superseded', { scheduleName: name });
+        }
+      } catch (error) {
+        logger.warn('Could not delete the superseded console re-check', {
+          scheduleName: name,
+          error: describeError(error),
+        });
       }
     }
     const exemption = evaluateExemptions(

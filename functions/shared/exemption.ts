@@ -27,22 +27,18 @@ export const exemptionSchema = z
       }),
     ),
     userName: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(IAM_USER_NAME, {
-            error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-',
-          }),
-        ),
+      z.string().check(
+        z.regex(IAM_USER_NAME, {
+          error: 'expected an IAM user name: 1-64 characters of letters, digits and +=,.@_-',
+        }),
+      ),
     ),
     pathPrefix: z.optional(
-      z
-        .string()
-        .check(
-          z.regex(IAM_PATH, {
-            error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"',
-          }),
-        ),
+      z.string().check(
+        z.regex(IAM_PATH, {
+          error: 'expected an IAM path prefix that starts and ends with "/", e.g. "/service/"',
+        }),
+      ),
     ),
     reason: z
       .string()

@@ -458,3 +458,22 @@ describe('checker: grace period and re-checks', () => {
     expect(mocks.scheduler).not.toHaveReceivedCommand(CreateScheduleCommand);
   });
 });
+
+describe('checker: superseded console re-check', () => {
+  it('still alerts when the pending console re-check cannot be deleted', async () => {
+    const later = new Date('2026-10-06T09:17:00Z');
+    resetMocks(later);
+    mocks.sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    mocks.scheduler
+      .on(DeleteScheduleCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    iamSays({ mfa: 0, console: true });
+    const name = recheckScheduleName(ACCOUNT, 'contractor.kim', 'CreateUser');
+    const input = {
+      ...projectFixture('createuser-sso-console.json'),
+      [RECHECK_MARKER_KEY]: { trigger: 'CreateUser', dueAt: '2026-10-06T09:16:40.000Z', scheduleName: name },
+    };
+    const result = await testChecker(testSettings({ gracePeriodHours: 24 }), later)(input, TEST_CONTEXT);
+    expect(result).toEqual({ outcome: 'alerted', finding: 'NO_MFA_CONSOLE', severity: 'HIGH' });
+  });
+});
