@@ -130,7 +130,7 @@ function explain(name: string): string {
     return 'the bundle carries five AWS SDK clients (IAM, STS, SNS, SQS, Scheduler) with their shared Smithy runtime. Marking `@aws-sdk/*` external and using the runtime-provided SDK would cut it to ~100 kB at the cost of unpinned SDK versions; loading the SQS and Scheduler clients lazily (only on quarantine and re-check paths) would trim the cold path.';
   }
   if (name.startsWith('Cold init ratio')) {
-    return 'most of the time is evaluating the SDK's shared runtime (@smithy/core) and the IAM, STS and SNS clients: a bundle of only those three clients and the logger takes ~85% of the checker's init on this machine, and the ratio varies between runs (0.57-0.69 seen). Loading the SQS client lazily (quarantine path only) would save a little; a real gain needs a lighter HTTP/SigV4 client for the three calls, which we do not consider worth its maintenance. On Lambda's Node.js 24 runtime V8's code cache narrows the gap further; measure there before changing code.';
+    return `most of the time is evaluating the SDK's shared runtime (@smithy/core) and the IAM, STS and SNS clients: a bundle of only those three clients and the logger takes ~85% of the checker's init on this machine, and the ratio varies between runs (0.57-0.69 seen). Loading the SQS client lazily (quarantine path only) would save a little; a real gain needs a lighter HTTP/SigV4 client for the three calls, which we do not consider worth its maintenance. On Lambda's Node.js 24 runtime V8's code cache narrows the gap further; measure there before changing code.`;
   }
   if (name.startsWith('cdk synth'))
     return 'synth includes esbuild bundling and cdk-nag; on a loaded machine it can exceed the target.';
