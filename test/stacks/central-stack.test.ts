@@ -10,17 +10,11 @@ import { CHECKER_ENV, WATCHED_EVENT_NAMES } from '../../functions/shared/contrac
 import { CentralStack } from '../../stacks/central-stack';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
-import {
-  logicalIdOf,
-  policiesOfRole,
-  resolveIntrinsics,
-  simulate,
-  type PolicyDocument,
-  type TemplateScope,
-} from '../helpers/policy-simulation';
+import { logicalIdOf } from '../helpers/policy-simulation';
 
 // Exact, statement-level assertions on the central stack synthesized alone (no other stack can break
-// it), with cdk-nag's AwsSolutions pack and policy simulation of the checker role and the bus policy.
+// it), with cdk-nag's AwsSolutions pack. Policy simulation of the synthesized policies (checker role,
+// check role trust, bus policy) lives in policy-simulation.test.ts.
 
 const SECURITY_ACCOUNT = '222222222222';
 const REGION = 'eu-central-1';
@@ -536,86 +530,6 @@ describe('cdk-nag AwsSolutions', () => {
     expect(violations(control.nag)).toContainEqual(
       expect.stringMatching(/AwsSolutions-SQS4 at NagControl\/PlainQueue/),
     );
-  });
-});
-
-describe('policy simulation', () => {
-  const ORG_MEMBER = '444444444444';
-  const OUTSIDER = '999999999999';
-  const OTHER_ORG = 'o-zzzzzzzzzz';
-  const checkerArn = `arn:aws:iam::${SECURITY_ACCOUNT}:role/${NAMES.checkerRole}`;
-  const checkRoleIn = (account: string) => `arn:aws:iam::${account}:role/${NAMES.memberCheckRole}`;
-  const busArn = `arn:aws:events:${REGION}:${SECURITY_ACCOUNT}:event-bus/${NAMES.centralBus}`;
-  let scope: TemplateScope;
-
-  beforeAll(() => {
-    scope = { account: SECURITY_ACCOUNT, region: REGION, resources: { [`${busId()}.Arn`]: busArn } };
-  });
-
-  // A trust like the member check role's (owned and tested with the member resources): it trusts the
-  // checker role by ARN, so only the checker's own identity policy decides here.
-  const trustOfCheckRole: PolicyDocument = {
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${SECURITY_ACCOUNT}:root` },
-        Action: 'sts:AssumeRole',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': checkerArn } },
-      },
-    ],
-  };
-  const assume = (role: string, account: string, resourceOrgId: string) =>
-    simulate({
-      principal: checkerArn,
-      action: 'sts:AssumeRole',
-      resource: role,
-      resourceAccount: account,
-      identityPolicies: policiesOfRole(json, roleId(), scope),
-      resourcePolicy: trustOfCheckRole,
-      context: {
-        'aws:ResourceOrgID': resourceOrgId,
-        'aws:ResourceAccount': account,
-        'aws:PrincipalArn': checkerArn,
-      },
-    });
-
-  it('the checker role can assume the check role in an account of the organization', async () => {
-    await expect(assume(checkRoleIn(ORG_MEMBER), ORG_MEMBER, config.organizationId)).resolves.toBe('Allowed');
-  });
-
-  it('the checker role cannot assume the check role in an account outside the organization', async () => {
-    await expect(assume(checkRoleIn(OUTSIDER), OUTSIDER, OTHER_ORG)).resolves.toBe('ImplicitlyDenied');
-  });
-
-  it('the checker role cannot assume another role, even in the organization', async () => {
-    const other = `arn:aws:iam::${ORG_MEMBER}:role/OrganizationAccountAccessRole`;
-    await expect(assume(other, ORG_MEMBER, config.organizationId)).resolves.toBe('ImplicitlyDenied');
-  });
-
-  const busPolicy = (): PolicyDocument => {
-    const policy = Object.values(template.findResources('AWS::Events::EventBusPolicy'))[0] as {
-      Properties: { Statement: Record<string, unknown> };
-    };
-    return resolveIntrinsics({ Statement: [policy.Properties.Statement] }, scope) as PolicyDocument;
-  };
-  const putEvents = (account: string, orgId: string) =>
-    simulate({
-      principal: `arn:aws:iam::${account}:role/forwarder`,
-      action: 'events:PutEvents',
-      resource: busArn,
-      resourceAccount: SECURITY_ACCOUNT,
-      // The caller's own permission; only the bus policy differs between the two cases.
-      identityPolicies: [{ Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn }] }],
-      resourcePolicy: busPolicy(),
-      context: { 'aws:PrincipalOrgID': orgId, 'aws:PrincipalAccount': account },
-    });
-
-  it('a principal of the organization can put events on the bus', async () => {
-    await expect(putEvents(ORG_MEMBER, config.organizationId)).resolves.toBe('Allowed');
-  });
-
-  it('a principal outside the organization cannot put events on the bus', async () => {
-    await expect(putEvents(OUTSIDER, OTHER_ORG)).resolves.toBe('ImplicitlyDenied');
   });
 });
 
