@@ -69,6 +69,22 @@ export const configSchema = z.strictObject({
   notifyOnCreate: z.boolean({ error: 'expected true or false' }).default(true),
   /** Approved exceptions: users that never need MFA, each with a reason and an optional expiry. */
   exemptions: z.array(exemptionSchema).default([]),
+  /**
+   * Trust the `org-mfa-watch:exempt` user tag as an exemption. Off by default: whoever may call
+   * CreateUser may usually tag the user too, so a tag would let the creator silence the check. When on,
+   * every tag-based skip still sends an INFO notice (never a silent exemption); pair it with an SCP.
+   */
+  trustExemptionTags: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * Reserved concurrency of the checker (caps the STS/IAM request rate in a burst). 0 = no reservation,
+   * for accounts whose Lambda concurrency quota is too low to reserve any (new accounts).
+   */
+  checkerReservedConcurrency: z
+    .number({ error: 'expected a whole number of concurrent executions' })
+    .int({ error: 'expected a whole number of concurrent executions' })
+    .min(0, { error: 'expected 0 (no reservation) or more' })
+    .max(1000, { error: 'expected at most 1000' })
+    .default(5),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number()
