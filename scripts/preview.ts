@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ALERT_LOCALES, type AlertLocale } from '../functions/shared/contract';
-import { judgeUser, planEvent } from '../functions/checker/decide';
+import { judgeRoot, judgeUser, planEvent } from '../functions/checker/decide';
 import { InvalidEventError } from '../functions/checker/errors';
 import { formatAlert, type AlertMessage } from '../functions/checker/format';
 import { parseEvent } from '../functions/checker/parse-event';
@@ -43,11 +43,19 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
   switch (plan.action) {
     case 'skip':
       return { kind: 'none', reason: plan.reason };
-    case 'alert':
-      return {
-        kind: 'messages',
-        messages: [formatAlert({ finding: plan.finding, severity: plan.severity, event }, settings)],
-      };
+    case 'check-root': {
+      // The root user's state is read from IAM: the options say whether it has MFA; assume a password.
+      const verdict = judgeRoot({ mfaEnabled: options.mfa !== 'none', passwordPresent: true });
+      return verdict.action === 'alert'
+        ? {
+            kind: 'messages',
+            messages: [
+              formatAlert({ finding: verdict.finding, severity: verdict.severity, event }, settings),
+            ],
+          }
+        : { kind: 'none', reason: verdict.reason };
+    }
+    case 'follow-rename':
     case 'check':
     case 'schedule': {
       const messages: AlertMessage[] = [];

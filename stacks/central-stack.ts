@@ -43,6 +43,8 @@ export class CentralStack extends Stack {
       gracePeriodHours: config.gracePeriodHours,
       notifyOnCreate: config.notifyOnCreate,
       exemptions: config.exemptions,
+      trustExemptionTags: config.trustExemptionTags,
+      reservedConcurrency: config.checkerReservedConcurrency,
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {
@@ -67,7 +69,14 @@ export class CentralStack extends Stack {
         ? { RecheckDeadLetter: this.checker.recheckDeadLetterQueue }
         : {}),
     };
-    new CentralAlarms(this, 'Alarms', { topic: this.alerts.topic, checker: this.checker.function, queues });
+    new CentralAlarms(this, 'Alarms', {
+      topic: this.alerts.topic,
+      checker: this.checker.function,
+      queues,
+      ...(this.checker.scheduleGroupName === undefined
+        ? {}
+        : { scheduleGroupName: this.checker.scheduleGroupName }),
+    });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });

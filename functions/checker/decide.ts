@@ -1,13 +1,38 @@
-import type { ExemptionStatus, MatchedExemption } from './exemptions';
+import type { ExemptionStatus, MatchedExemption, TagProblem } from './exemptions';
 import type { ParsedEvent } from './parse-event';
 import { recheckDueAt, type RecheckTrigger } from './recheck';
 
-/** Alert severities, highest first. `INFO` is the creation notice a subscription filter may drop. */
+/** Alert severities, highest first. `INFO` is for notices a subscription filter may drop. */
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'INFO';
 
 /** What an alert reports (the `finding` message attribute). */
 export type Finding =
-  'NO_MFA_CONSOLE' | 'NO_MFA_NO_CONSOLE' | 'ROOT_MFA_REMOVED' | 'CHECK_FAILED' | 'USER_CREATED';
+  | 'NO_MFA_CONSOLE'
+  | 'NO_MFA_NO_CONSOLE'
+  /** Read from IAM: the root user has a password and no MFA. */
+  | 'ROOT_NO_MFA'
+  /** Root MFA was removed and the root user's state could not be read (event-based). */
+  | 'ROOT_MFA_REMOVED'
+  /** A root password was created and the root user's state could not be read (event-based). */
+  | 'ROOT_PASSWORD_CREATED'
+  | 'CHECK_FAILED'
+  | 'USER_CREATED'
+  /** A user without MFA was skipped because of a trusted exemption tag: never silent. */
+  | 'TAG_EXEMPTED';
+
+/** Something the alert must add, rendered per locale by format.ts. */
+export type AlertNote =
+  | {
+      readonly kind: 'exemption-expired';
+      readonly source: 'config' | 'tag';
+      readonly reason: string;
+      readonly expires: string;
+    }
+  | { readonly kind: 'tag-invalid'; readonly problem: TagProblem }
+  | { readonly kind: 'tag-untrusted'; readonly value: string }
+  | { readonly kind: 'tag-trusted'; readonly value: string; readonly expires?: string }
+  | { readonly kind: 'root-read-failed'; readonly error: string }
+  | { readonly kind: 'renamed'; readonly previousUserName: string };
 
 /** How the checker treats the event's timing. */
 export interface TimingSettings {
@@ -17,10 +42,17 @@ export interface TimingSettings {
   readonly notifyOnCreate: boolean;
 }
 
+/** A re-check that arrives more than this before its due time is early, not due (clock skew margin). */
+export const EARLY_RECHECK_TOLERANCE_MS = 60_000;
+
+/** Why the root user's state is read. */
+export type RootTrigger = 'mfa-removed' | 'password-created';
+
 /** First decision, before any AWS call: what to do with this event. */
 export type Plan =
   | { readonly action: 'skip'; readonly reason: string }
-  | { readonly action: 'alert'; readonly finding: 'ROOT_MFA_REMOVED'; readonly severity: 'CRITICAL' }
+  /** Read the root user's password and MFA state (GetAccountSummary) and judge it. */
+  | { readonly action: 'check-root'; readonly trigger: RootTrigger }
   | { readonly action: 'check'; readonly userName: string; readonly path?: string }
   | {
       readonly action: 'schedule';
@@ -29,7 +61,38 @@ export type Plan =
       readonly due: Date;
       /** Send the creation notice now. */
       readonly notify: boolean;
+      /** The user was renamed or moved since the original event (the schedule checks the new name). */
+      readonly renamed?: { readonly path?: string };
+      /** A re-check that arrived before its due time, put back on its schedule. */
+      readonly early?: boolean;
+    }
+  /** UpdateUser: move pending re-checks to the new name and path, or check the user now. */
+  | {
+      readonly action: 'follow-rename';
+      readonly previousUserName: string;
+      readonly userName: string;
+      readonly path?: string;
     };
+
+function planRecheck(event: ParsedEvent, userName: string, path: string | undefined, now: Date): Plan {
+  const marker = event.recheck;
+  if (marker === undefined) throw new Error('planRecheck needs a re-check');
+  const due = new Date(marker.dueAt);
+  // Scheduler fires an at() schedule at its time, never before; an earlier arrival is a manual or
+  // replayed invocation. Checking now would cut the grace period short: put it back on its schedule.
+  if (due.getTime() - now.getTime() > EARLY_RECHECK_TOLERANCE_MS) {
+    return {
+      action: 'schedule',
+      userName,
+      trigger: marker.trigger,
+      due,
+      notify: false,
+      early: true,
+      ...(marker.userName === undefined ? {} : { renamed: path === undefined ? {} : { path } }),
+    };
+  }
+  return { action: 'check', userName, ...(path === undefined ? {} : { path }) };
+}
 
 /**
  * Decide what an event calls for (DESIGN.md section 5, with the grace period of section 2.7). Pure.
@@ -47,19 +110,21 @@ export function planEvent(event: ParsedEvent, settings: TimingSettings, now: Dat
   switch (event.eventName) {
     case 'CreateUser':
     case 'CreateLoginProfile': {
-      if (target.kind !== 'user') {
-        return {
-          action: 'skip',
-          reason: `${event.eventName} for the root user: root MFA is not readable by the check role`,
-        };
-      }
-      const base = { userName: target.userName, ...(target.path === undefined ? {} : { path: target.path }) };
-      if (event.recheck !== undefined) return { action: 'check', ...base };
+      // Centralized root access can give the root user a password: read whether it has MFA, at once.
+      if (target.kind === 'root') return { action: 'check-root', trigger: 'password-created' };
+      if (target.kind !== 'user') return { action: 'skip', reason: 'the event names no user' };
+      if (event.recheck !== undefined) return planRecheck(event, target.userName, target.path, now);
       const due =
         settings.gracePeriodHours > 0
           ? recheckDueAt(event.eventTime, settings.gracePeriodHours, now)
           : undefined;
-      if (due === undefined) return { action: 'check', ...base };
+      if (due === undefined) {
+        return {
+          action: 'check',
+          userName: target.userName,
+          ...(target.path === undefined ? {} : { path: target.path }),
+        };
+      }
       return {
         action: 'schedule',
         userName: target.userName,
@@ -70,9 +135,9 @@ export function planEvent(event: ParsedEvent, settings: TimingSettings, now: Dat
     }
     case 'DeactivateMFADevice':
     case 'DeleteVirtualMFADevice':
-      if (target.kind === 'root')
-        return { action: 'alert', finding: 'ROOT_MFA_REMOVED', severity: 'CRITICAL' };
+      if (target.kind === 'root') return { action: 'check-root', trigger: 'mfa-removed' };
       if (target.kind === 'user') return { action: 'check', userName: target.userName };
+      if (target.kind !== 'mfa-device') return { action: 'skip', reason: 'the event names no user' };
       // IAM refuses to delete a virtual MFA device that is still assigned (DeleteConflict), so the
       // DeactivateMFADevice before this call was already checked. See API_DeleteVirtualMFADevice.
       return {
@@ -83,6 +148,17 @@ export function planEvent(event: ParsedEvent, settings: TimingSettings, now: Dat
       return {
         action: 'skip',
         reason: 'MFA was enabled: nothing to alert (a pending re-check will find it)',
+      };
+    case 'UpdateUser':
+      if (target.kind !== 'renamed-user') return { action: 'skip', reason: 'the event names no user' };
+      if (target.userName === target.previousUserName && target.path === undefined) {
+        return { action: 'skip', reason: 'UpdateUser changed neither the name nor the path' };
+      }
+      return {
+        action: 'follow-rename',
+        previousUserName: target.previousUserName,
+        userName: target.userName,
+        ...(target.path === undefined ? {} : { path: target.path }),
       };
   }
 }
@@ -104,13 +180,40 @@ export type Verdict =
       readonly finding: 'NO_MFA_CONSOLE' | 'NO_MFA_NO_CONSOLE';
       readonly severity: 'HIGH' | 'MEDIUM';
       /** Why an exemption did not apply, for the alert text. */
-      readonly exemptionNote?: string;
+      readonly note?: AlertNote;
+    }
+  /** Skipped by a trusted exemption tag: an INFO notice says so, naming the tag. */
+  | {
+      readonly action: 'notice';
+      readonly finding: 'TAG_EXEMPTED';
+      readonly severity: 'INFO';
+      readonly reason: string;
+      readonly note: AlertNote;
     };
+
+function noteFor(exemption: ExemptionStatus): AlertNote | undefined {
+  switch (exemption.status) {
+    case 'expired':
+      return {
+        kind: 'exemption-expired',
+        source: exemption.exemption.source,
+        reason: exemption.exemption.reason,
+        expires: exemption.exemption.expires ?? '?',
+      };
+    case 'invalid-tag':
+      return { kind: 'tag-invalid', problem: exemption.problem };
+    case 'untrusted-tag':
+      return { kind: 'tag-untrusted', value: exemption.value };
+    case 'exempt':
+    case 'none':
+      return undefined;
+  }
+}
 
 /** Decide from IAM's answers and the exemption status (DESIGN.md section 5). Pure. */
 export function judgeUser(facts: UserFacts, exemption: ExemptionStatus): Verdict {
   if (!facts.exists) return { action: 'skip', reason: 'the user no longer exists (NoSuchEntity)' };
-  if (exemption.status === 'exempt') {
+  if (exemption.status === 'exempt' && exemption.exemption.source === 'config') {
     return {
       action: 'skip',
       reason: `exempt: ${exemption.exemption.reason}`,
@@ -120,23 +223,51 @@ export function judgeUser(facts: UserFacts, exemption: ExemptionStatus): Verdict
   if (facts.mfaDeviceCount > 0) {
     return { action: 'no-alert', reason: `the user has ${facts.mfaDeviceCount} MFA device(s)` };
   }
-  const exemptionNote =
-    exemption.status === 'expired'
-      ? `exemption expired on ${exemption.exemption.expires ?? '?'} (${exemption.exemption.reason})`
-      : exemption.status === 'invalid-tag'
-        ? `exemption tag ignored: ${exemption.problem}`
-        : undefined;
+  if (exemption.status === 'exempt') {
+    // A trusted tag: no alert, but never silent, because the creator may have set the tag.
+    const { reason, expires } = exemption.exemption;
+    return {
+      action: 'notice',
+      finding: 'TAG_EXEMPTED',
+      severity: 'INFO',
+      reason: `exempt by tag: ${reason}`,
+      note: { kind: 'tag-trusted', value: reason, ...(expires === undefined ? {} : { expires }) },
+    };
+  }
+  const note = noteFor(exemption);
   return facts.hasConsolePassword
-    ? {
-        action: 'alert',
-        finding: 'NO_MFA_CONSOLE',
-        severity: 'HIGH',
-        ...(exemptionNote ? { exemptionNote } : {}),
-      }
-    : {
-        action: 'alert',
-        finding: 'NO_MFA_NO_CONSOLE',
-        severity: 'MEDIUM',
-        ...(exemptionNote ? { exemptionNote } : {}),
-      };
+    ? { action: 'alert', finding: 'NO_MFA_CONSOLE', severity: 'HIGH', ...(note ? { note } : {}) }
+    : { action: 'alert', finding: 'NO_MFA_NO_CONSOLE', severity: 'MEDIUM', ...(note ? { note } : {}) };
+}
+
+/** The root user's state, from iam:GetAccountSummary (AccountMFAEnabled, AccountPasswordPresent). */
+export interface RootFacts {
+  readonly mfaEnabled: boolean;
+  readonly passwordPresent: boolean;
+}
+
+/** Root verdict: alert only when the root user has a password and no MFA. */
+export type RootVerdict =
+  | { readonly action: 'no-alert'; readonly reason: string }
+  | { readonly action: 'alert'; readonly finding: 'ROOT_NO_MFA'; readonly severity: 'CRITICAL' };
+
+/**
+ * Judge the root user from what IAM says now, not from the event (DESIGN.md section 5). Pure. Removing
+ * one of several root MFA devices leaves MFA on; a root user without a password (centralized root
+ * access) cannot sign in, so it is not a finding.
+ */
+export function judgeRoot(facts: RootFacts): RootVerdict {
+  if (facts.mfaEnabled) return { action: 'no-alert', reason: 'the root user still has MFA enabled' };
+  if (!facts.passwordPresent) {
+    return {
+      action: 'no-alert',
+      reason: 'the root user has no password (centralized root access): it cannot sign in',
+    };
+  }
+  return { action: 'alert', finding: 'ROOT_NO_MFA', severity: 'CRITICAL' };
+}
+
+/** The event-based root alert, sent only when the root user's state could not be read. Pure. */
+export function rootFallbackFinding(trigger: RootTrigger): 'ROOT_MFA_REMOVED' | 'ROOT_PASSWORD_CREATED' {
+  return trigger === 'mfa-removed' ? 'ROOT_MFA_REMOVED' : 'ROOT_PASSWORD_CREATED';
 }

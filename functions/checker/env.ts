@@ -16,6 +16,8 @@ export interface CheckerSettings {
   readonly gracePeriodHours: number;
   readonly notifyOnCreate: boolean;
   readonly exemptions: readonly Exemption[];
+  /** Honour the exemption tag (off unless the deployment opts in). */
+  readonly trustExemptionTags: boolean;
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -54,6 +56,7 @@ const schema = z.object({
   ),
   [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
   [CHECKER_ENV.exemptions]: z.pipe(jsonArray, z.array(exemptionSchema, { error: 'expected a JSON array' })),
+  [CHECKER_ENV.trustExemptionTags]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
   [CHECKER_ENV.scheduleGroupName]: z.optional(
     pattern(/^[0-9a-zA-Z\-_.]{1,64}$/, 'expected a schedule group name'),
   ),
@@ -103,6 +106,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     gracePeriodHours,
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
     exemptions: v[CHECKER_ENV.exemptions],
+    trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

@@ -13,18 +13,35 @@ export interface MatchedExemption {
   readonly matchedBy?: string;
 }
 
+/** Why an exemption tag could not be used, for the alert (rendered per locale by format.ts). */
+export type TagProblem =
+  | { readonly problem: 'until-without-reason' }
+  | { readonly problem: 'empty-reason' }
+  | { readonly problem: 'bad-date'; readonly value: string };
+
 /**
  * The exemption status of one user:
- * - `exempt`: an unexpired exemption applies (no alert, a logged skip);
+ * - `exempt`: an unexpired exemption applies (config: a logged skip; a trusted tag: an INFO notice);
  * - `expired`: the only matching exemptions have expired (alert, saying so);
  * - `invalid-tag`: the exemption tag is present but unusable (alert, saying why);
+ * - `untrusted-tag`: the exemption tag is present but tags are not trusted (alert, naming the tag);
  * - `none`: nothing matched.
  */
 export type ExemptionStatus =
   | { readonly status: 'exempt'; readonly exemption: MatchedExemption }
   | { readonly status: 'expired'; readonly exemption: MatchedExemption }
-  | { readonly status: 'invalid-tag'; readonly problem: string }
+  | { readonly status: 'invalid-tag'; readonly problem: TagProblem }
+  | { readonly status: 'untrusted-tag'; readonly value: string }
   | { readonly status: 'none' };
+
+/** How exemptions are evaluated for this deployment. */
+export interface ExemptionPolicy {
+  /**
+   * Honour the exemption tag. Off by default: whoever may call CreateUser may usually tag the user,
+   * so the creator of a backdoor user could exempt it (configuration exemptions stay trusted).
+   */
+  readonly trustTags: boolean;
+}
 
 /** What the exemption rules need to know about the user. */
 export interface ExemptionSubject {
@@ -54,31 +71,27 @@ function configMatches(exemption: Exemption, subject: ExemptionSubject): string 
   return undefined;
 }
 
-function tagExemption(subject: ExemptionSubject): MatchedExemption | { problem: string } | undefined {
+function tagExemption(subject: ExemptionSubject): MatchedExemption | TagProblem | undefined {
   const tag = (key: string) => subject.tags.find((t) => t.Key === key)?.Value;
   const reason = tag(EXEMPT_TAG_KEY)?.trim();
   const until = tag(EXEMPT_UNTIL_TAG_KEY)?.trim();
-  if (reason === undefined) {
-    return until === undefined
-      ? undefined
-      : { problem: `tag ${EXEMPT_UNTIL_TAG_KEY} without ${EXEMPT_TAG_KEY}` };
-  }
-  if (reason === '') return { problem: `tag ${EXEMPT_TAG_KEY} has an empty reason` };
-  if (until !== undefined && !isCalendarDate(until)) {
-    return { problem: `tag ${EXEMPT_UNTIL_TAG_KEY} is "${until}", expected a date YYYY-MM-DD` };
-  }
+  if (reason === undefined) return until === undefined ? undefined : { problem: 'until-without-reason' };
+  if (reason === '') return { problem: 'empty-reason' };
+  if (until !== undefined && !isCalendarDate(until)) return { problem: 'bad-date', value: until };
   return until === undefined ? { source: 'tag', reason } : { source: 'tag', reason, expires: until };
 }
 
 /**
- * Decide whether an exemption applies to a user at `now`. Pure. An unexpired exemption from any source
- * wins; otherwise an expired one is reported (so the alert can say it expired); a malformed exemption
- * tag never exempts anyone.
+ * Decide whether an exemption applies to a user at `now`. Pure. A configuration exemption is always
+ * trusted; the exemption tag only when the policy says so. An unexpired exemption wins (configuration
+ * first); otherwise an expired one is reported (so the alert can say it expired); a malformed or
+ * untrusted exemption tag never exempts anyone, and the alert names it.
  */
 export function evaluateExemptions(
   subject: ExemptionSubject,
   configured: readonly Exemption[],
   now: Date,
+  policy: ExemptionPolicy,
 ): ExemptionStatus {
   const matched: MatchedExemption[] = [];
   for (const exemption of configured) {
@@ -92,13 +105,15 @@ export function evaluateExemptions(
     });
   }
   const fromTag = tagExemption(subject);
-  if (fromTag !== undefined && 'source' in fromTag) matched.push(fromTag);
+  const untrustedTag =
+    fromTag !== undefined && 'source' in fromTag && !policy.trustTags ? fromTag : undefined;
+  if (fromTag !== undefined && 'source' in fromTag && policy.trustTags) matched.push(fromTag);
 
   const active = matched.find((e) => !isExpired(e.expires, now));
   if (active) return { status: 'exempt', exemption: active };
+  if (untrustedTag) return { status: 'untrusted-tag', value: untrustedTag.reason };
   const expired = matched[0];
   if (expired) return { status: 'expired', exemption: expired };
-  if (fromTag !== undefined && 'problem' in fromTag)
-    return { status: 'invalid-tag', problem: fromTag.problem };
+  if (fromTag !== undefined && 'problem' in fromTag) return { status: 'invalid-tag', problem: fromTag };
   return { status: 'none' };
 }

@@ -1,5 +1,6 @@
 import type { AlertLocale } from '../shared/contract';
-import type { Finding, Severity } from './decide';
+import type { AlertNote, Finding, Severity } from './decide';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../shared/exemption';
 import type { ParsedEvent } from './parse-event';
 
 /** Everything one SNS message says. */
@@ -10,8 +11,8 @@ export interface AlertInput {
   /** The IAM user concerned; undefined for the root user. */
   readonly userName?: string;
   readonly accountAlias?: string;
-  /** Why an exemption did not apply (expired, malformed tag). */
-  readonly exemptionNote?: string;
+  /** What the alert must add: an exemption that did not apply, a tag that did, a failed root read. */
+  readonly note?: AlertNote;
   /** CHECK_FAILED: what failed. */
   readonly failure?: string;
   /** USER_CREATED: when the MFA check is due. */
@@ -58,8 +59,14 @@ function subjectFor(input: AlertInput): string {
         return `IAM user ${user} has console access, no MFA (${account})`;
       case 'NO_MFA_NO_CONSOLE':
         return `IAM user ${user} has no MFA (${account})`;
+      case 'ROOT_NO_MFA':
+        return `root user has a password and no MFA (${account})`;
       case 'ROOT_MFA_REMOVED':
         return `root user MFA removed (${account})`;
+      case 'ROOT_PASSWORD_CREATED':
+        return `root user password created (${account})`;
+      case 'TAG_EXEMPTED':
+        return `IAM user ${user} without MFA exempted by tag (${account})`;
       case 'CHECK_FAILED':
         return `MFA check failed for ${user} (${account})`;
       case 'USER_CREATED':
@@ -190,13 +197,73 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
               'If it is an approved exception, add an exemption (docs/operations.md).',
             ],
       };
+    case 'ROOT_NO_MFA':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (_who, acct) => `계정 ${acct}: 루트 사용자에게 비밀번호가 있지만 MFA가 없습니다 (IAM에서 확인함).`
+          : (_who, acct) =>
+              `The root user of account ${acct} has a password and no MFA (read from IAM just now).`,
+        todo: ko
+          ? [
+              '계정 소유자에게 즉시 확인하고 루트 MFA를 활성화하십시오.',
+              '루트 비밀번호가 필요하지 않다면 중앙 집중식 루트 액세스로 삭제하십시오.',
+              '예상하지 못한 변경이라면 루트 자격 증명 침해로 간주하십시오: 루트 비밀번호를 변경하고 CloudTrail을 검토하십시오.',
+            ]
+          : [
+              'Confirm with the account owner at once and enable root MFA.',
+              'If the root password is not needed, delete it through centralized root access.',
+              'If the change was not expected, treat it as a root credential compromise: change the root password and review CloudTrail.',
+            ],
+      };
+    case 'ROOT_PASSWORD_CREATED':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (_who, acct) =>
+              `계정 ${acct}에서 루트 사용자 비밀번호가 생성되었고, 루트 MFA 상태를 읽지 못했습니다.`
+          : (_who, acct) =>
+              `A root user password was created in account ${acct}, and the root user's MFA state could not be read.`,
+        todo: ko
+          ? [
+              '계정 소유자에게 즉시 확인하고 루트 MFA가 활성화되어 있는지 콘솔에서 확인하십시오.',
+              '점검 역할(org-mfa-watch-check)이 이 계정에서 동작하는지 확인하십시오 (docs/operations.md).',
+            ]
+          : [
+              'Confirm with the account owner at once and verify in the console that root MFA is enabled.',
+              'Check that the role org-mfa-watch-check works in this account (docs/operations.md).',
+            ],
+      };
+    case 'TAG_EXEMPTED':
+      return {
+        labels,
+        afterGrace,
+        headline: ko
+          ? (who, acct) =>
+              `계정 ${acct}의 IAM 사용자 ${who}에게 MFA가 없지만 예외 태그 때문에 경고하지 않았습니다.`
+          : (who, acct) =>
+              `IAM user ${who} in account ${acct} has no MFA and was not alerted on because of its exemption tag.`,
+        todo: ko
+          ? [
+              '이 예외가 승인된 것인지 확인하십시오. 태그는 사용자를 만든 사람이 직접 붙일 수 있습니다.',
+              '승인되지 않았다면 태그를 삭제하고 (aws iam untag-user) 생성자의 CloudTrail 기록을 검토하십시오.',
+            ]
+          : [
+              'Confirm that this exemption was approved: whoever created the user may have set the tag.',
+              "If it was not, remove the tag (aws iam untag-user) and review the creator's CloudTrail activity.",
+            ],
+      };
     case 'ROOT_MFA_REMOVED':
       return {
         labels,
         afterGrace,
         headline: ko
-          ? (_who, acct) => `계정 ${acct}에서 루트 사용자의 MFA 디바이스가 제거되었습니다.`
-          : (_who, acct) => `An MFA device of the root user was removed in account ${acct}.`,
+          ? (_who, acct) =>
+              `계정 ${acct}에서 루트 사용자의 MFA 디바이스가 제거되었고, 루트 MFA 상태를 읽지 못했습니다.`
+          : (_who, acct) =>
+              `An MFA device of the root user was removed in account ${acct}, and the root user's MFA state could not be read.`,
         todo: ko
           ? [
               '계정 소유자에게 즉시 확인하고 루트 MFA를 다시 활성화하십시오.',
@@ -238,6 +305,50 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
   }
 }
 
+/** One localized line for an alert note. */
+function noteText(note: AlertNote, ko: boolean): string {
+  switch (note.kind) {
+    case 'exemption-expired': {
+      const where = note.source === 'config' ? (ko ? '설정' : 'configuration') : ko ? '태그' : 'tag';
+      return ko
+        ? `${where} 예외가 ${note.expires}에 만료되었습니다 (${note.reason}).`
+        : `the ${where} exemption expired on ${note.expires} (${note.reason}).`;
+    }
+    case 'tag-invalid': {
+      const p = note.problem;
+      if (p.problem === 'until-without-reason') {
+        return ko
+          ? `태그 ${EXEMPT_UNTIL_TAG_KEY}는 ${EXEMPT_TAG_KEY} 없이 무시됩니다.`
+          : `tag ${EXEMPT_UNTIL_TAG_KEY} is ignored without ${EXEMPT_TAG_KEY}.`;
+      }
+      if (p.problem === 'empty-reason') {
+        return ko
+          ? `태그 ${EXEMPT_TAG_KEY}의 사유가 비어 있어 무시되었습니다.`
+          : `tag ${EXEMPT_TAG_KEY} has an empty reason and was ignored.`;
+      }
+      return ko
+        ? `태그 ${EXEMPT_UNTIL_TAG_KEY} 값 "${p.value}"는 날짜(YYYY-MM-DD)가 아니어서 예외가 무시되었습니다.`
+        : `tag ${EXEMPT_UNTIL_TAG_KEY} is "${p.value}", not a date YYYY-MM-DD: the exemption was ignored.`;
+    }
+    case 'tag-untrusted':
+      return ko
+        ? `예외 태그 ${EXEMPT_TAG_KEY}="${note.value}"는 무시되었습니다: 이 배포는 태그 예외를 신뢰하지 않습니다 (사용자를 만든 사람이 태그를 붙일 수 있음).`
+        : `exemption tag ${EXEMPT_TAG_KEY}="${note.value}" was ignored: this deployment does not trust exemption tags (whoever creates a user can usually tag it).`;
+    case 'tag-trusted':
+      return ko
+        ? `예외 태그 ${EXEMPT_TAG_KEY}="${note.value}"${note.expires === undefined ? '' : ` (${note.expires}까지)`}가 적용되었습니다.`
+        : `exemption tag ${EXEMPT_TAG_KEY}="${note.value}"${note.expires === undefined ? '' : ` (until ${note.expires})`} applied.`;
+    case 'root-read-failed':
+      return ko
+        ? `루트 사용자 상태(iam:GetAccountSummary)를 읽지 못해 이벤트만으로 판단했습니다: ${note.error}`
+        : `the root user's state (iam:GetAccountSummary) could not be read, so this alert is based on the event alone: ${note.error}`;
+    case 'renamed':
+      return ko
+        ? `이 사용자는 ${note.previousUserName}에서 이름이 바뀌었습니다.`
+        : `this user was renamed from ${note.previousUserName}.`;
+  }
+}
+
 /** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
 export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
   const { event } = input;
@@ -266,7 +377,7 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
     `${l.time}: ${utc} / ${zoned}`,
     ...(dueText === '' ? [] : [`${l.due}: ${dueText}`]),
     ...(input.failure === undefined ? [] : [`${l.failure}: ${input.failure}`]),
-    ...(input.exemptionNote === undefined ? [] : [`${l.note}: ${input.exemptionNote}`]),
+    ...(input.note === undefined ? [] : [`${l.note}: ${noteText(input.note, settings.locale === 'ko')}`]),
     '',
     `${l.todo}:`,
     ...t.todo.map((step, i) => `  ${i + 1}. ${step}`),

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import { SDK_CLIENT_CONFIG } from '../shared/timing';
 import { AccountSessions } from './credentials';
 import { loadSettings } from './env';
 import { AccountAliases } from './iam-facts';
@@ -13,8 +14,9 @@ import { createChecker, type CheckResult } from './process-event';
 const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadSettings(process.env);
 
-// Adaptive retries absorb IAM/STS throttling inside one invocation (ADR 0001: Lambda's own retries are off).
-const clientConfig = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+// Adaptive retries absorb IAM/STS throttling inside one invocation (ADR 0001: Lambda's own retries are
+// off); socket timeouts bound a hung connection, so the worst case leaves time to publish (timing.ts).
+const clientConfig = SDK_CLIENT_CONFIG;
 
 const checker = createChecker({
   settings,

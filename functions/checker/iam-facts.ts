@@ -1,4 +1,5 @@
 import {
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
@@ -6,7 +7,7 @@ import {
   type IAMClient,
   type Tag,
 } from '@aws-sdk/client-iam';
-import type { UserFacts } from './decide';
+import type { RootFacts, UserFacts } from './decide';
 import { errorName } from './errors';
 
 /** IAM's answer about one user, plus its tags (for tag exemptions). */
@@ -46,6 +47,21 @@ export async function readUser(iam: IAMClient, userName: string): Promise<UserRe
     hasConsolePassword: profile !== gone && profile.LoginProfile !== undefined,
     tags: tags.Tags ?? [],
   };
+}
+
+/**
+ * The root user's password and MFA state. `iam:GetAccountSummary` answers `AccountMFAEnabled` and
+ * `AccountPasswordPresent` (1 or 0) for the root user of the calling account (IAM API reference,
+ * GetAccountSummary). A summary without those keys is an error, never a guess.
+ */
+export async function readRoot(iam: IAMClient): Promise<RootFacts> {
+  const { SummaryMap: summary } = await iam.send(new GetAccountSummaryCommand({}));
+  const mfa = summary?.AccountMFAEnabled;
+  const password = summary?.AccountPasswordPresent;
+  if (mfa === undefined || password === undefined) {
+    throw new Error('GetAccountSummary returned no AccountMFAEnabled/AccountPasswordPresent');
+  }
+  return { mfaEnabled: mfa > 0, passwordPresent: password > 0 };
 }
 
 /**

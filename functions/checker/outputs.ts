@@ -4,6 +4,7 @@ import {
   ConflictException,
   CreateScheduleCommand,
   DeleteScheduleCommand,
+  GetScheduleCommand,
   ResourceNotFoundException,
   type CreateScheduleCommandInput,
   type SchedulerClient,
@@ -89,6 +90,21 @@ export async function deleteRecheck(
     return true;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}
+
+/** The target input of a pending re-check, or undefined when no schedule of that name exists. */
+export async function getRecheckInput(
+  scheduler: SchedulerClient,
+  groupName: string,
+  name: string,
+): Promise<{ readonly input: string | undefined } | undefined> {
+  try {
+    const schedule = await scheduler.send(new GetScheduleCommand({ GroupName: groupName, Name: name }));
+    return { input: schedule.Target?.Input };
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import {
   WATCHED_EVENT_NAMES,
   type WatchedEventName,
 } from '../shared/contract';
-import { IAM_USER_NAME } from '../shared/exemption';
+import { IAM_PATH, IAM_USER_NAME } from '../shared/exemption';
 import { InvalidEventError } from './errors';
 import { RECHECK_MARKER_KEY, RECHECK_TRIGGERS, type RecheckMarker } from './recheck';
 
@@ -16,6 +16,16 @@ export type EventTarget =
   | { readonly kind: 'user'; readonly userName: string; readonly path?: string }
   /** The account's root user. */
   | { readonly kind: 'root' }
+  /**
+   * A user renamed or moved (UpdateUser): `userName` is the name after the call, `previousUserName` the
+   * one before; `path` is the new path when the call set one.
+   */
+  | {
+      readonly kind: 'renamed-user';
+      readonly previousUserName: string;
+      readonly userName: string;
+      readonly path?: string;
+    }
   /** A virtual MFA device, known only by its serial number (DeleteVirtualMFADevice). */
   | { readonly kind: 'mfa-device'; readonly serialNumber: string }
   /** A failed call whose request does not name a valid target (it is skipped anyway). */
@@ -103,6 +113,11 @@ const recheckMarkerSchema = z.strictObject({
   trigger: z.enum(RECHECK_TRIGGERS, { error: `one of ${RECHECK_TRIGGERS.join(', ')}` }),
   dueAt: isoTime('the due time'),
   scheduleName: z.string().check(z.regex(/^[0-9a-zA-Z\-_.]{1,64}$/, { error: 'a schedule name' })),
+  // Set when the user was renamed or moved after the original event (UpdateUser): check this name.
+  userName: z.optional(
+    z.string().check(z.regex(IAM_USER_NAME, { error: 'an IAM user name of 1-64 characters' })),
+  ),
+  path: z.optional(z.string().check(z.regex(IAM_PATH, { error: 'an IAM path such as /team/' }))),
 });
 
 // Key order is the order problems are reported in: what the event is, then whose, then the rest.
@@ -164,7 +179,7 @@ function userNameFrom(value: unknown, field: string): string {
 }
 
 function optionalPath(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/([\x21-\x7e]+\/)*$/.test(value) ? value : undefined;
+  return typeof value === 'string' && IAM_PATH.test(value) ? value : undefined;
 }
 
 /** The user a CreateUser or CreateLoginProfile names: the response (what IAM did) wins over the request. */
@@ -221,7 +236,39 @@ function deletedDeviceTarget(detail: Detail): EventTarget {
       summarize(serial),
     );
   }
-  return ROOT_MFA_SERIAL.test(serial) ? { kind: 'root' } : { kind: 'mfa-device', serialNumber: serial };
+  // The serial names no owner. The root user's first device has a fixed serial; any other device deleted
+  // by the root user may be its own (root may register devices under any name), so the root user's MFA
+  // state is read for it: a root event either way.
+  if (ROOT_MFA_SERIAL.test(serial) || detail.userIdentity?.type === 'Root') return { kind: 'root' };
+  return { kind: 'mfa-device', serialNumber: serial };
+}
+
+/** UpdateUser: the user before and after a rename or a move to a new path. */
+function updatedTarget(detail: Detail): EventTarget {
+  const userName = userNameFrom(
+    stringAt(detail.requestParameters, 'userName'),
+    'detail.requestParameters.userName',
+  );
+  const newName = stringAt(detail.requestParameters, 'newUserName');
+  const newPath = stringAt(detail.requestParameters, 'newPath');
+  const renamedTo =
+    newName === undefined || newName === null
+      ? userName
+      : userNameFrom(newName, 'detail.requestParameters.newUserName');
+  if (newPath !== undefined && newPath !== null && optionalPath(newPath) === undefined) {
+    throw new InvalidEventError(
+      'detail.requestParameters.newPath',
+      'an IAM path that starts and ends with "/"',
+      summarize(newPath),
+    );
+  }
+  const path = optionalPath(newPath);
+  return {
+    kind: 'renamed-user',
+    previousUserName: userName,
+    userName: renamedTo,
+    ...(path === undefined ? {} : { path }),
+  };
 }
 
 function targetOf(detail: Detail): EventTarget {
@@ -235,7 +282,18 @@ function targetOf(detail: Detail): EventTarget {
       return mfaTarget(detail);
     case 'DeleteVirtualMFADevice':
       return deletedDeviceTarget(detail);
+    case 'UpdateUser':
+      return updatedTarget(detail);
   }
+}
+
+/** A re-check of a user renamed or moved since the original event checks the user as it is now. */
+function withRecheckOverride(target: EventTarget, marker: RecheckMarker | undefined): EventTarget {
+  if (marker?.userName === undefined || target.kind !== 'user') return target;
+  const path = marker.path ?? target.path;
+  return path === undefined
+    ? { kind: 'user', userName: marker.userName }
+    : { kind: 'user', userName: marker.userName, path };
 }
 
 function bestEffortTarget(detail: Detail): EventTarget {
@@ -273,7 +331,10 @@ export function parseEvent(input: unknown): ParsedEvent {
     );
   }
   // A failed call changed nothing and is skipped; its target is only logged, so a bad one is not an error.
-  const target: EventTarget = detail.errorCode === undefined ? targetOf(detail) : bestEffortTarget(detail);
+  const target = withRecheckOverride(
+    detail.errorCode === undefined ? targetOf(detail) : bestEffortTarget(detail),
+    envelope[RECHECK_MARKER_KEY],
+  );
   const { [RECHECK_MARKER_KEY]: _marker, ...original } = input as Record<string, unknown>;
   const identity = detail.userIdentity;
   return {

@@ -4,15 +4,33 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AccountSessions } from './credentials';
-import { judgeUser, planEvent, type Finding, type Severity } from './decide';
+import {
+  judgeRoot,
+  judgeUser,
+  planEvent,
+  rootFallbackFinding,
+  EARLY_RECHECK_TOLERANCE_MS,
+  type AlertNote,
+  type Finding,
+  type Plan,
+  type RootTrigger,
+  type Severity,
+} from './decide';
 import type { CheckerSettings } from './env';
 import { CheckFailedError, InvalidEventError, describeError } from './errors';
 import { evaluateExemptions } from './exemptions';
 import { formatAlert, type AlertInput } from './format';
-import { readUser, type AccountAliases } from './iam-facts';
-import { createRecheck, deleteRecheck, publishAlert, quarantineEvent } from './outputs';
+import { readRoot, readUser, type AccountAliases } from './iam-facts';
+import { createRecheck, deleteRecheck, getRecheckInput, publishAlert, quarantineEvent } from './outputs';
 import { parseEvent, type ParsedEvent } from './parse-event';
-import { buildRecheckSchedule, recheckScheduleName } from './recheck';
+import {
+  RECHECK_TRIGGERS,
+  buildRecheckSchedule,
+  pendingRecheckFrom,
+  recheckScheduleName,
+  type RecheckTrigger,
+} from './recheck';
+import { PUBLISH_RESERVE_MS } from '../shared/timing';
 
 /** Everything the checker needs, created once per container (module scope in handler.ts). */
 export interface CheckerDeps {
@@ -30,6 +48,11 @@ export interface CheckerDeps {
 export interface InvocationContext {
   /** The function's own ARN: the target of re-check schedules. */
   readonly invokedFunctionArn: string;
+  /**
+   * Lambda's remaining time. The check runs under a deadline that keeps PUBLISH_RESERVE_MS back, so a
+   * hung dependency still leaves time to publish the CHECK_FAILED alert.
+   */
+  readonly getRemainingTimeInMillis?: () => number;
 }
 
 /** How one event ended. Every event ends in exactly one of these, or in a thrown error. */
@@ -37,14 +60,49 @@ export type CheckResult =
   | { readonly outcome: 'alerted'; readonly finding: Finding; readonly severity: Severity }
   | { readonly outcome: 'no-alert'; readonly reason: string }
   | { readonly outcome: 'skipped'; readonly reason: string }
+  /** Not alerted, but an INFO notice says why (a trusted exemption tag): never silent. */
+  | { readonly outcome: 'noticed'; readonly finding: 'TAG_EXEMPTED'; readonly reason: string }
   | {
       readonly outcome: 'scheduled';
       readonly scheduleName: string;
       readonly dueAt: string;
       readonly alreadyScheduled: boolean;
       readonly notified: boolean;
+      /** A re-check that arrived before its due time was put back on its schedule. */
+      readonly early?: boolean;
     }
+  /** UpdateUser: pending re-checks now follow the user's new name and path. */
+  | { readonly outcome: 'rescheduled'; readonly scheduleNames: readonly string[] }
   | { readonly outcome: 'quarantined'; readonly field: string; readonly reason: string };
+
+/** The check did not finish before its deadline (the time left for the failure alert). */
+class DeadlineExceededError extends Error {
+  constructor(budgetMs: number) {
+    super(`no answer within ${Math.max(0, Math.round(budgetMs / 1000))} s (function deadline)`);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** Run `work` under the invocation's deadline, keeping PUBLISH_RESERVE_MS back for the failure alert. */
+async function beforeDeadline<T>(context: InvocationContext, work: () => Promise<T>): Promise<T> {
+  const remaining = context.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return work();
+  const budget = remaining - PUBLISH_RESERVE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        reject(new DeadlineExceededError(budget));
+      },
+      Math.max(0, budget),
+    );
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Build the per-event checker: parse -> plan -> (check | schedule) -> judge -> notify. */
 export function createChecker(
@@ -58,81 +116,125 @@ export function createChecker(
     logger.info('Alert published', { finding: input.finding, severity: input.severity, messageId });
   }
 
-  async function aliasBestEffort(event: ParsedEvent): Promise<string | undefined> {
-    try {
-      const iam = await deps.sessions.iamFor(event.accountId, event.id);
-      return await aliasOf(event, iam);
-    } catch (error) {
-      logger.warn('Account alias unavailable', { error: describeError(error) });
-      return undefined;
-    }
-  }
-
   function aliasOf(event: ParsedEvent, iam: IAMClient): Promise<string | undefined> {
     return deps.aliases.aliasOf(event.accountId, iam, (error) => {
       logger.warn('ListAccountAliases failed; alerting without alias', { error: describeError(error) });
     });
   }
 
-  async function checkUser(
+  /** Report a check that could not be completed, then fail the event (on-failure queue, alarm). */
+  async function failCheck(
     event: ParsedEvent,
     userName: string,
-    path: string | undefined,
-  ): Promise<CheckResult> {
-    let report: Awaited<ReturnType<typeof readUser>>;
-    let alias: Promise<string | undefined>;
-    let step = 'sts:AssumeRole';
+    step: string,
+    cause: unknown,
+    alert: Omit<AlertInput, 'event'> = { finding: 'CHECK_FAILED', severity: 'HIGH', userName },
+  ): Promise<never> {
+    const failure = new CheckFailedError(event.accountId, userName, step, cause);
+    logger.error('MFA check failed', { step, error: describeError(cause) });
     try {
+      await publish({ failure: failure.message, ...alert, event });
+    } catch (publishError) {
+      logger.error('Could not publish the check-failed alert', { error: describeError(publishError) });
+    }
+    throw failure;
+  }
+
+  async function dropSupersededConsoleRecheck(event: ParsedEvent, userName: string): Promise<void> {
+    if (event.recheck?.trigger !== 'CreateUser' || !settings.scheduler) return;
+    // This re-check covers console access too: drop a pending CreateLoginProfile re-check of the same
+    // user. Failing to drop it costs at most a second alert later, so it must not fail this check.
+    const name = recheckScheduleName(event.accountId, userName, 'CreateLoginProfile');
+    try {
+      if (await deleteRecheck(deps.scheduler, settings.scheduler.groupName, name)) {
+        logger.info('Pending console re-check superseded', { scheduleName: name });
+      }
+    } catch (error) {
+      logger.warn('Could not delete the superseded console re-check', {
+        scheduleName: name,
+        error: describeError(error),
+      });
+    }
+  }
+
+  async function checkUser(
+    event: ParsedEvent,
+    context: InvocationContext,
+    userName: string,
+    path: string | undefined,
+    renamedFrom?: string,
+  ): Promise<CheckResult> {
+    let step = 'sts:AssumeRole';
+    let alias: Promise<string | undefined> = Promise.resolve(undefined);
+    const report = await beforeDeadline(context, async () => {
       const iam = await deps.sessions.iamFor(event.accountId, event.id);
       step = 'IAM read';
       // The alias (cached per account, never failing) is fetched beside the user reads, not after
       // them: one round trip less before an alert.
       alias = aliasOf(event, iam);
-      report = await readUser(iam, userName);
-    } catch (cause) {
-      const failure = new CheckFailedError(event.accountId, userName, step, cause);
-      logger.error('MFA check failed', { step, error: describeError(cause) });
-      try {
-        await publish({
-          finding: 'CHECK_FAILED',
-          severity: 'HIGH',
-          event,
-          userName,
-          failure: failure.message,
-        });
-      } catch (publishError) {
-        logger.error('Could not publish the check-failed alert', { error: describeError(publishError) });
-      }
-      throw failure;
-    }
-    if (event.recheck?.trigger === 'CreateUser' && settings.scheduler) {
-      // This re-check covers console access too: drop a pending CreateLoginProfile re-check of the same
-      // user. Failing to drop it costs at most a second alert later, so it must not fail this check.
-      const name = recheckScheduleName(event.accountId, userName, 'CreateLoginProfile');
-      try {
-        if (await deleteRecheck(deps.scheduler, settings.scheduler.groupName, name)) {
-          logger.info('Pending console re-check superseded', { scheduleName: name });
-        }
-      } catch (error) {
-        logger.warn('Could not delete the superseded console re-check', {
-          scheduleName: name,
-          error: describeError(error),
-        });
-      }
-    }
+      return readUser(iam, userName);
+    }).catch((cause: unknown) => failCheck(event, userName, step, cause));
+    await dropSupersededConsoleRecheck(event, userName);
     const exemption = evaluateExemptions(
       { accountId: event.accountId, userName, ...(path === undefined ? {} : { path }), tags: report.tags },
       settings.exemptions,
       deps.now(),
+      { trustTags: settings.trustExemptionTags },
     );
     const verdict = judgeUser(report, exemption);
-    if (verdict.action === 'skip') {
-      logger.info('Skipped', {
-        reason: verdict.reason,
-        ...(verdict.exemption ? { exemption: verdict.exemption } : {}),
-      });
-      return { outcome: 'skipped', reason: verdict.reason };
+    switch (verdict.action) {
+      case 'skip':
+        logger.info('Skipped', {
+          reason: verdict.reason,
+          ...(verdict.exemption ? { exemption: verdict.exemption } : {}),
+        });
+        return { outcome: 'skipped', reason: verdict.reason };
+      case 'no-alert':
+        logger.info('No alert', { reason: verdict.reason });
+        return { outcome: 'no-alert', reason: verdict.reason };
+      case 'notice':
+      case 'alert': {
+        const accountAlias = await alias;
+        const note: AlertNote | undefined =
+          verdict.note ??
+          (renamedFrom === undefined ? undefined : { kind: 'renamed', previousUserName: renamedFrom });
+        await publish({
+          finding: verdict.finding,
+          severity: verdict.severity,
+          event,
+          userName,
+          ...(accountAlias === undefined ? {} : { accountAlias }),
+          ...(note === undefined ? {} : { note }),
+          afterGracePeriod: event.recheck !== undefined,
+        });
+        return verdict.action === 'notice'
+          ? { outcome: 'noticed', finding: verdict.finding, reason: verdict.reason }
+          : { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
+      }
     }
+  }
+
+  /** Judge the root user from IAM's account summary; the event alone decides only when that read fails. */
+  async function checkRoot(
+    event: ParsedEvent,
+    context: InvocationContext,
+    trigger: RootTrigger,
+  ): Promise<CheckResult> {
+    let step = 'sts:AssumeRole';
+    let alias: Promise<string | undefined> = Promise.resolve(undefined);
+    const facts = await beforeDeadline(context, async () => {
+      const iam = await deps.sessions.iamFor(event.accountId, event.id);
+      step = 'iam:GetAccountSummary';
+      alias = aliasOf(event, iam);
+      return readRoot(iam);
+    }).catch((cause: unknown) =>
+      failCheck(event, 'root', step, cause, {
+        finding: rootFallbackFinding(trigger),
+        severity: 'CRITICAL',
+        note: { kind: 'root-read-failed', error: describeError(cause) },
+      }),
+    );
+    const verdict = judgeRoot(facts);
     if (verdict.action === 'no-alert') {
       logger.info('No alert', { reason: verdict.reason });
       return { outcome: 'no-alert', reason: verdict.reason };
@@ -142,12 +244,122 @@ export function createChecker(
       finding: verdict.finding,
       severity: verdict.severity,
       event,
-      userName,
       ...(accountAlias === undefined ? {} : { accountAlias }),
-      ...(verdict.exemptionNote === undefined ? {} : { exemptionNote: verdict.exemptionNote }),
-      afterGracePeriod: event.recheck !== undefined,
     });
     return { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
+  }
+
+  async function schedule(
+    event: ParsedEvent,
+    context: InvocationContext,
+    plan: Extract<Plan, { action: 'schedule' }>,
+  ): Promise<CheckResult> {
+    const scheduler = settings.scheduler;
+    if (!scheduler) throw new Error('grace period without scheduler settings'); // loadSettings prevents this
+    const request = buildRecheckSchedule(
+      {
+        accountId: event.accountId,
+        userName: plan.userName,
+        trigger: plan.trigger,
+        due: plan.due,
+        envelope: event.envelope,
+        ...(plan.renamed === undefined ? {} : { renamed: plan.renamed }),
+      },
+      { ...scheduler, functionArn: context.invokedFunctionArn },
+    );
+    // A re-check that cannot be scheduled is a check that will never run: report it like any failed check.
+    const created = await beforeDeadline(context, () => createRecheck(deps.scheduler, request)).catch(
+      (cause: unknown) => failCheck(event, plan.userName, 'scheduler:CreateSchedule', cause),
+    );
+    const scheduleName = request.Name ?? '';
+    logger.info(created === 'created' ? 'Re-check scheduled' : 'Re-check already scheduled', {
+      scheduleName,
+      dueAt: plan.due.toISOString(),
+      ...(plan.early ? { early: true } : {}),
+    });
+    const notified = plan.notify && created === 'created';
+    if (notified) {
+      await publish({
+        finding: 'USER_CREATED',
+        severity: 'INFO',
+        event,
+        userName: plan.userName,
+        checkDueAt: plan.due,
+      });
+    }
+    return {
+      outcome: 'scheduled',
+      scheduleName,
+      dueAt: plan.due.toISOString(),
+      alreadyScheduled: created !== 'created',
+      notified,
+      ...(plan.early ? { early: true } : {}),
+    };
+  }
+
+  /**
+   * Move one pending re-check of the old name to the new name (and path). Returns the new schedule's
+   * name, or undefined when there is none to move (or it is due now: the caller checks at once).
+   */
+  async function moveRecheck(
+    event: ParsedEvent,
+    context: InvocationContext,
+    plan: Extract<Plan, { action: 'follow-rename' }>,
+    trigger: RecheckTrigger,
+  ): Promise<string | undefined> {
+    const scheduler = settings.scheduler;
+    if (!scheduler || settings.gracePeriodHours === 0) return undefined;
+    const oldName = recheckScheduleName(event.accountId, plan.previousUserName, trigger);
+    const found = await getRecheckInput(deps.scheduler, scheduler.groupName, oldName);
+    if (found === undefined) return undefined;
+    const pending = pendingRecheckFrom(found.input);
+    if (pending === undefined) {
+      logger.warn('A schedule with a re-check name holds no re-check; left alone', { scheduleName: oldName });
+      return undefined;
+    }
+    if (pending.due.getTime() - deps.now().getTime() <= EARLY_RECHECK_TOLERANCE_MS) return undefined;
+    const path = plan.path ?? pending.marker.path;
+    const request = buildRecheckSchedule(
+      {
+        accountId: event.accountId,
+        userName: plan.userName,
+        trigger,
+        due: pending.due,
+        envelope: pending.envelope,
+        renamed: path === undefined ? {} : { path },
+      },
+      { ...scheduler, functionArn: context.invokedFunctionArn },
+    );
+    const newName = request.Name ?? '';
+    if (newName === oldName) {
+      // Same name (a new path only): the schedule must be replaced to carry the new path.
+      await deleteRecheck(deps.scheduler, scheduler.groupName, oldName);
+      await createRecheck(deps.scheduler, request);
+    } else {
+      // Create first: a failure between the two calls leaves a duplicate re-check, never none.
+      await createRecheck(deps.scheduler, request);
+      await deleteRecheck(deps.scheduler, scheduler.groupName, oldName);
+    }
+    logger.info('Re-check follows the renamed user', {
+      from: oldName,
+      to: newName,
+      dueAt: pending.due.toISOString(),
+    });
+    return newName;
+  }
+
+  async function followRename(
+    event: ParsedEvent,
+    context: InvocationContext,
+    plan: Extract<Plan, { action: 'follow-rename' }>,
+  ): Promise<CheckResult> {
+    const moved = await beforeDeadline(context, () =>
+      Promise.all(RECHECK_TRIGGERS.map((trigger) => moveRecheck(event, context, plan, trigger))),
+    ).catch((cause: unknown) => failCheck(event, plan.userName, 'scheduler (move re-check)', cause));
+    const scheduleNames = moved.filter((name): name is string => name !== undefined);
+    if (scheduleNames.length > 0) return { outcome: 'rescheduled', scheduleNames };
+    // No grace period pending under the old name: the user is checked as it is now, under its new name.
+    return checkUser(event, context, plan.userName, plan.path, plan.previousUserName);
   }
 
   return async function check(raw, context) {
@@ -165,12 +377,12 @@ export function createChecker(
       await quarantineEvent(deps.sqs, settings.quarantineQueueUrl, raw, error);
       return { outcome: 'quarantined', field: error.field, reason: error.message };
     }
-    const userName = event.target.kind === 'user' ? event.target.userName : undefined;
+    const { target } = event;
     logger.appendKeys({
       eventId: event.eventId ?? event.id,
       accountId: event.accountId,
       eventName: event.eventName,
-      userName,
+      userName: target.kind === 'user' || target.kind === 'renamed-user' ? target.userName : undefined,
       recheck: event.recheck !== undefined,
     });
     logger.debug('Event', { event: raw });
@@ -180,54 +392,14 @@ export function createChecker(
       case 'skip':
         logger.info('Skipped', { reason: plan.reason });
         return { outcome: 'skipped', reason: plan.reason };
-      case 'alert': {
-        const accountAlias = await aliasBestEffort(event);
-        await publish({
-          finding: plan.finding,
-          severity: plan.severity,
-          event,
-          ...(accountAlias === undefined ? {} : { accountAlias }),
-        });
-        return { outcome: 'alerted', finding: plan.finding, severity: plan.severity };
-      }
+      case 'check-root':
+        return checkRoot(event, context, plan.trigger);
       case 'check':
-        return checkUser(event, plan.userName, plan.path);
-      case 'schedule': {
-        if (!settings.scheduler) throw new Error('grace period without scheduler settings'); // loadSettings prevents this
-        const request = buildRecheckSchedule(
-          {
-            accountId: event.accountId,
-            userName: plan.userName,
-            trigger: plan.trigger,
-            due: plan.due,
-            envelope: event.envelope,
-          },
-          { ...settings.scheduler, functionArn: context.invokedFunctionArn },
-        );
-        const created = await createRecheck(deps.scheduler, request);
-        const scheduleName = request.Name ?? '';
-        logger.info(created === 'created' ? 'Re-check scheduled' : 'Re-check already scheduled', {
-          scheduleName,
-          dueAt: plan.due.toISOString(),
-        });
-        const notified = plan.notify && created === 'created';
-        if (notified) {
-          await publish({
-            finding: 'USER_CREATED',
-            severity: 'INFO',
-            event,
-            userName: plan.userName,
-            checkDueAt: plan.due,
-          });
-        }
-        return {
-          outcome: 'scheduled',
-          scheduleName,
-          dueAt: plan.due.toISOString(),
-          alreadyScheduled: created !== 'created',
-          notified,
-        };
-      }
+        return checkUser(event, context, plan.userName, plan.path);
+      case 'schedule':
+        return schedule(event, context, plan);
+      case 'follow-rename':
+        return followRename(event, context, plan);
     }
   };
 }

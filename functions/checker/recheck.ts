@@ -19,6 +19,10 @@ export interface RecheckMarker {
   /** ISO time the re-check was scheduled for. */
   readonly dueAt: string;
   readonly scheduleName: string;
+  /** The user's name now, when it was renamed after the original event (UpdateUser). */
+  readonly userName?: string;
+  /** The user's path now, when it was moved after the original event (UpdateUser). */
+  readonly path?: string;
 }
 
 const TRIGGER_SLUG: Record<RecheckTrigger, string> = { CreateUser: 'user', CreateLoginProfile: 'console' };
@@ -71,6 +75,11 @@ export interface RecheckRequest {
   readonly due: Date;
   /** The original EventBridge envelope, replayed to the checker when the schedule fires. */
   readonly envelope: Readonly<Record<string, unknown>>;
+  /**
+   * Set when the user was renamed or moved since the original event: the re-check checks `userName`
+   * (and this path) instead of the user the envelope names.
+   */
+  readonly renamed?: { readonly path?: string };
 }
 
 /**
@@ -82,7 +91,13 @@ export function buildRecheckSchedule(
   target: RecheckTarget,
 ): CreateScheduleCommandInput {
   const scheduleName = recheckScheduleName(request.accountId, request.userName, request.trigger);
-  const marker: RecheckMarker = { trigger: request.trigger, dueAt: request.due.toISOString(), scheduleName };
+  const marker: RecheckMarker = {
+    trigger: request.trigger,
+    dueAt: request.due.toISOString(),
+    scheduleName,
+    ...(request.renamed === undefined ? {} : { userName: request.userName }),
+    ...(request.renamed?.path === undefined ? {} : { path: request.renamed.path }),
+  };
   return {
     Name: scheduleName,
     GroupName: target.groupName,
@@ -105,4 +120,39 @@ export function buildRecheckSchedule(
       DeadLetterConfig: { Arn: target.deadLetterQueueArn },
     },
   };
+}
+
+/** What a pending re-check carries: when it is due, and the envelope (and overrides) it replays. */
+export interface PendingRecheck {
+  readonly due: Date;
+  readonly envelope: Readonly<Record<string, unknown>>;
+  readonly marker: RecheckMarker;
+}
+
+/**
+ * Read a pending re-check back from its schedule's target input (GetSchedule). Pure. Returns undefined
+ * when the input is not one this checker wrote.
+ */
+export function pendingRecheckFrom(input: string | undefined): PendingRecheck | undefined {
+  if (input === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const { [RECHECK_MARKER_KEY]: marker, ...envelope } = parsed as Record<string, unknown>;
+  if (marker === null || typeof marker !== 'object') return undefined;
+  const m = marker as Partial<RecheckMarker>;
+  if (
+    typeof m.dueAt !== 'string' ||
+    typeof m.scheduleName !== 'string' ||
+    !RECHECK_TRIGGERS.includes(m.trigger as RecheckTrigger)
+  ) {
+    return undefined;
+  }
+  const due = new Date(m.dueAt);
+  if (Number.isNaN(due.getTime())) return undefined;
+  return { due, envelope, marker: m as RecheckMarker };
 }

@@ -18,6 +18,8 @@ export const IAM_CLOUDTRAIL_EVENT_SOURCE = 'iam.amazonaws.com';
  * - `CreateUser`, `CreateLoginProfile`: a user (or its console access) appeared.
  * - `DeactivateMFADevice`, `DeleteVirtualMFADevice`: MFA may have been removed.
  * - `EnableMFADevice`: MFA was added (resolves a pending finding).
+ * - `UpdateUser`: a rename or a new path; a pending re-check (and, later, a finding) follows the user,
+ *   not the old name, so renaming a user cannot make it escape its check.
  */
 export const WATCHED_EVENT_NAMES = [
   'CreateUser',
@@ -25,6 +27,7 @@ export const WATCHED_EVENT_NAMES = [
   'DeactivateMFADevice',
   'DeleteVirtualMFADevice',
   'EnableMFADevice',
+  'UpdateUser',
 ] as const;
 
 /** One of {@link WATCHED_EVENT_NAMES}. */
@@ -57,6 +60,11 @@ export const CHECKER_ENV = {
   notifyOnCreate: 'NOTIFY_ON_CREATE',
   /** JSON array of configured exemptions (functions/shared/exemption.ts). */
   exemptions: 'EXEMPTIONS',
+  /**
+   * `true` or `false`: honour the `org-mfa-watch:exempt` user tag. Off by default: the creator of a user
+   * can usually tag it too. When on, every tag-based skip still sends an INFO notice.
+   */
+  trustExemptionTags: 'TRUST_EXEMPTION_TAGS',
   /** EventBridge Scheduler group that holds the re-check schedules. */
   scheduleGroupName: 'SCHEDULE_GROUP_NAME',
   /** Role EventBridge Scheduler assumes to invoke the checker. */

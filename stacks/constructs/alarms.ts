@@ -12,13 +12,24 @@ export interface CentralAlarmsProps {
   readonly topic: sns.ITopic;
   /** The checker function: alarms on its Errors and Throttles. */
   readonly checker: lambda.IFunction;
-  /** Queues in which any message means an event needs attention, by a short purpose name. */
+  /** Queues in which any new message means an event needs attention, by a short purpose name. */
   readonly queues: Readonly<Record<string, sqs.IQueue>>;
+  /**
+   * Scheduler group of the re-checks: alarms on its target errors, dropped invocations and DLQ sends.
+   * @default - no Scheduler alarms (no grace period, no re-checks)
+   */
+  readonly scheduleGroupName?: string;
 }
 
+/** Five-minute periods: a failure notifies within minutes, and a quiet period returns the alarm to OK. */
+const PERIOD = Duration.minutes(5);
+
 /**
- * Alarms that make a lost or stuck event impossible to miss: any message in a central queue, any
- * checker error, any throttled invocation. All notify the alert topic.
+ * Alarms that make a lost or stuck event impossible to miss. Every alarm counts NEW failures per period
+ * (messages sent to a queue, errors, dropped invocations), never a standing level such as queue depth:
+ * an alarm on depth stays in ALARM while one old message waits, and CloudWatch notifies only on a state
+ * change, so the next failure would notify nobody. Counted per period, the alarm returns to OK after a
+ * quiet period on its own and notifies again on the next failure. All notify the alert topic.
  */
 export class CentralAlarms extends Construct {
   /** Every alarm created, queue alarms first. */
@@ -40,21 +51,52 @@ export class CentralAlarms extends Construct {
       this.alarms.push(alarm);
     };
     for (const [name, queue] of Object.entries(props.queues)) {
+      // EventBridge, Lambda and Scheduler write to these queues with SendMessage, which this metric counts.
       add(
-        `${name}Messages`,
-        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-        `a message is waiting in the ${name} queue.`,
+        `${name}Sent`,
+        queue.metricNumberOfMessagesSent({ period: PERIOD, statistic: 'Sum' }),
+        `a new message arrived in the ${name} queue.`,
       );
     }
     add(
       'CheckerErrors',
-      props.checker.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      props.checker.metricErrors({ period: PERIOD, statistic: 'Sum' }),
       'the checker function failed (a check failed or a publish failed).',
     );
     add(
       'CheckerThrottles',
-      props.checker.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      props.checker.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
       'the checker function was throttled (reserved concurrency reached).',
     );
+    if (props.scheduleGroupName !== undefined) {
+      const scheduler = (metricName: string): cloudwatch.Metric =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Scheduler',
+          metricName,
+          dimensionsMap: { ScheduleGroup: props.scheduleGroupName ?? '' },
+          period: PERIOD,
+          statistic: 'Sum',
+        });
+      add(
+        'RecheckTargetErrors',
+        scheduler('TargetErrorCount'),
+        'EventBridge Scheduler could not invoke the checker for a re-check (it retries).',
+      );
+      add(
+        'RecheckDropped',
+        scheduler('InvocationDroppedCount'),
+        'EventBridge Scheduler dropped a re-check after its retries and could not keep it.',
+      );
+      add(
+        'RecheckSentToDeadLetter',
+        scheduler('InvocationsSentToDeadLetterCount'),
+        'a re-check went to the re-check dead-letter queue.',
+      );
+      add(
+        'RecheckDeadLetterFailed',
+        scheduler('InvocationsFailedToBeSentToDeadLetterCount'),
+        'a re-check could not be written to its dead-letter queue (it is lost: replay from the bus archive).',
+      );
+    }
   }
 }

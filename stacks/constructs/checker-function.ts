@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
+import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import type { Exemption } from '../../functions/shared/exemption';
 import { NAMES, memberCheckRoleArn } from '../names';
 
@@ -30,8 +31,15 @@ export interface CheckerFunctionProps {
   /** Configured exemptions, passed to the function as JSON. */
   readonly exemptions: readonly Exemption[];
   /**
-   * Concurrent executions the checker may use: caps the rate of STS/IAM calls in a burst (IAM's
-   * per-account request quota is shared with everything else in that account).
+   * Honour the `org-mfa-watch:exempt` user tag (every tag-based skip still sends an INFO notice).
+   * @default false
+   */
+  readonly trustExemptionTags?: boolean;
+  /**
+   * Concurrent executions reserved for the checker: caps the rate of STS/IAM calls in a burst (IAM's
+   * per-account request quota is shared with everything else in that account). 0 reserves nothing:
+   * Lambda rejects a reservation that leaves the account's unreserved concurrency under its minimum,
+   * which is every reservation in a new account with a low concurrency quota.
    * @default 5
    */
   readonly reservedConcurrency?: number;
@@ -85,6 +93,8 @@ export class CheckerFunction extends Construct {
   readonly quarantineQueue: sqs.Queue;
   /** Re-checks Scheduler could not deliver (only with a grace period). */
   readonly recheckDeadLetterQueue?: sqs.Queue;
+  /** Name of the Scheduler group of the re-checks (only with a grace period), for its metrics. */
+  readonly scheduleGroupName?: string;
 
   constructor(scope: Construct, id: string, props: CheckerFunctionProps) {
     super(scope, id);
@@ -132,6 +142,7 @@ export class CheckerFunction extends Construct {
       [CHECKER_ENV.gracePeriodHours]: String(props.gracePeriodHours),
       [CHECKER_ENV.notifyOnCreate]: String(props.notifyOnCreate),
       [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
+      [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -140,18 +151,22 @@ export class CheckerFunction extends Construct {
     let schedulerRole: iam.Role | undefined;
     if (props.gracePeriodHours > 0) {
       const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: NAMES.scheduleGroup });
+      this.scheduleGroupName = NAMES.scheduleGroup;
       const recheckDlq = queue(this, 'RecheckDlq', 'Dead-letter queue of the re-check schedules.');
       this.recheckDeadLetterQueue = recheckDlq;
       schedulerRole = new iam.Role(this, 'SchedulerRole', {
         description: 'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
+        // Scheduler sets aws:SourceArn to the ARN of the schedule GROUP, never of a schedule: a condition
+        // on schedule ARNs never matches and Scheduler cannot assume the role (EventBridge Scheduler
+        // User Guide, "Cross-service confused deputy prevention").
         assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
           conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: {
+            StringEquals: {
+              'aws:SourceAccount': stack.account,
               'aws:SourceArn': stack.formatArn({
                 service: 'scheduler',
-                resource: 'schedule',
-                resourceName: `${NAMES.scheduleGroup}/*`,
+                resource: 'schedule-group',
+                resourceName: NAMES.scheduleGroup,
                 arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
               }),
             },
@@ -163,7 +178,8 @@ export class CheckerFunction extends Construct {
       this.role.addToPolicy(
         new iam.PolicyStatement({
           sid: 'ManageReChecksInOwnGroup',
-          actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+          // GetSchedule: a rename reads a pending re-check to move it to the new name.
+          actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
           resources: [schedulesOfGroup(group.name ?? NAMES.scheduleGroup)],
         }),
       );
@@ -180,6 +196,7 @@ export class CheckerFunction extends Construct {
       environment[CHECKER_ENV.recheckDlqArn] = recheckDlq.queueArn;
     }
 
+    const reserved = props.reservedConcurrency ?? 5;
     this.function = new NodejsFunction(this, 'Function', {
       entry: CHECKER_ENTRY,
       handler: 'handler',
@@ -188,12 +205,12 @@ export class CheckerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       // 512 MB buys CPU for the cold start (five SDK clients); an invocation needs far less memory.
       memorySize: 512,
-      // Covers AssumeRole plus three parallel IAM reads and a publish, each with up to 6 adaptive
-      // attempts and backoff under throttling (ADR 0001: Lambda's own retries are off).
-      timeout: Duration.seconds(60),
+      // The check runs under a deadline that keeps one worst-case publish back (functions/shared/timing.ts).
+      timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
       // Caps concurrent STS/IAM traffic during a burst; excess invocations are throttled and retried by
-      // EventBridge (central rule retry policy), not lost.
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 5,
+      // EventBridge (central rule retry policy), not lost. 0 means no reservation: Lambda would read a
+      // reservation of 0 as "never run".
+      ...(reserved === 0 ? {} : { reservedConcurrentExecutions: reserved }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -65,9 +65,21 @@ export class MemberResources extends Construct {
       centralBusArn(stack, props.securityAccountId, props.homeRegion),
     );
     // The central bus policy only admits principals of the organization, so the target needs a role.
+    // Only EventBridge acting for this account's forward rule may use the role (confused deputy).
+    const forwardRuleArn = Arn.format({
+      partition: Aws.PARTITION,
+      service: 'events',
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      resource: 'rule',
+      resourceName: NAMES.memberForwardRule,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
     const forwardRole = new iam.Role(this, 'ForwardRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': forwardRuleArn },
+        },
       }),
       description: 'Lets the org-mfa-watch-forward rule put events on the central org-mfa-watch bus',
     });
@@ -100,11 +112,12 @@ export class MemberResources extends Construct {
         resources: [USERS_OF_THIS_ACCOUNT],
       }),
     );
-    // iam:ListAccountAliases supports no resource-level permissions: "*" is the only valid resource.
+    // iam:ListAccountAliases and iam:GetAccountSummary support no resource-level permissions: "*" is the
+    // only valid resource. GetAccountSummary tells whether the root user has a password and MFA.
     this.checkRole.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadAccountAlias',
-        actions: ['iam:ListAccountAliases'],
+        sid: 'ReadAccountAliasAndRootState',
+        actions: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
         resources: ['*'],
       }),
     );
@@ -114,7 +127,8 @@ export class MemberResources extends Construct {
     });
     Validations.of(this.checkRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'iam:ListAccountAliases supports no resource-level permissions; it is read-only.',
+      reason:
+        'iam:ListAccountAliases and iam:GetAccountSummary support no resource-level permissions; both are read-only.',
     });
   }
 }

@@ -20,6 +20,7 @@ export function testSettings(overrides: Partial<CheckerSettings> = {}): CheckerS
     gracePeriodHours: 0,
     notifyOnCreate: true,
     exemptions: [],
+    trustExemptionTags: false,
     scheduler: {
       groupName: 'org-mfa-watch',
       roleArn: 'arn:aws:iam::222222222222:role/org-mfa-watch-scheduler',
@@ -41,8 +42,9 @@ export const TEST_CONTEXT = {
 export function fakeAwsChecker(
   requestHandler: unknown,
   settings: CheckerSettings = testSettings(),
-  now = new Date('2026-10-05T10:00:00Z'),
+  now: Date | (() => Date) = new Date('2026-10-05T10:00:00Z'),
 ) {
+  const clock = typeof now === 'function' ? now : () => now;
   const clientConfig = {
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
@@ -61,13 +63,13 @@ export function fakeAwsChecker(
         maxAttempts: 6,
         requestHandler: requestHandler as never,
       },
-      now: () => now.getTime(),
+      now: () => clock().getTime(),
     }),
     aliases: new AccountAliases(),
     sns: new SNSClient(clientConfig),
     sqs: new SQSClient(clientConfig),
     scheduler: new SchedulerClient(clientConfig),
     logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    now: () => now,
+    now: clock,
   });
 }

@@ -26,6 +26,8 @@ export interface FakeAwsOptions {
   readonly throttle?: (call: { service: string; action: string; attempt: number }) => boolean;
   /** Artificial latency per request, in ms (0 = answer at once). */
   readonly latencyMs?: number;
+  /** Clock for the expiry of issued credentials (one hour after "now"). */
+  readonly now?: () => number;
 }
 
 interface HttpRequestLike {
@@ -117,7 +119,7 @@ export class FakeAws {
       case 'sts:AssumeRole': {
         const account = /iam::(\d{12}):role/.exec(params.RoleArn ?? '')?.[1] ?? '000000000000';
         this.accountCounter += 1;
-        const expiration = new Date(Date.now() + 3600_000).toISOString();
+        const expiration = new Date((this.options.now ?? Date.now)() + 3600_000).toISOString();
         return [
           200,
           xml(

@@ -80,7 +80,9 @@ describe('npm run preview', () => {
   it('prints subject, attributes and body for a file', () => {
     const result = run([join(PROJECT_FIXTURES_DIR, 'deactivatemfa-root-self.json')]);
     expect(result.code).toBe(0);
-    expect(result.out).toContain('Subject: [org-mfa-watch] CRITICAL: root user MFA removed (210987654321)');
+    expect(result.out).toContain(
+      'Subject: [org-mfa-watch] CRITICAL: root user has a password and no MFA (210987654321)',
+    );
     expect(result.out).toContain('Attributes: severity=CRITICAL');
   });
 

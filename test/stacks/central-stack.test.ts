@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV, WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import { CentralStack } from '../../stacks/central-stack';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
@@ -215,7 +216,7 @@ describe('checker function', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 512,
-      Timeout: 60,
+      Timeout: CHECKER_TIMEOUT_SECONDS,
       ReservedConcurrentExecutions: 5,
       Role: { 'Fn::GetAtt': [roleId(), 'Arn'] },
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroupId() } },
@@ -239,6 +240,7 @@ describe('checker function', () => {
       [CHECKER_ENV.gracePeriodHours]: String(config.gracePeriodHours),
       [CHECKER_ENV.notifyOnCreate]: 'true',
       [CHECKER_ENV.exemptions]: JSON.stringify(config.exemptions),
+      [CHECKER_ENV.trustExemptionTags]: 'false',
       [CHECKER_ENV.scheduleGroupName]: NAMES.scheduleGroup,
       [CHECKER_ENV.schedulerRoleArn]: { 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] },
       [CHECKER_ENV.recheckDlqArn]: queueArn('RecheckDeadLetterQueueUrl'),
@@ -302,7 +304,7 @@ describe('checker role', () => {
       {
         Sid: 'ManageReChecksInOwnGroup',
         Effect: 'Allow',
-        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
         Resource: {
           'Fn::Join': [
             '',
@@ -340,7 +342,11 @@ describe('checker role', () => {
 });
 
 describe('re-check scheduling (grace period > 0)', () => {
-  it('trusts Scheduler only for schedules of its own group in this account', () => {
+  it('trusts Scheduler only for its own schedule group in this account, by the group ARN', () => {
+    // EventBridge Scheduler User Guide, "Cross-service confused deputy prevention": Scheduler sets
+    // aws:SourceArn to the schedule GROUP's ARN (arn:...:schedule-group/<name>); a condition on schedule
+    // ARNs never matches, and Scheduler cannot assume the role. Policy simulation proves it in
+    // policy-simulation.test.ts; this pins the exact statement.
     template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: NAMES.scheduleGroup });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -350,15 +356,15 @@ describe('re-check scheduling (grace period > 0)', () => {
             Effect: 'Allow',
             Principal: { Service: 'scheduler.amazonaws.com' },
             Condition: {
-              StringEquals: { 'aws:SourceAccount': SECURITY_ACCOUNT },
-              ArnLike: {
+              StringEquals: {
+                'aws:SourceAccount': SECURITY_ACCOUNT,
                 'aws:SourceArn': {
                   'Fn::Join': [
                     '',
                     [
                       'arn:',
                       { Ref: 'AWS::Partition' },
-                      `:scheduler:${REGION}:${SECURITY_ACCOUNT}:schedule/org-mfa-watch/*`,
+                      `:scheduler:${REGION}:${SECURITY_ACCOUNT}:schedule-group/org-mfa-watch`,
                     ],
                   ],
                 },
@@ -400,6 +406,18 @@ describe('alert topic', () => {
     });
   });
 
+  const ownAlarms = {
+    StringEquals: { 'aws:SourceAccount': SECURITY_ACCOUNT },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, `:cloudwatch:${REGION}:${SECURITY_ACCOUNT}:alarm:*`],
+        ],
+      },
+    },
+  };
+
   it('lets CloudWatch alarms of this account, and no other, use the key', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -410,7 +428,25 @@ describe('alert topic', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': SECURITY_ACCOUNT } },
+            Condition: ownAlarms,
+          },
+        ]),
+      },
+    });
+  });
+
+  it('lets CloudWatch alarms of this account publish: the topic policy replaces the SNS default policy', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId() },
+            Condition: ownAlarms,
           },
         ]),
       },
@@ -455,10 +491,15 @@ describe('alarms', () => {
     'CheckFailureQueueUrl',
     'QuarantineQueueUrl',
     'RecheckDeadLetterQueueUrl',
-  ])('notifies the topic when a message is visible in the queue of %s', (output) => {
+  ])('notifies the topic on every new message sent to the queue of %s', (output) => {
+    // CloudWatch notifies only on a state change (CloudWatch User Guide, "Using Amazon CloudWatch
+    // alarms"): an alarm on queue depth stays in ALARM while an old message waits and hides the next
+    // failure. Messages sent per period return to 0, so the alarm resets and fires again.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
+      Period: 300,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(output), 'QueueName'] } }],
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
@@ -481,8 +522,30 @@ describe('alarms', () => {
     });
   });
 
-  it('has no other alarm', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it.each([
+    'TargetErrorCount',
+    'InvocationDroppedCount',
+    'InvocationsSentToDeadLetterCount',
+    'InvocationsFailedToBeSentToDeadLetterCount',
+  ])('notifies the topic on Scheduler %s of the re-check group', (metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Scheduler',
+      MetricName: metric,
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'ScheduleGroup', Value: NAMES.scheduleGroup }],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId() }],
+    });
+  });
+
+  it('has no alarm on a standing level (queue depth, message age)', () => {
+    const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => (a as { Properties: { MetricName: string } }).Properties.MetricName,
+    );
+    expect(metrics).toHaveLength(10);
+    expect(metrics.filter((m) => m.startsWith('Approximate'))).toEqual([]);
   });
 });
 
@@ -554,5 +617,30 @@ describe('grace period 0 (check at once)', () => {
         }),
       },
     });
+  });
+});
+
+describe('configuration switches of the checker', () => {
+  it('reserves no concurrency when checkerReservedConcurrency is 0, and passes tag trust on', () => {
+    // Lambda reads ReservedConcurrentExecutions 0 as "never run" (Lambda Developer Guide, "Configuring
+    // reserved concurrency"); in an account whose quota cannot spare any reservation the property must
+    // be absent, or the function would be throttled forever.
+    const custom = testConfig({
+      checkerReservedConcurrency: 0,
+      trustExemptionTags: true,
+      gracePeriodHours: 0,
+    });
+    const { json: customJson } = synthWithNag(
+      (app) =>
+        new CentralStack(app, STACK_IDS.central, {
+          config: custom,
+          env: { account: custom.securityAccountId, region: custom.homeRegion },
+        }),
+    );
+    const fn = Object.values(Template.fromJSON(customJson).findResources('AWS::Lambda::Function')).find(
+      (r) => (r as { Properties: { Handler?: string } }).Properties.Handler === 'index.handler',
+    ) as { Properties: Record<string, unknown> & { Environment: { Variables: Record<string, unknown> } } };
+    expect(fn.Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(fn.Properties.Environment.Variables[CHECKER_ENV.trustExemptionTags]).toBe('true');
   });
 });

@@ -119,7 +119,7 @@ describe.each([
     });
   });
 
-  it('grants the check role exactly four read-only IAM actions', () => {
+  it('grants the check role exactly five read-only IAM actions', () => {
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('CheckRole'),
       PolicyDocument: {
@@ -135,7 +135,12 @@ describe.each([
               ],
             },
           },
-          { Sid: 'ReadAccountAlias', Effect: 'Allow', Action: 'iam:ListAccountAliases', Resource: '*' },
+          {
+            Sid: 'ReadAccountAliasAndRootState',
+            Effect: 'Allow',
+            Action: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
+            Resource: '*',
+          },
         ],
       },
     });

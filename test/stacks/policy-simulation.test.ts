@@ -23,6 +23,60 @@ let checkRolePolicies: PolicyDocument[];
 let checkerPolicies: PolicyDocument[];
 let busPolicy: PolicyDocument;
 let forwardRolePolicies: PolicyDocument[];
+let forwardRoleTrust: PolicyDocument;
+let schedulerRoleTrust: PolicyDocument;
+let topicPolicy: PolicyDocument;
+let keyPolicy: PolicyDocument;
+const REGION = 'eu-central-1';
+const TOPIC = `arn:aws:sns:${REGION}:${SECURITY}:org-mfa-watch-alerts`;
+const KEY = `arn:aws:kms:${REGION}:${SECURITY}:key/11111111-2222-3333-4444-555555555555`;
+const ALARM = `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:OrgMfaWatch-Central-CheckerErrors`;
+const FORWARD_RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/org-mfa-watch-forward`;
+const SCHEDULE_GROUP = `arn:aws:scheduler:${REGION}:${SECURITY}:schedule-group/org-mfa-watch`;
+
+/** The same policy with one condition key removed from every statement: the mutant a test must catch. */
+function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
+  return {
+    ...policy,
+    Statement: policy.Statement.map((statement) => {
+      const conditions = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+      if (conditions === undefined) return statement;
+      const kept: Record<string, Record<string, unknown>> = {};
+      for (const [op, values] of Object.entries(conditions)) {
+        const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
+        if (Object.keys(rest).length > 0) kept[op] = rest;
+      }
+      return Object.keys(kept).length === 0
+        ? Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'Condition'))
+        : { ...statement, Condition: kept };
+    }),
+  };
+}
+
+function trustOf(
+  template: Json,
+  logicalId: string,
+  scope: Parameters<typeof resolveIntrinsics>[1],
+): PolicyDocument {
+  const resources = template.Resources as Record<string, { Properties: Json }>;
+  return resolveIntrinsics(
+    resources[logicalId]?.Properties.AssumeRolePolicyDocument,
+    scope,
+  ) as PolicyDocument;
+}
+
+function roleTrustedBy(template: Json, service: string): string {
+  const resources = template.Resources as Record<string, { Type: string; Properties: Json }>;
+  const ids = Object.entries(resources)
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' &&
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(service),
+    )
+    .map(([id]) => id);
+  if (ids.length !== 1 || ids[0] === undefined) throw new Error(`expected one role trusted by ${service}`);
+  return ids[0];
+}
 
 beforeAll(() => {
   const app = synthApp(testConfig());
@@ -31,7 +85,7 @@ beforeAll(() => {
   const memberScope = { account: MEMBER, region: 'us-east-1' };
   const centralScope = {
     account: SECURITY,
-    region: 'eu-central-1',
+    region: REGION,
     resources: { [`${logicalIdOf(central, 'AWS::Events::EventBus', { Name: 'org-mfa-watch' })}.Arn`]: BUS },
   };
   const checkRoleId = logicalIdOf(member, 'AWS::IAM::Role', { RoleName: 'org-mfa-watch-check' });
@@ -47,6 +101,20 @@ beforeAll(() => {
   forwardRolePolicies = policiesOfRole(member, forwardRoleId ?? '', {
     ...memberScope,
   });
+  forwardRoleTrust = trustOf(member, forwardRoleId ?? '', memberScope);
+  schedulerRoleTrust = trustOf(central, roleTrustedBy(central, 'scheduler.amazonaws.com'), centralScope);
+  const centralResources = central.Resources as Record<string, { Type: string; Properties: Json }>;
+  const topicId = logicalIdOf(central, 'AWS::SNS::Topic', { TopicName: 'org-mfa-watch-alerts' });
+  const withTopic = { ...centralScope, resources: { ...centralScope.resources, [topicId]: TOPIC } };
+  topicPolicy = resolveIntrinsics(
+    Object.values(centralResources).find((r) => r.Type === 'AWS::SNS::TopicPolicy')?.Properties
+      .PolicyDocument,
+    withTopic,
+  ) as PolicyDocument;
+  keyPolicy = resolveIntrinsics(
+    Object.values(centralResources).find((r) => r.Type === 'AWS::KMS::Key')?.Properties.KeyPolicy,
+    centralScope,
+  ) as PolicyDocument;
   checkerPolicies = policiesOfRole(
     central,
     logicalIdOf(central, 'AWS::IAM::Role', { RoleName: 'org-mfa-watch-checker' }),
@@ -92,36 +160,49 @@ describe('who may assume the member check role', () => {
     ).not.toBe('Allowed');
   });
 
-  it('a principal outside the organization may not', async () => {
-    const outsider = 'arn:aws:iam::999999999999:role/org-mfa-watch-checker';
-    expect(
-      await simulate({
-        principal: outsider,
+  it('the checker role of a security account that left the organization may not (aws:PrincipalOrgID)', async () => {
+    // Everything else matches (the trusted account, the checker role ARN): only the org condition denies.
+    const ask = (trust: PolicyDocument) =>
+      simulate({
+        principal: CHECKER_ROLE,
         action: 'sts:AssumeRole',
         resource: CHECK_ROLE,
         resourceAccount: MEMBER,
-        identityPolicies: [{ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }],
-        resourcePolicy: checkRoleTrust,
-        context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz', 'aws:PrincipalArn': outsider },
-      }),
-    ).not.toBe('Allowed');
+        identityPolicies: checkerPolicies,
+        resourcePolicy: trust,
+        context: {
+          'aws:PrincipalOrgID': 'o-zzzzzzzzzz',
+          'aws:ResourceOrgID': ORG,
+          'aws:PrincipalArn': CHECKER_ROLE,
+        },
+      });
+    expect(await ask(checkRoleTrust)).not.toBe('Allowed');
+    expect(await ask(withoutCondition(checkRoleTrust, 'aws:PrincipalOrgID'))).toBe('Allowed');
   });
 
-  it('the checker role may not assume the check role in an account outside the organization', async () => {
-    expect(
-      await simulate({
+  it('the checker role may not assume a look-alike check role outside the organization (aws:ResourceOrgID)', async () => {
+    // A foreign account may create a role with the check role's name that trusts the checker (a confused
+    // deputy): only the checker's own aws:ResourceOrgID condition stops it.
+    const foreignRole = 'arn:aws:iam::999999999999:role/org-mfa-watch-check';
+    const foreignTrust: PolicyDocument = {
+      Statement: [{ Effect: 'Allow', Principal: { AWS: CHECKER_ROLE }, Action: 'sts:AssumeRole' }],
+    };
+    const ask = (identity: PolicyDocument[]) =>
+      simulate({
         principal: CHECKER_ROLE,
         action: 'sts:AssumeRole',
-        resource: 'arn:aws:iam::999999999999:role/org-mfa-watch-check',
+        resource: foreignRole,
         resourceAccount: '999999999999',
-        identityPolicies: checkerPolicies,
+        identityPolicies: identity,
+        resourcePolicy: foreignTrust,
         context: {
           'aws:PrincipalOrgID': ORG,
           'aws:ResourceOrgID': 'o-zzzzzzzzzz',
           'aws:PrincipalArn': CHECKER_ROLE,
         },
-      }),
-    ).not.toBe('Allowed');
+      });
+    expect(await ask(checkerPolicies)).not.toBe('Allowed');
+    expect(await ask(checkerPolicies.map((p) => withoutCondition(p, 'aws:ResourceOrgID')))).toBe('Allowed');
   });
 
   it('the checker role may not assume any other role, even inside the organization', async () => {
@@ -156,8 +237,9 @@ describe('what the member check role may do', () => {
     },
   );
 
-  it('may list the account alias', async () => {
+  it('may list the account alias and read the account summary (root password and MFA)', async () => {
     expect(await ask('iam:ListAccountAliases', '*')).toBe('Allowed');
+    expect(await ask('iam:GetAccountSummary', '*')).toBe('Allowed');
   });
 
   it.each([
@@ -193,8 +275,18 @@ describe('who may put events on the central bus', () => {
     expect(await put(`arn:aws:iam::${MEMBER}:role/forward`, ORG)).toBe('Allowed');
   });
 
-  it('a principal outside the organization may not', async () => {
+  it('a principal outside the organization may not, only because of aws:PrincipalOrgID', async () => {
     expect(await put('arn:aws:iam::999999999999:role/attacker', 'o-zzzzzzzzzz')).not.toBe('Allowed');
+    const open = await simulate({
+      principal: 'arn:aws:iam::999999999999:role/attacker',
+      action: 'events:PutEvents',
+      resource: BUS,
+      resourceAccount: SECURITY,
+      identityPolicies: [{ Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: '*' }] }],
+      resourcePolicy: withoutCondition(busPolicy, 'aws:PrincipalOrgID'),
+      context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' },
+    });
+    expect(open).toBe('Allowed');
   });
 
   it('the member forward role may put events only on the central bus', async () => {
@@ -209,5 +301,134 @@ describe('who may put events on the central bus', () => {
       });
     expect(await ask(BUS)).toBe('Allowed');
     expect(await ask(`arn:aws:events:eu-central-1:${SECURITY}:event-bus/default`)).not.toBe('Allowed');
+  });
+});
+
+describe('who may use the member forward role (confused deputy)', () => {
+  const FORWARD_ROLE = `arn:aws:iam::${MEMBER}:role/forward`;
+  const assume = (trust: PolicyDocument, sourceAccount: string, sourceArn: string) =>
+    simulate({
+      principal: 'events.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: FORWARD_ROLE,
+      resourceAccount: MEMBER,
+      identityPolicies: [],
+      resourcePolicy: trust,
+      context: { 'aws:SourceAccount': sourceAccount, 'aws:SourceArn': sourceArn },
+    });
+
+  it('EventBridge may, for the forward rule of this account', async () => {
+    expect(await assume(forwardRoleTrust, MEMBER, FORWARD_RULE)).toBe('Allowed');
+  });
+
+  it('EventBridge acting for another account may not, only because of aws:SourceAccount', async () => {
+    const otherRule = 'arn:aws:events:us-east-1:999999999999:rule/org-mfa-watch-forward';
+    const onlyAccount = withoutCondition(forwardRoleTrust, 'aws:SourceArn');
+    expect(await assume(onlyAccount, '999999999999', otherRule)).not.toBe('Allowed');
+    expect(await assume(withoutCondition(onlyAccount, 'aws:SourceAccount'), '999999999999', otherRule)).toBe(
+      'Allowed',
+    );
+  });
+
+  it('EventBridge acting for another rule of this account may not, only because of aws:SourceArn', async () => {
+    const otherRule = `arn:aws:events:us-east-1:${MEMBER}:rule/someone-elses-rule`;
+    expect(await assume(forwardRoleTrust, MEMBER, otherRule)).not.toBe('Allowed');
+    expect(await assume(withoutCondition(forwardRoleTrust, 'aws:SourceArn'), MEMBER, otherRule)).toBe(
+      'Allowed',
+    );
+  });
+});
+
+describe('who may use the Scheduler role of the re-checks', () => {
+  // EventBridge Scheduler User Guide, "Cross-service confused deputy prevention": when Scheduler assumes
+  // the execution role, aws:SourceArn is the ARN of the schedule GROUP, and aws:SourceAccount its account.
+  const assume = (trust: PolicyDocument, sourceAccount: string, sourceArn: string) =>
+    simulate({
+      principal: 'scheduler.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${SECURITY}:role/scheduler`,
+      resourceAccount: SECURITY,
+      identityPolicies: [],
+      resourcePolicy: trust,
+      context: { 'aws:SourceAccount': sourceAccount, 'aws:SourceArn': sourceArn },
+    });
+
+  it('Scheduler may, for the schedule group of the re-checks (the request Scheduler really makes)', async () => {
+    expect(await assume(schedulerRoleTrust, SECURITY, SCHEDULE_GROUP)).toBe('Allowed');
+  });
+
+  it('Scheduler may not for another schedule group, only because of aws:SourceArn', async () => {
+    const other = `arn:aws:scheduler:${REGION}:${SECURITY}:schedule-group/default`;
+    expect(await assume(schedulerRoleTrust, SECURITY, other)).not.toBe('Allowed');
+    expect(await assume(withoutCondition(schedulerRoleTrust, 'aws:SourceArn'), SECURITY, other)).toBe(
+      'Allowed',
+    );
+  });
+
+  it('Scheduler acting for another account may not, only because of aws:SourceAccount', async () => {
+    const foreignGroup = `arn:aws:scheduler:${REGION}:999999999999:schedule-group/org-mfa-watch`;
+    const onlyAccount = withoutCondition(schedulerRoleTrust, 'aws:SourceArn');
+    expect(await assume(onlyAccount, '999999999999', foreignGroup)).not.toBe('Allowed');
+    expect(
+      await assume(withoutCondition(onlyAccount, 'aws:SourceAccount'), '999999999999', foreignGroup),
+    ).toBe('Allowed');
+  });
+});
+
+describe('who may publish to the alert topic (alarm actions)', () => {
+  // The topic policy replaces SNS's default policy (Amazon SNS Developer Guide): CloudWatch alarms can
+  // publish only if it names cloudwatch.amazonaws.com, and only if the key policy lets them encrypt.
+  const publish = (policy: PolicyDocument, context: Record<string, string>) =>
+    simulate({
+      principal: 'cloudwatch.amazonaws.com',
+      action: 'sns:Publish',
+      resource: TOPIC,
+      resourceAccount: SECURITY,
+      identityPolicies: [],
+      resourcePolicy: policy,
+      context: { 'aws:SecureTransport': 'true', ...context },
+    });
+  const encrypt = (policy: PolicyDocument, context: Record<string, string>) =>
+    simulate({
+      principal: 'cloudwatch.amazonaws.com',
+      action: 'kms:GenerateDataKey',
+      resource: KEY,
+      resourceAccount: SECURITY,
+      identityPolicies: [],
+      resourcePolicy: policy,
+      context: { 'aws:SecureTransport': 'true', ...context },
+    });
+  const ownAlarm = { 'aws:SourceAccount': SECURITY, 'aws:SourceArn': ALARM };
+  const foreignAlarm = {
+    'aws:SourceAccount': '999999999999',
+    'aws:SourceArn': `arn:aws:cloudwatch:${REGION}:999999999999:alarm:x`,
+  };
+
+  it('an alarm of this account may publish, and use the key', async () => {
+    expect(await publish(topicPolicy, ownAlarm)).toBe('Allowed');
+    expect(await encrypt(keyPolicy, ownAlarm)).toBe('Allowed');
+  });
+
+  it("another account's alarm may not, only because of aws:SourceAccount", async () => {
+    const onlyAccount = withoutCondition(topicPolicy, 'aws:SourceArn');
+    expect(await publish(onlyAccount, foreignAlarm)).not.toBe('Allowed');
+    expect(await publish(withoutCondition(onlyAccount, 'aws:SourceAccount'), foreignAlarm)).toBe('Allowed');
+    const keyOnlyAccount = withoutCondition(keyPolicy, 'aws:SourceArn');
+    expect(await encrypt(keyOnlyAccount, foreignAlarm)).not.toBe('Allowed');
+  });
+
+  it('a request from something other than an alarm of this account may not, because of aws:SourceArn', async () => {
+    const notAnAlarm = {
+      'aws:SourceAccount': SECURITY,
+      'aws:SourceArn': `arn:aws:sns:${REGION}:${SECURITY}:other`,
+    };
+    expect(await publish(topicPolicy, notAnAlarm)).not.toBe('Allowed');
+    expect(await publish(withoutCondition(topicPolicy, 'aws:SourceArn'), notAnAlarm)).toBe('Allowed');
+  });
+
+  it('a request without TLS may not, even from an alarm of this account', async () => {
+    expect(await publish(topicPolicy, { ...ownAlarm, 'aws:SecureTransport': 'false' })).toBe(
+      'ExplicitlyDenied',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import {
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
@@ -13,7 +14,10 @@ import { TEST_CONTEXT } from '../../helpers/checker-harness';
 import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 import { CORPUS_DIR, corpusAvailable, loadCorpus, loadProjectFixtures } from '../../helpers/events';
 
-/** What the checker must do with each file, when IAM says "no MFA, console password" (grace period 0). */
+/**
+ * What the checker must do with each file, when IAM says "no MFA, console password" for users and
+ * "password, no MFA" for the root user (grace period 0).
+ */
 type Expected =
   | { readonly outcome: 'alerted'; readonly user: string }
   | { readonly outcome: 'skipped'; readonly reason: string }
@@ -76,10 +80,9 @@ const CORPUS_EXPECTED: Readonly<Record<string, Expected>> = {
     outcome: 'quarantined',
     field: 'account',
   },
-  '22-deletevirtualmfadevice-root-console-eventbridge-cloudbuddy.json': {
-    outcome: 'skipped',
-    reason: 'deleted after deactivation',
-  },
+  // The root user deleted a device: it may be its own (root names its devices freely), so the root
+  // user's state is read; IAM says (in this test) password and no MFA.
+  '22-deletevirtualmfadevice-root-console-eventbridge-cloudbuddy.json': { outcome: 'alerted', user: 'root' },
   '23-createaccesskey-iamuser-sdk-invictus.json': { outcome: 'quarantined', field: 'detail.eventName' },
   '24-createaccesskey-iamuser-invokedby-signin-elastic.json': { outcome: 'quarantined', field: 'account' },
   '25-createaccesskey-root-invokedby-signin-panther.json': {
@@ -104,6 +107,8 @@ const PROJECT_EXPECTED: Readonly<Record<string, Expected>> = {
     outcome: 'quarantined',
     field: 'detail.requestParameters.userName',
   },
+  'updateuser-newpath.json': { outcome: 'alerted', user: 'contractor.kim' },
+  'updateuser-rename.json': { outcome: 'alerted', user: 'svc-reporting' },
 };
 
 const NOW = new Date('2026-10-05T10:00:00Z');
@@ -114,6 +119,9 @@ beforeEach(() => {
   mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: 'x', CreateDate: NOW } });
   mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
   mocks.iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: [] });
+  mocks.iam
+    .on(GetAccountSummaryCommand)
+    .resolves({ SummaryMap: { AccountMFAEnabled: 0, AccountPasswordPresent: 1 } });
   mocks.sns.on(PublishCommand).resolves({ MessageId: 'm' });
   mocks.sqs.on(SendMessageCommand).resolves({ MessageId: 'q' });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../../../functions/checker/decide';
+import type { AlertNote, Finding, Severity } from '../../../functions/checker/decide';
 import { MAX_SUBJECT_LENGTH, formatAlert, type AlertInput } from '../../../functions/checker/format';
 import { parseEvent } from '../../../functions/checker/parse-event';
 import { projectFixture } from '../../helpers/events';
@@ -11,17 +11,21 @@ const ko = { ...en, locale: 'ko' } as const;
 const findings: [Finding, Severity][] = [
   ['NO_MFA_CONSOLE', 'HIGH'],
   ['NO_MFA_NO_CONSOLE', 'MEDIUM'],
+  ['ROOT_NO_MFA', 'CRITICAL'],
   ['ROOT_MFA_REMOVED', 'CRITICAL'],
+  ['ROOT_PASSWORD_CREATED', 'CRITICAL'],
   ['CHECK_FAILED', 'HIGH'],
   ['USER_CREATED', 'INFO'],
+  ['TAG_EXEMPTED', 'INFO'],
 ];
+const isRoot = (finding: Finding) => finding.startsWith('ROOT_');
 
 function input(finding: Finding, severity: Severity, extra: Partial<AlertInput> = {}): AlertInput {
   return {
     finding,
     severity,
     event,
-    ...(finding === 'ROOT_MFA_REMOVED' ? {} : { userName: 'contractor.kim' }),
+    ...(isRoot(finding) ? {} : { userName: 'contractor.kim' }),
     ...(finding === 'USER_CREATED' ? { checkDueAt: new Date('2026-10-06T09:16:40Z') } : {}),
     ...extra,
   };
@@ -33,7 +37,7 @@ describe('formatAlert', () => {
     (finding, severity) => {
       const message = formatAlert(
         input(finding, severity, {
-          ...(finding === 'ROOT_MFA_REMOVED' ? {} : { userName: `${'u'.repeat(60)}@+=.` }),
+          ...(isRoot(finding) ? {} : { userName: `${'u'.repeat(60)}@+=.` }),
           accountAlias: 'a'.repeat(63),
         }),
         ko,
@@ -95,6 +99,49 @@ describe('formatAlert', () => {
     expect(formatAlert(input('USER_CREATED', 'INFO'), en).body).toContain(
       'MFA will be checked at 2026-10-06 18:16:40 (Asia/Seoul)',
     );
+  });
+
+  describe('in Korean, every line a reader reads is Korean', () => {
+    const HANGUL = /[\uac00-\ud7a3]/;
+    const notes: AlertNote[] = [
+      { kind: 'exemption-expired', source: 'config', reason: 'vendor appliance', expires: '2026-01-31' },
+      { kind: 'exemption-expired', source: 'tag', reason: 'vendor appliance', expires: '2026-01-31' },
+      { kind: 'tag-invalid', problem: { problem: 'empty-reason' } },
+      { kind: 'tag-invalid', problem: { problem: 'until-without-reason' } },
+      { kind: 'tag-invalid', problem: { problem: 'bad-date', value: 'soon' } },
+      { kind: 'tag-untrusted', value: 'trust me' },
+      { kind: 'tag-trusted', value: 'break-glass', expires: '2027-01-31' },
+      { kind: 'root-read-failed', error: 'AccessDenied: not authorized' },
+      { kind: 'renamed', previousUserName: 'alice' },
+    ];
+    /** The part of a line that is text rather than data: the label before ": ", or the whole line. */
+    const textOf = (line: string) => line.split(': ')[0] ?? line;
+
+    it.each(findings)('%s: headline, grace note, labels and what-to-do lines', (finding, severity) => {
+      const { body } = formatAlert(
+        input(finding, severity, { afterGracePeriod: true, failure: 'AccessDenied: not authorized' }),
+        ko,
+      );
+      const lines = body.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.length).toBeGreaterThan(8);
+      for (const line of lines) expect(textOf(line), line).toMatch(HANGUL);
+      // No English sentence of the English template is left behind.
+      const english = formatAlert(input(finding, severity, { afterGracePeriod: true }), en).body;
+      const englishHeadline = english.split('\n')[0] ?? '';
+      expect(body).not.toContain(englishHeadline);
+      expect(body).not.toMatch(/What to do|Severity|Requested by|The grace period/);
+    });
+
+    it.each(notes)('note %j is written in Korean', (note) => {
+      const { body } = formatAlert(input('NO_MFA_CONSOLE', 'HIGH', { note }), ko);
+      const line = body.split('\n').find((l) => l.startsWith('참고: ')) ?? '';
+      expect(line.slice('참고: '.length)).toMatch(HANGUL);
+      const englishNote = formatAlert(input('NO_MFA_CONSOLE', 'HIGH', { note }), en)
+        .body.split('\n')
+        .find((l) => l.startsWith('Note: '));
+      expect(englishNote).toBeDefined();
+      expect(body).not.toContain(englishNote?.slice('Note: '.length, 'Note: '.length + 20) ?? '?');
+    });
   });
 
   it('replaces non-ASCII characters in the subject', () => {

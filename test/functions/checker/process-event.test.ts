@@ -139,7 +139,7 @@ describe('checker: decision table (grace period 0)', () => {
     expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
-  it('skips a user exempted in the config, and one exempted by tag', async () => {
+  it('skips a user exempted in the config', async () => {
     iamSays({ mfa: 0, console: true });
     const exempted = testChecker(
       testSettings({
@@ -151,12 +151,40 @@ describe('checker: decision table (grace period 0)', () => {
       outcome: 'skipped',
       reason: 'exempt: service users, SEC-7',
     });
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+  });
+
+  it('alerts on a user its creator tagged exempt when tags are not trusted (the default), naming the tag', async () => {
+    // iam:CreateUser accepts Tags: whoever creates a backdoor user can tag it, so a tag cannot silence it.
     iamSays({ mfa: 0, console: true, tags: [{ Key: 'org-mfa-watch:exempt', Value: 'vendor appliance' }] });
     expect(await check()(projectFixture('createuser-sso-console.json'), TEST_CONTEXT)).toEqual({
-      outcome: 'skipped',
-      reason: 'exempt: vendor appliance',
+      outcome: 'alerted',
+      finding: 'NO_MFA_CONSOLE',
+      severity: 'HIGH',
     });
-    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(published()[0]?.body).toContain(
+      'Note: exemption tag org-mfa-watch:exempt="vendor appliance" was ignored: this deployment does not trust exemption tags',
+    );
+  });
+
+  it('sends an INFO notice naming user, tag value and creator when trusted tags exempt a user', async () => {
+    iamSays({ mfa: 0, console: true, tags: [{ Key: 'org-mfa-watch:exempt', Value: 'vendor appliance' }] });
+    const trusting = testChecker(testSettings({ trustExemptionTags: true }), NOW);
+    expect(await trusting(projectFixture('createuser-sso-console.json'), TEST_CONTEXT)).toEqual({
+      outcome: 'noticed',
+      finding: 'TAG_EXEMPTED',
+      reason: 'exempt by tag: vendor appliance',
+    });
+    const [notice] = published();
+    expect(notice?.attributes).toMatchObject({ severity: 'INFO', finding: 'TAG_EXEMPTED' });
+    expect(notice?.subject).toBe(
+      '[org-mfa-watch] INFO: IAM user contractor.kim without MFA exempted by tag (210987654321)',
+    );
+    expect(notice?.body).toContain('IAM user "contractor.kim"');
+    expect(notice?.body).toContain('exemption tag org-mfa-watch:exempt="vendor appliance" applied');
+    expect(notice?.body).toContain(
+      'Requested by: arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane.doe@example.com',
+    );
   });
 
   it('alerts on a user whose exemption expired, saying so', async () => {
@@ -172,23 +200,7 @@ describe('checker: decision table (grace period 0)', () => {
     expect(await expired(projectFixture('createuser-iamuser-cli-path.json'), TEST_CONTEXT)).toMatchObject({
       outcome: 'alerted',
     });
-    expect(published()[0]?.body).toContain('exemption expired on 2026-09-30 (migration)');
-  });
-
-  it('alerts CRITICAL when the root user MFA is deactivated, without an IAM user check', async () => {
-    mocks.iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['acme-prod'] });
-    const result = await check()(projectFixture('deactivatemfa-root-self.json'), TEST_CONTEXT);
-    expect(result).toEqual({ outcome: 'alerted', finding: 'ROOT_MFA_REMOVED', severity: 'CRITICAL' });
-    expect(mocks.iam).not.toHaveReceivedCommand(ListMFADevicesCommand);
-    expect(published()[0]?.subject).toBe('[org-mfa-watch] CRITICAL: root user MFA removed (210987654321)');
-  });
-
-  it('still alerts CRITICAL on root MFA removal when the alias cannot be read', async () => {
-    mocks.sts
-      .on(AssumeRoleCommand)
-      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
-    const result = await check()(projectFixture('deactivatemfa-root-self.json'), TEST_CONTEXT);
-    expect(result).toMatchObject({ outcome: 'alerted', severity: 'CRITICAL' });
+    expect(published()[0]?.body).toContain('the configuration exemption expired on 2026-09-30 (migration)');
   });
 
   it('checks a user at once when MFA is deactivated', async () => {
@@ -428,7 +440,7 @@ describe('checker: grace period and re-checks', () => {
     mocks.iam.on(ListMFADevicesCommand).rejects(gone);
     mocks.iam.on(GetLoginProfileCommand).rejects(gone);
     mocks.iam.on(ListUserTagsCommand).rejects(gone);
-    const result = await testChecker(settings, NOW)(
+    const result = await testChecker(settings, new Date('2026-10-06T09:17:00Z'))(
       recheckInput('createuser-sso-console.json', 'CreateUser'),
       TEST_CONTEXT,
     );

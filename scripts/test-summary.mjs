@@ -1,0 +1,38 @@
+// Counting for the closing line of `npm test` (scripts/run-tests.mjs), kept pure so it is tested.
+
+/**
+ * Count a Vitest JSON report. A test file that failed to load, or whose setup failed (a synth in
+ * beforeAll that throws), reports its tests as skipped: they never ran, so they count as failed,
+ * never as skipped. Only tests skipped in a file that passed count as skipped.
+ * @param {{ numPassedTests?: number, testResults?: { name?: string, status?: string, assertionResults?: { status?: string }[] }[] }} report
+ * @returns {{ passed: number, failed: number, skipped: number }}
+ */
+export function countReport(report) {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const file of report.testResults ?? []) {
+    const tests = file.assertionResults ?? [];
+    const fileFailed = file.status === 'failed';
+    if (fileFailed && tests.length === 0) failed += 1; // the file did not even load
+    for (const test of tests) {
+      if (test.status === 'passed') passed += 1;
+      else if (test.status === 'failed') failed += 1;
+      else if (fileFailed)
+        failed += 1; // skipped because its setup failed
+      else skipped += 1;
+    }
+  }
+  return { passed, failed, skipped };
+}
+
+/**
+ * Tests of one file that were skipped (e.g. the corpus tests when ../shared/fixtures/events is absent).
+ * @param {{ testResults?: { name?: string, assertionResults?: { status?: string }[] }[] }} report
+ * @param {string} fileSuffix
+ */
+export function skippedIn(report, fileSuffix) {
+  const file = (report.testResults ?? []).find((f) => (f.name ?? '').endsWith(fileSuffix));
+  return (file?.assertionResults ?? []).filter((t) => t.status === 'skipped' || t.status === 'pending')
+    .length;
+}
