@@ -55,7 +55,8 @@ export class CentralStack extends Stack {
     this.rule.addTarget(
       new targets.LambdaFunction(this.checker.function, {
         deadLetterQueue: this.checker.ruleDeadLetterQueue,
-        // Covers invoke failures (throttling by reserved concurrency): retry for up to a day.
+        // Covers failures to hand the event to Lambda (function deleted, permission removed): retry for up
+        // to a day. Throttled asynchronous invocations are retried by Lambda's own queue instead.
         retryAttempts: 185,
         maxEventAge: Duration.hours(24),
       }),

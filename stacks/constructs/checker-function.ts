@@ -207,9 +207,9 @@ export class CheckerFunction extends Construct {
       memorySize: 512,
       // The check runs under a deadline that keeps one worst-case publish back (functions/shared/timing.ts).
       timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
-      // Caps concurrent STS/IAM traffic during a burst; excess invocations are throttled and retried by
-      // EventBridge (central rule retry policy), not lost. 0 means no reservation: Lambda would read a
-      // reservation of 0 as "never run".
+      // Caps concurrent STS/IAM traffic during a burst. Excess asynchronous invocations are throttled and
+      // retried by Lambda's own queue for up to maxEventAge, then sent to the on-failure queue: not lost.
+      // 0 means no reservation: Lambda would read a reservation of 0 as "never run".
       ...(reserved === 0 ? {} : { reservedConcurrentExecutions: reserved }),
       role: this.role,
       logGroup: this.logGroup,
