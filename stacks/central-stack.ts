@@ -7,6 +7,7 @@ import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
 import { CheckerFunction } from './constructs/checker-function';
+import { FindingTable } from './constructs/finding-table';
 import { watchedEventPattern } from './event-pattern';
 
 /** Properties of {@link CentralStack}. */
@@ -25,6 +26,8 @@ export class CentralStack extends Stack {
   readonly checker: CheckerFunction;
   /** The rule on the central bus that invokes the checker. */
   readonly rule: events.Rule;
+  /** The finding store's table `org-mfa-watch-findings` and its key. */
+  readonly findings: FindingTable;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -35,6 +38,9 @@ export class CentralStack extends Stack {
       archiveRetentionDays: config.archiveRetentionDays,
     });
     this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails });
+    this.findings = new FindingTable(this, 'Findings', {
+      retentionDays: config.findings.resolvedRetentionDays,
+    });
     this.checker = new CheckerFunction(this, 'Checker', {
       organizationId: config.organizationId,
       topic: this.alerts.topic,
@@ -82,6 +88,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
+    new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
     for (const [name, queue] of Object.entries(queues)) {
       new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
     }

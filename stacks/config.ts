@@ -85,6 +85,18 @@ export const configSchema = z.strictObject({
     .min(0, { error: 'expected 0 (no reservation) or more' })
     .max(1000, { error: 'expected at most 1000' })
     .default(5),
+  /** The finding store (DESIGN.md section 8). */
+  findings: z
+    .strictObject({
+      /** Days a resolved finding is kept in the finding store before its TTL deletes it. */
+      resolvedRetentionDays: z
+        .number({ error: 'expected a whole number of days' })
+        .int({ error: 'expected a whole number of days' })
+        .min(1, { error: 'expected at least 1 day' })
+        .max(3650, { error: 'expected at most 3650 days' })
+        .default(90),
+    })
+    .prefault({}),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number()

@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { FINDINGS_TABLE_NAME } from '../functions/shared/findings';
 
 /**
  * Physical names that more than one template (or the function) must agree on. Defined once here;
@@ -19,6 +20,8 @@ export const NAMES = {
   stackSet: 'org-mfa-watch-member',
   /** EventBridge Scheduler group of the one-time MFA re-checks. */
   scheduleGroup: 'org-mfa-watch',
+  /** DynamoDB table of the finding store (defined in the shared contract: the CLI and functions use it). */
+  findingsTable: FINDINGS_TABLE_NAME,
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */

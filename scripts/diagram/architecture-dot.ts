@@ -96,6 +96,11 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         'fillcolor="#fcf3cf"',
       ),
       node('alarms', 'CloudWatch alarms\\n(DLQ depth, function errors)'),
+      node(
+        'findings',
+        `DynamoDB table ${NAMES.findingsTable}\\nfindings + idempotency records\\n(KMS key, TLS only, PITR, TTL)`,
+        'shape=cylinder',
+      ),
     ]),
     '',
     node('inbox', 'central inbox (email subscriptions)', 'shape=oval, fillcolor="#fcf3cf"'),
@@ -120,6 +125,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     `  checker -> topic [label="6 publish\\nalert", ${STEP}];`,
     `  topic -> inbox [label="email", ${STEP}];`,
     '  queues -> alarms [style=dashed];',
+    '  checker -> findings [style=dashed, dir=both, label="one conditional write\\nper transition"];',
     '}',
     '',
   ];

@@ -80,7 +80,8 @@ const functionId = () => logicalIdOf(json, 'AWS::Lambda::Function', { Handler: '
 const roleId = () => logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
 const topicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.alertTopic });
 const busId = () => logicalIdOf(json, 'AWS::Events::EventBus', { Name: NAMES.centralBus });
-const keyId = () => logicalIdOf(json, 'AWS::KMS::Key', { EnableKeyRotation: true });
+const keyId = () =>
+  logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the alert topic' });
 const logGroupId = () => logicalIdOf(json, 'AWS::Logs::LogGroup', { RetentionInDays: 365 });
 
 /** The queue behind a `...QueueUrl` output (the output is `{ Ref: <queue> }`). */
@@ -568,6 +569,9 @@ describe('outputs', () => {
       CentralBusArn: { Value: { 'Fn::GetAtt': [busId(), 'Arn'] } },
       AlertTopicArn: { Value: { Ref: topicId() } },
       CheckerFunctionName: { Value: { Ref: functionId() } },
+      FindingsTableName: {
+        Value: { Ref: logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable }) },
+      },
       RuleDeadLetterQueueUrl: { Value: { Ref: ruleTarget?.DeadLetterConfig.Arn['Fn::GetAtt'][0] } },
       CheckFailureQueueUrl: {
         Value: { Ref: invokeConfig.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] },
