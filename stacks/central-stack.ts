@@ -51,6 +51,7 @@ export class CentralStack extends Stack {
       exemptions: config.exemptions,
       trustExemptionTags: config.trustExemptionTags,
       reservedConcurrency: config.checkerReservedConcurrency,
+      findings: this.findings,
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {

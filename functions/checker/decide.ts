@@ -46,7 +46,7 @@ export interface TimingSettings {
 export const EARLY_RECHECK_TOLERANCE_MS = 60_000;
 
 /** Why the root user's state is read. */
-export type RootTrigger = 'mfa-removed' | 'password-created';
+export type RootTrigger = 'mfa-removed' | 'password-created' | 'mfa-enabled';
 
 /** First decision, before any AWS call: what to do with this event. */
 export type Plan =
@@ -145,10 +145,10 @@ export function planEvent(event: ParsedEvent, settings: TimingSettings, now: Dat
         reason: `virtual MFA device ${target.serialNumber} deleted after deactivation; the deactivation was checked`,
       };
     case 'EnableMFADevice':
-      return {
-        action: 'skip',
-        reason: 'MFA was enabled: nothing to alert (a pending re-check will find it)',
-      };
+      // Checked at once: an open finding of this user (or of root) is resolved, with one notice.
+      if (target.kind === 'root') return { action: 'check-root', trigger: 'mfa-enabled' };
+      if (target.kind === 'user') return { action: 'check', userName: target.userName };
+      return { action: 'skip', reason: 'the event names no user' };
     case 'UpdateUser':
       if (target.kind !== 'renamed-user') return { action: 'skip', reason: 'the event names no user' };
       if (target.userName === target.previousUserName && target.path === undefined) {
@@ -267,7 +267,20 @@ export function judgeRoot(facts: RootFacts): RootVerdict {
   return { action: 'alert', finding: 'ROOT_NO_MFA', severity: 'CRITICAL' };
 }
 
-/** The event-based root alert, sent only when the root user's state could not be read. Pure. */
-export function rootFallbackFinding(trigger: RootTrigger): 'ROOT_MFA_REMOVED' | 'ROOT_PASSWORD_CREATED' {
-  return trigger === 'mfa-removed' ? 'ROOT_MFA_REMOVED' : 'ROOT_PASSWORD_CREATED';
+/**
+ * The alert sent when the root user's state could not be read: event-based CRITICAL for a removal or a
+ * new password; a plain failed check after MFA was enabled (the event itself is good news). Pure.
+ */
+export function rootFallback(trigger: RootTrigger): {
+  readonly finding: 'ROOT_MFA_REMOVED' | 'ROOT_PASSWORD_CREATED' | 'CHECK_FAILED';
+  readonly severity: 'CRITICAL' | 'HIGH';
+} {
+  switch (trigger) {
+    case 'mfa-removed':
+      return { finding: 'ROOT_MFA_REMOVED', severity: 'CRITICAL' };
+    case 'password-created':
+      return { finding: 'ROOT_PASSWORD_CREATED', severity: 'CRITICAL' };
+    case 'mfa-enabled':
+      return { finding: 'CHECK_FAILED', severity: 'HIGH' };
+  }
 }

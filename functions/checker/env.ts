@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
+import { FINDINGS_ENV } from '../shared/findings';
 import { exemptionSchema, type Exemption } from '../shared/exemption';
 import { isIanaTimeZone } from '../shared/time-zone';
 import { ConfigurationError } from './errors';
@@ -18,6 +19,8 @@ export interface CheckerSettings {
   readonly exemptions: readonly Exemption[];
   /** Honour the exemption tag (off unless the deployment opts in). */
   readonly trustExemptionTags: boolean;
+  /** The finding store: its table, and how long resolved findings are kept. */
+  readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -57,6 +60,19 @@ const schema = z.object({
   [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
   [CHECKER_ENV.exemptions]: z.pipe(jsonArray, z.array(exemptionSchema, { error: 'expected a JSON array' })),
   [CHECKER_ENV.trustExemptionTags]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
+  [FINDINGS_ENV.tableName]: pattern(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name'),
+  [FINDINGS_ENV.resolvedRetentionDays]: z.pipe(
+    pattern(/^\d{1,4}$/, 'expected a whole number of days (1-3650)'),
+    z.pipe(
+      z.transform(Number),
+      z
+        .number()
+        .check(
+          z.minimum(1, { error: 'expected at least 1 day' }),
+          z.maximum(3650, { error: 'expected at most 3650 days' }),
+        ),
+    ),
+  ),
   [CHECKER_ENV.scheduleGroupName]: z.optional(
     pattern(/^[0-9a-zA-Z\-_.]{1,64}$/, 'expected a schedule group name'),
   ),
@@ -107,6 +123,10 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
     exemptions: v[CHECKER_ENV.exemptions],
     trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
+    findings: {
+      tableName: v[FINDINGS_ENV.tableName],
+      resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
+    },
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

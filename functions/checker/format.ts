@@ -19,6 +19,37 @@ export interface AlertInput {
   readonly checkDueAt?: Date;
   /** True when this alert comes from a scheduled re-check after the grace period. */
   readonly afterGracePeriod?: boolean;
+  /**
+   * The finding this alert opens, reopens or escalates in the finding store; absent when the alert is
+   * not a finding (a notice, a failed check) or the store could not be reached.
+   */
+  readonly record?: FindingRecord;
+}
+
+/** A finding of the finding store, as alerts show it. */
+export interface FindingRecord {
+  /** Stable id (`f-...`), also a message attribute: alert, reminders and resolution share it. */
+  readonly findingId: string;
+  /** When the finding was first opened. */
+  readonly firstSeen: Date;
+}
+
+/** Why a finding was resolved, as the checker sees it. */
+export type ResolutionCause = 'mfa-enabled' | 'console-removed' | 'deleted' | 'exempted';
+
+/** Everything one resolution notice says. */
+export interface ResolutionInput {
+  /** The event whose check found the problem fixed. */
+  readonly event: ParsedEvent;
+  /** The finding that was open (e.g. `NO_MFA_CONSOLE`, `ROOT_NO_MFA`). */
+  readonly finding: Finding;
+  /** The IAM user; undefined for the root user. */
+  readonly userName?: string;
+  readonly accountAlias?: string;
+  readonly record: FindingRecord;
+  readonly cause: ResolutionCause;
+  /** How long the finding was open, in milliseconds. */
+  readonly openForMs: number;
 }
 
 /** How messages are rendered for this deployment. */
@@ -30,11 +61,17 @@ export interface FormatSettings {
   readonly partition: string;
 }
 
+/** Message attributes for subscription filters; the finding-store ones only for findings. */
+export type AlertAttributes = Readonly<
+  Record<'severity' | 'accountId' | 'eventName' | 'finding', string> &
+    Partial<Record<'findingId' | 'findingState', string>>
+>;
+
 /** An SNS message: ASCII subject, localized body, filterable attributes. */
 export interface AlertMessage {
   readonly subject: string;
   readonly body: string;
-  readonly attributes: Readonly<Record<'severity' | 'accountId' | 'eventName' | 'finding', string>>;
+  readonly attributes: AlertAttributes;
 }
 
 /** SNS rejects subjects that are not ASCII, contain line breaks, or reach 100 characters. */
@@ -119,7 +156,9 @@ interface Texts {
     | 'todo'
     | 'note'
     | 'due'
-    | 'failure',
+    | 'failure'
+    | 'findingId'
+    | 'firstSeen',
     string
   >;
   afterGrace: string;
@@ -143,6 +182,8 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
         note: '참고',
         due: 'MFA 점검 예정',
         failure: '실패 원인',
+        findingId: '발견 항목 ID',
+        firstSeen: '최초 발견',
       }
     : {
         severity: 'Severity',
@@ -158,6 +199,8 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
         note: 'Note',
         due: 'MFA check due',
         failure: 'Failure',
+        findingId: 'Finding id',
+        firstSeen: 'First seen',
       };
   const afterGrace = ko
     ? '유예 기간이 지난 뒤에도 MFA가 없습니다.'
@@ -377,6 +420,12 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
     `${l.time}: ${utc} / ${zoned}`,
     ...(dueText === '' ? [] : [`${l.due}: ${dueText}`]),
     ...(input.failure === undefined ? [] : [`${l.failure}: ${input.failure}`]),
+    ...(input.record === undefined
+      ? []
+      : [
+          `${l.findingId}: ${input.record.findingId}`,
+          `${l.firstSeen}: ${wallClock(input.record.firstSeen, 'UTC')} UTC / ${wallClock(input.record.firstSeen, settings.timeZone)} (${settings.timeZone})`,
+        ]),
     ...(input.note === undefined ? [] : [`${l.note}: ${noteText(input.note, settings.locale === 'ko')}`]),
     '',
     `${l.todo}:`,
@@ -392,6 +441,99 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
       accountId: event.accountId,
       eventName: event.eventName,
       finding: input.finding,
+      ...(input.record === undefined ? {} : { findingId: input.record.findingId, findingState: 'OPEN' }),
+    },
+  };
+}
+
+/** `3 d 4 h 5 min` (or `3일 4시간 5분`): how long a finding was open. Pure. */
+export function formatDuration(ms: number, locale: AlertLocale): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const ko = locale === 'ko';
+  const parts = [
+    ...(days > 0 ? [ko ? `${days}일` : `${days} d`] : []),
+    ...(hours > 0 ? [ko ? `${hours}시간` : `${hours} h`] : []),
+    ...(mins > 0 || (days === 0 && hours === 0) ? [ko ? `${mins}분` : `${mins} min`] : []),
+  ];
+  return parts.join(' ');
+}
+
+function resolutionTexts(cause: ResolutionCause, ko: boolean): { subject: string; headline: string } {
+  switch (cause) {
+    case 'mfa-enabled':
+      return { subject: 'has MFA now', headline: ko ? 'MFA가 활성화되었습니다' : 'has MFA now' };
+    case 'console-removed':
+      return {
+        subject: 'has no password now',
+        headline: ko
+          ? '비밀번호가 삭제되어 로그인할 수 없습니다'
+          : 'has no password any more and cannot sign in',
+      };
+    case 'deleted':
+      return { subject: 'was deleted', headline: ko ? '삭제되었습니다' : 'was deleted' };
+    case 'exempted':
+      return {
+        subject: 'is exempt now',
+        headline: ko ? '승인된 예외가 적용되었습니다' : 'is covered by an approved exemption now',
+      };
+  }
+}
+
+/**
+ * Render a resolution notice: the finding that was open is fixed. Severity INFO with the attribute
+ * `findingState` = `RESOLVED` (ADR 0009), the same `finding` and `findingId` as the alert that opened
+ * it, and how long it was open. Pure.
+ */
+export function formatResolution(input: ResolutionInput, settings: FormatSettings): AlertMessage {
+  const ko = settings.locale === 'ko';
+  const { event } = input;
+  const who =
+    input.userName === undefined
+      ? ko
+        ? '루트 사용자'
+        : 'The root user'
+      : ko
+        ? `IAM 사용자 "${input.userName}"`
+        : `IAM user "${input.userName}"`;
+  const account =
+    input.accountAlias === undefined ? event.accountId : `${event.accountId} (${input.accountAlias})`;
+  const texts = resolutionTexts(input.cause, ko);
+  const openFor = formatDuration(input.openForMs, settings.locale);
+  const headline = ko
+    ? `해결됨: 계정 ${account}의 ${who}: ${texts.headline} (${openFor} 동안 열려 있었음).`
+    : `Resolved: ${who} in account ${account} ${texts.headline} (open for ${openFor}).`;
+  const first = input.record.firstSeen;
+  const lines = [
+    headline,
+    '',
+    `${ko ? '결과' : 'Finding'}: ${input.finding}`,
+    `${ko ? '발견 항목 ID' : 'Finding id'}: ${input.record.findingId}`,
+    `${ko ? '최초 발견' : 'First seen'}: ${wallClock(first, 'UTC')} UTC / ${wallClock(first, settings.timeZone)} (${settings.timeZone})`,
+    `${ko ? '열린 기간' : 'Open for'}: ${openFor}`,
+    `${ko ? '이벤트' : 'Event'}: ${event.eventName} (${event.eventId ?? event.id})`,
+    `${ko ? '요청자' : 'Requested by'}: ${event.actor.arn} [${event.actor.type}]`,
+    `${ko ? '이벤트 시각' : 'Event time'}: ${wallClock(event.eventTime, 'UTC')} UTC / ${wallClock(event.eventTime, settings.timeZone)} (${settings.timeZone})`,
+    '',
+    ko ? '조치 사항: 없음. 이 항목은 닫혔습니다.' : 'What to do: nothing. This finding is closed.',
+  ];
+  const subjectWho = input.userName === undefined ? 'root user' : `IAM user ${asciiOnly(input.userName)}`;
+  let subject = `[org-mfa-watch] RESOLVED: ${subjectWho} ${texts.subject} (${event.accountId})`;
+  if (subject.length > MAX_SUBJECT_LENGTH) {
+    subject = `[org-mfa-watch] RESOLVED: ${input.record.findingId} ${texts.subject} (${event.accountId})`;
+  }
+  return {
+    subject: asciiOnly(subject).slice(0, MAX_SUBJECT_LENGTH),
+    body: lines.join('\n'),
+    attributes: {
+      severity: 'INFO',
+      accountId: event.accountId,
+      eventName: event.eventName,
+      finding: input.finding,
+      findingId: input.record.findingId,
+      findingState: 'RESOLVED',
     },
   };
 }

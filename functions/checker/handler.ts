@@ -1,22 +1,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import { SDK_CLIENT_CONFIG } from '../shared/timing';
+import { FindingStore } from '../core/finding-store';
+import { createIdempotentProcessor } from '../core/idempotency';
+import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { AccountSessions } from './credentials';
+import { INVOCATION_KEY_PATH, deduplicated, type Invocation } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from './iam-facts';
 import { createChecker, type CheckResult } from './process-event';
 
 // Init once per container: a bad deployment fails here, with the variable named, not mid-event.
+// Clients: adaptive retries inside one invocation (ADR 0001), socket timeouts (functions/shared/timing.ts).
 const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadSettings(process.env);
-
-// Adaptive retries absorb IAM/STS throttling inside one invocation (ADR 0001: Lambda's own retries are
-// off); socket timeouts bound a hung connection, so the worst case leaves time to publish (timing.ts).
-const clientConfig = SDK_CLIENT_CONFIG;
+const dynamo = new DynamoDBClient(clientConfig);
+const { tableName } = settings.findings;
 
 const checker = createChecker({
   settings,
@@ -29,12 +32,19 @@ const checker = createChecker({
   sns: new SNSClient(clientConfig),
   sqs: new SQSClient(clientConfig),
   scheduler: new SchedulerClient(clientConfig),
+  findings: new FindingStore({ client: dynamo, tableName }),
   logger,
   now: () => new Date(),
 });
+const processOnce = createIdempotentProcessor(({ event, context }: Invocation) => checker(event, context), {
+  client: dynamo,
+  tableName,
+  eventKeyJmesPath: INVOCATION_KEY_PATH,
+});
+const check = deduplicated(checker, processOnce, logger);
 
 /** Entry point: one EventBridge event (or scheduled re-check) per invocation. */
 export async function handler(event: unknown, context: Context): Promise<CheckResult> {
   logger.addContext(context);
-  return checker(event, context);
+  return check(event, context);
 }

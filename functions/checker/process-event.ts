@@ -8,7 +8,7 @@ import {
   judgeRoot,
   judgeUser,
   planEvent,
-  rootFallbackFinding,
+  rootFallback,
   EARLY_RECHECK_TOLERANCE_MS,
   type AlertNote,
   type Finding,
@@ -19,7 +19,16 @@ import {
 import type { CheckerSettings } from './env';
 import { CheckFailedError, InvalidEventError, describeError } from './errors';
 import { evaluateExemptions } from './exemptions';
-import { formatAlert, type AlertInput } from './format';
+import type { FindingStore } from '../core/finding-store';
+import { shouldNotify } from '../core/finding-store';
+import type { FindingRef, FindingSeverity } from '../shared/findings';
+import {
+  formatAlert,
+  formatResolution,
+  type AlertInput,
+  type FindingRecord,
+  type ResolutionCause,
+} from './format';
 import { readRoot, readUser, type AccountAliases } from './iam-facts';
 import { createRecheck, deleteRecheck, getRecheckInput, publishAlert, quarantineEvent } from './outputs';
 import { parseEvent, type ParsedEvent } from './parse-event';
@@ -40,6 +49,11 @@ export interface CheckerDeps {
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
   readonly scheduler: SchedulerClient;
+  /**
+   * The finding store: one alert per transition, resolution notices. Absent, every problem alerts as
+   * if it were new (as when the store is unreachable).
+   */
+  readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser'>;
   readonly logger: Logger;
   readonly now: () => Date;
 }
@@ -60,6 +74,8 @@ export type CheckResult =
   | { readonly outcome: 'alerted'; readonly finding: Finding; readonly severity: Severity }
   | { readonly outcome: 'no-alert'; readonly reason: string }
   | { readonly outcome: 'skipped'; readonly reason: string }
+  /** The problem is a finding that is already open: recorded, not alerted again. */
+  | { readonly outcome: 'already-open'; readonly finding: Finding; readonly findingId: string }
   /** Not alerted, but an INFO notice says why (a trusted exemption tag): never silent. */
   | { readonly outcome: 'noticed'; readonly finding: 'TAG_EXEMPTED'; readonly reason: string }
   | {
@@ -140,6 +156,78 @@ export function createChecker(
     throw failure;
   }
 
+  /**
+   * Record an observed problem. Returns the record to show in the alert when this write opened,
+   * reopened or escalated the finding, `'quiet'` when it was already open, and `undefined` when the
+   * store could not be reached: then the alert goes out anyway (a missed dedup beats a missed alert).
+   */
+  async function recordProblem(
+    ref: FindingRef,
+    severity: FindingSeverity,
+    detail: Finding,
+    accountAlias: string | undefined,
+  ): Promise<FindingRecord | { readonly quiet: string; readonly since: string } | undefined> {
+    if (!deps.findings) return undefined;
+    try {
+      const { transition, finding } = await deps.findings.observeProblem({
+        ...ref,
+        severity,
+        detail,
+        source: 'event',
+        now: deps.now(),
+        ...(accountAlias === undefined ? {} : { accountAlias }),
+      });
+      logger.info('Finding observed', { findingId: finding.findingId, transition });
+      if (!shouldNotify(transition)) return { quiet: finding.findingId, since: finding.openedAt };
+      return { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) };
+    } catch (error) {
+      logger.error('Finding store unreachable: alerting without deduplication', {
+        error: describeError(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** Record a fixed problem and send one resolution notice if this write closed an open finding. */
+  async function recordFixed(
+    event: ParsedEvent,
+    ref: FindingRef,
+    cause: ResolutionCause,
+    alias: Promise<string | undefined>,
+  ): Promise<void> {
+    if (!deps.findings) return;
+    let resolved: Awaited<ReturnType<NonNullable<CheckerDeps['findings']>['resolve']>>;
+    try {
+      resolved = await deps.findings.resolve({
+        ...ref,
+        reason: cause,
+        now: deps.now(),
+        retentionDays: settings.findings.resolvedRetentionDays,
+      });
+    } catch (error) {
+      // Nothing to alert on: the problem is fixed. The sweep resolves the finding later.
+      logger.error('Finding store unreachable: resolution not recorded', { error: describeError(error) });
+      return;
+    }
+    if (resolved.transition !== 'resolved') return;
+    const { finding, openForMs } = resolved;
+    const accountAlias = await alias;
+    const message = formatResolution(
+      {
+        event,
+        finding: (finding.detail ?? finding.kind) as Finding,
+        ...(ref.kind === 'USER_NO_MFA' ? { userName: ref.userName } : {}),
+        ...(accountAlias === undefined ? {} : { accountAlias }),
+        record: { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) },
+        cause,
+        openForMs,
+      },
+      settings,
+    );
+    const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
+    logger.info('Resolution published', { findingId: finding.findingId, cause, messageId });
+  }
+
   async function dropSupersededConsoleRecheck(event: ParsedEvent, userName: string): Promise<void> {
     if (event.recheck?.trigger !== 'CreateUser' || !settings.scheduler) return;
     // This re-check covers console access too: drop a pending CreateLoginProfile re-check of the same
@@ -182,19 +270,36 @@ export function createChecker(
       { trustTags: settings.trustExemptionTags },
     );
     const verdict = judgeUser(report, exemption);
+    const ref: FindingRef = { accountId: event.accountId, kind: 'USER_NO_MFA', userName };
     switch (verdict.action) {
       case 'skip':
         logger.info('Skipped', {
           reason: verdict.reason,
           ...(verdict.exemption ? { exemption: verdict.exemption } : {}),
         });
+        await recordFixed(event, ref, report.exists ? 'exempted' : 'deleted', alias);
         return { outcome: 'skipped', reason: verdict.reason };
       case 'no-alert':
         logger.info('No alert', { reason: verdict.reason });
+        await recordFixed(event, ref, 'mfa-enabled', alias);
         return { outcome: 'no-alert', reason: verdict.reason };
       case 'notice':
       case 'alert': {
         const accountAlias = await alias;
+        let record: FindingRecord | undefined;
+        if (verdict.action === 'notice') {
+          await recordFixed(event, ref, 'exempted', alias);
+        } else {
+          const stored = await recordProblem(ref, verdict.severity, verdict.finding, accountAlias);
+          if (stored !== undefined && 'quiet' in stored) {
+            logger.info('Finding already open: not alerted again', {
+              findingId: stored.quiet,
+              since: stored.since,
+            });
+            return { outcome: 'already-open', finding: verdict.finding, findingId: stored.quiet };
+          }
+          record = stored;
+        }
         const note: AlertNote | undefined =
           verdict.note ??
           (renamedFrom === undefined ? undefined : { kind: 'renamed', previousUserName: renamedFrom });
@@ -205,6 +310,7 @@ export function createChecker(
           userName,
           ...(accountAlias === undefined ? {} : { accountAlias }),
           ...(note === undefined ? {} : { note }),
+          ...(record === undefined ? {} : { record }),
           afterGracePeriod: event.recheck !== undefined,
         });
         return verdict.action === 'notice'
@@ -229,22 +335,32 @@ export function createChecker(
       return readRoot(iam);
     }).catch((cause: unknown) =>
       failCheck(event, 'root', step, cause, {
-        finding: rootFallbackFinding(trigger),
-        severity: 'CRITICAL',
+        ...rootFallback(trigger),
         note: { kind: 'root-read-failed', error: describeError(cause) },
       }),
     );
     const verdict = judgeRoot(facts);
+    const ref: FindingRef = { accountId: event.accountId, kind: 'ROOT_NO_MFA' };
     if (verdict.action === 'no-alert') {
       logger.info('No alert', { reason: verdict.reason });
+      await recordFixed(event, ref, facts.mfaEnabled ? 'mfa-enabled' : 'console-removed', alias);
       return { outcome: 'no-alert', reason: verdict.reason };
     }
     const accountAlias = await alias;
+    const stored = await recordProblem(ref, verdict.severity, verdict.finding, accountAlias);
+    if (stored !== undefined && 'quiet' in stored) {
+      logger.info('Finding already open: not alerted again', {
+        findingId: stored.quiet,
+        since: stored.since,
+      });
+      return { outcome: 'already-open', finding: verdict.finding, findingId: stored.quiet };
+    }
     await publish({
       finding: verdict.finding,
       severity: verdict.severity,
       event,
       ...(accountAlias === undefined ? {} : { accountAlias }),
+      ...(stored === undefined ? {} : { record: stored }),
     });
     return { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
   }
@@ -348,6 +464,31 @@ export function createChecker(
     return newName;
   }
 
+  /** A finding belongs to the user, not to its name: move it to the new name (best effort). */
+  async function moveFindings(
+    event: ParsedEvent,
+    plan: Extract<Plan, { action: 'follow-rename' }>,
+  ): Promise<void> {
+    if (!deps.findings || plan.userName === plan.previousUserName) return;
+    try {
+      const { moved } = await deps.findings.renameUser({
+        accountId: event.accountId,
+        oldName: plan.previousUserName,
+        newName: plan.userName,
+        now: deps.now(),
+      });
+      if (moved.length > 0) {
+        logger.info('Findings follow the renamed user', { findingIds: moved.map((f) => f.findingId) });
+      }
+    } catch (error) {
+      // The check below still runs under the new name; a finding left under the old name is resolved
+      // as "deleted" by the next sweep.
+      logger.error('Finding store unreachable: findings not moved to the new name', {
+        error: describeError(error),
+      });
+    }
+  }
+
   async function followRename(
     event: ParsedEvent,
     context: InvocationContext,
@@ -356,6 +497,7 @@ export function createChecker(
     const moved = await beforeDeadline(context, () =>
       Promise.all(RECHECK_TRIGGERS.map((trigger) => moveRecheck(event, context, plan, trigger))),
     ).catch((cause: unknown) => failCheck(event, plan.userName, 'scheduler (move re-check)', cause));
+    await moveFindings(event, plan);
     const scheduleNames = moved.filter((name): name is string => name !== undefined);
     if (scheduleNames.length > 0) return { outcome: 'rescheduled', scheduleNames };
     // No grace period pending under the old name: the user is checked as it is now, under its new name.

@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
 import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import type { Exemption } from '../../functions/shared/exemption';
+import { FINDINGS_ENV } from '../../functions/shared/findings';
+import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
 
 /** Properties of {@link CheckerFunction}. */
@@ -43,6 +45,8 @@ export interface CheckerFunctionProps {
    * @default 5
    */
   readonly reservedConcurrency?: number;
+  /** The finding store: the checker records transitions there and keeps its idempotency records. */
+  readonly findings: FindingTable;
 }
 
 /** ARN of every schedule in a group of this account and region (pseudo parameters, for stable rendering). */
@@ -143,6 +147,8 @@ export class CheckerFunction extends Construct {
       [CHECKER_ENV.notifyOnCreate]: String(props.notifyOnCreate),
       [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
       [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
+      [FINDINGS_ENV.tableName]: props.findings.table.tableName,
+      [FINDINGS_ENV.resolvedRetentionDays]: String(props.findings.retentionDays),
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -230,6 +236,7 @@ export class CheckerFunction extends Construct {
     });
 
     props.topic.grantPublish(this.role);
+    props.findings.grantStoreAccess(this.role);
     this.quarantineQueue.grantSendMessages(this.role);
     // The unqualified function ARN only (grantInvoke would add "<arn>:*", every version and alias).
     schedulerRole?.addToPolicy(

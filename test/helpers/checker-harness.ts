@@ -21,6 +21,7 @@ export function testSettings(overrides: Partial<CheckerSettings> = {}): CheckerS
     notifyOnCreate: true,
     exemptions: [],
     trustExemptionTags: false,
+    findings: { tableName: 'org-mfa-watch-findings', resolvedRetentionDays: 90 },
     scheduler: {
       groupName: 'org-mfa-watch',
       roleArn: 'arn:aws:iam::222222222222:role/org-mfa-watch-scheduler',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV, WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { FINDINGS_ENV } from '../../functions/shared/findings';
 import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import { CentralStack } from '../../stacks/central-stack';
 import { NAMES, STACK_IDS } from '../../stacks/names';
@@ -82,6 +83,9 @@ const topicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.al
 const busId = () => logicalIdOf(json, 'AWS::Events::EventBus', { Name: NAMES.centralBus });
 const keyId = () =>
   logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the alert topic' });
+const tableId = () => logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable });
+const findingsKeyId = () =>
+  Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('FindingsKey')) ?? '?';
 const logGroupId = () => logicalIdOf(json, 'AWS::Logs::LogGroup', { RetentionInDays: 365 });
 
 /** The queue behind a `...QueueUrl` output (the output is `{ Ref: <queue> }`). */
@@ -242,6 +246,8 @@ describe('checker function', () => {
       [CHECKER_ENV.notifyOnCreate]: 'true',
       [CHECKER_ENV.exemptions]: JSON.stringify(config.exemptions),
       [CHECKER_ENV.trustExemptionTags]: 'false',
+      [FINDINGS_ENV.tableName]: { Ref: tableId() },
+      [FINDINGS_ENV.resolvedRetentionDays]: String(config.findings.resolvedRetentionDays),
       [CHECKER_ENV.scheduleGroupName]: NAMES.scheduleGroup,
       [CHECKER_ENV.schedulerRoleArn]: { 'Fn::GetAtt': [schedulerRoleId(), 'Arn'] },
       [CHECKER_ENV.recheckDlqArn]: queueArn('RecheckDeadLetterQueueUrl'),
@@ -336,6 +342,31 @@ describe('checker role', () => {
       },
       { Effect: 'Allow', Action: sqsSend, Resource: queueArn('QuarantineQueueUrl') },
       { Effect: 'Allow', Action: sqsSend, Resource: queueArn('CheckFailureQueueUrl') },
+      // The finding store: item reads, conditional writes and a Query of one account; no Scan, no admin.
+      {
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+        ],
+        Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: [
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+        ],
+        Resource: { 'Fn::GetAtt': [findingsKeyId(), 'Arn'] },
+      },
     ];
     expect(statements).toHaveLength(expected.length);
     expect(statements).toEqual(expect.arrayContaining(expected));

@@ -32,6 +32,7 @@ const TOPIC = `arn:aws:sns:${REGION}:${SECURITY}:org-mfa-watch-alerts`;
 const KEY = `arn:aws:kms:${REGION}:${SECURITY}:key/11111111-2222-3333-4444-555555555555`;
 const ALARM = `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:OrgMfaWatch-Central-CheckerErrors`;
 const FORWARD_RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/org-mfa-watch-forward`;
+const FINDINGS_TABLE = `arn:aws:dynamodb:${REGION}:${SECURITY}:table/org-mfa-watch-findings`;
 const SCHEDULE_GROUP = `arn:aws:scheduler:${REGION}:${SECURITY}:schedule-group/org-mfa-watch`;
 
 /** The same policy with one condition key removed from every statement: the mutant a test must catch. */
@@ -86,7 +87,11 @@ beforeAll(() => {
   const centralScope = {
     account: SECURITY,
     region: REGION,
-    resources: { [`${logicalIdOf(central, 'AWS::Events::EventBus', { Name: 'org-mfa-watch' })}.Arn`]: BUS },
+    resources: {
+      [`${logicalIdOf(central, 'AWS::Events::EventBus', { Name: 'org-mfa-watch' })}.Arn`]: BUS,
+      [`${logicalIdOf(central, 'AWS::DynamoDB::GlobalTable', { TableName: 'org-mfa-watch-findings' })}.Arn`]:
+        FINDINGS_TABLE,
+    },
   };
   const checkRoleId = logicalIdOf(member, 'AWS::IAM::Role', { RoleName: 'org-mfa-watch-check' });
   const resources = member.Resources as Record<string, { Properties: Json }>;
@@ -429,6 +434,43 @@ describe('who may publish to the alert topic (alarm actions)', () => {
   it('a request without TLS may not, even from an alarm of this account', async () => {
     expect(await publish(topicPolicy, { ...ownAlarm, 'aws:SecureTransport': 'false' })).toBe(
       'ExplicitlyDenied',
+    );
+  });
+});
+
+describe('what the checker may do with the finding store', () => {
+  const ask = (action: string, resource = FINDINGS_TABLE) =>
+    simulate({
+      principal: CHECKER_ROLE,
+      action,
+      resource,
+      resourceAccount: SECURITY,
+      identityPolicies: checkerPolicies,
+    });
+
+  it.each([
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+  ])('may %s on the findings table', async (action) => {
+    expect(await ask(action)).toBe('Allowed');
+  });
+
+  it.each(['dynamodb:Scan', 'dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:BatchWriteItem'])(
+    'may not %s on it',
+    async (action) => {
+      expect(await ask(action)).not.toBe('Allowed');
+    },
+  );
+
+  it('may not touch any other table', async () => {
+    expect(await ask('dynamodb:GetItem', `arn:aws:dynamodb:${REGION}:${SECURITY}:table/other`)).not.toBe(
+      'Allowed',
+    );
+    expect(await ask('dynamodb:PutItem', `arn:aws:dynamodb:${REGION}:${SECURITY}:table/other`)).not.toBe(
+      'Allowed',
     );
   });
 });

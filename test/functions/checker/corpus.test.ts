@@ -64,11 +64,11 @@ const CORPUS_EXPECTED: Readonly<Record<string, Expected>> = {
   },
   // Envelope account is valid; the creator's 13-digit account id is informational only.
   '15-createloginprofile-iamuser-cli-eventbridge-cloudbuddy.json': { outcome: 'alerted', user: 'Cli1' },
-  '16-enablemfadevice-root-coral-netty-awsdocs.json': { outcome: 'skipped', reason: 'MFA was enabled' },
-  '17-enablemfadevice-root-console-eventbridge-cloudbuddy.json': {
-    outcome: 'skipped',
-    reason: 'MFA was enabled',
-  },
+  // EnableMFADevice is checked at once (it resolves an open finding); IAM says, in this test, that the
+  // root user still has a password and no MFA, so the check alerts.
+  '16-enablemfadevice-root-coral-netty-awsdocs.json': { outcome: 'alerted', user: 'root' },
+  // The root user enabled MFA for user1 (requestParameters.userName): user1 is checked.
+  '17-enablemfadevice-root-console-eventbridge-cloudbuddy.json': { outcome: 'alerted', user: 'user1' },
   '18-enablemfadevice-iamuser-for-other-user-elastic.json': { outcome: 'quarantined', field: 'account' },
   '19-deactivatemfadevice-iamuser-invokedby-signin-elastic.json': {
     outcome: 'quarantined',
@@ -100,7 +100,7 @@ const PROJECT_EXPECTED: Readonly<Record<string, Expected>> = {
   'deactivatemfa-root-self.json': { outcome: 'alerted', user: 'root' },
   'deactivatemfa-user-console.json': { outcome: 'alerted', user: 'contractor.kim' },
   'deletevirtualmfa-user.json': { outcome: 'skipped', reason: 'deleted after deactivation' },
-  'enablemfa-user-self.json': { outcome: 'skipped', reason: 'MFA was enabled' },
+  'enablemfa-user-self.json': { outcome: 'alerted', user: 'contractor.kim' },
   'envelope-createuser-boto3-lambda.json': { outcome: 'alerted', user: 'reporting-bot' },
   'malformed-envelope-account-mismatch.json': { outcome: 'quarantined', field: 'detail.recipientAccountId' },
   'malformed-username-with-space.json': {

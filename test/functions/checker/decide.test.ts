@@ -3,7 +3,7 @@ import {
   judgeRoot,
   judgeUser,
   planEvent,
-  rootFallbackFinding,
+  rootFallback,
   type UserFacts,
 } from '../../../functions/checker/decide';
 import type { ExemptionStatus } from '../../../functions/checker/exemptions';
@@ -37,7 +37,8 @@ describe('planEvent', () => {
       },
     ],
     ['deletevirtualmfa-user.json', { action: 'skip' }],
-    ['enablemfa-user-self.json', { action: 'skip' }],
+    // Checked at once, so that an open finding is resolved with one notice.
+    ['enablemfa-user-self.json', { action: 'check', userName: 'contractor.kim' }],
     ['createuser-failed-accessdenied.json', { action: 'skip' }],
   ])('with no grace period, %s -> %j', (file, expected) => {
     expect(plan(file)).toMatchObject(expected);
@@ -146,8 +147,12 @@ describe('judgeRoot', () => {
   });
 
   it('falls back to an event-based CRITICAL finding that names what happened', () => {
-    expect(rootFallbackFinding('mfa-removed')).toBe('ROOT_MFA_REMOVED');
-    expect(rootFallbackFinding('password-created')).toBe('ROOT_PASSWORD_CREATED');
+    expect(rootFallback('mfa-removed')).toEqual({ finding: 'ROOT_MFA_REMOVED', severity: 'CRITICAL' });
+    expect(rootFallback('password-created')).toEqual({
+      finding: 'ROOT_PASSWORD_CREATED',
+      severity: 'CRITICAL',
+    });
+    expect(rootFallback('mfa-enabled')).toEqual({ finding: 'CHECK_FAILED', severity: 'HIGH' });
   });
 });
 

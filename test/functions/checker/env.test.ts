@@ -12,6 +12,8 @@ const valid = {
   NOTIFY_ON_CREATE: 'false',
   EXEMPTIONS: '[{"accountId":"111122223333","userName":"ci","reason":"keys only"}]',
   TRUST_EXEMPTION_TAGS: 'false',
+  FINDINGS_TABLE_NAME: 'org-mfa-watch-findings',
+  FINDINGS_RESOLVED_RETENTION_DAYS: '90',
   SCHEDULE_GROUP_NAME: 'org-mfa-watch',
   SCHEDULER_ROLE_ARN: 'arn:aws-us-gov:iam::222222222222:role/scheduler',
   RECHECK_DLQ_ARN: 'arn:aws-us-gov:sqs:us-gov-west-1:222222222222:recheck-dlq',

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHECKER_ENV } from '../../../functions/shared/contract';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
 import { projectFixture } from '../../helpers/events';
 import { FakeAws } from '../../helpers/fake-aws';
 import { startFakeAwsServer, type FakeAwsServer } from '../../helpers/fake-aws-server';
@@ -15,6 +16,7 @@ const aws = new FakeAws({
   throttle: ({ action, attempt }) => action === 'GetLoginProfile' && attempt === 1,
 });
 let server: FakeAwsServer;
+let dynamo: LocalDynamo;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 
 beforeAll(async () => {
@@ -22,8 +24,14 @@ beforeAll(async () => {
   server = await startFakeAwsServer(aws, {
     hang: ({ body, attempt }) => body.includes('Action=ListMFADevices') && attempt === 1,
   });
+  // The finding store and idempotency records go to a real DynamoDB implementation.
+  dynamo = await startDynalite();
+  const tableName = await createFindingsTable(dynamo.client, 'handler');
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: server.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    FINDINGS_TABLE_NAME: tableName,
+    FINDINGS_RESOLVED_RETENTION_DAYS: '90',
     AWS_REGION: 'us-gov-west-1',
     AWS_ACCESS_KEY_ID: 'AKIDFAKEHANDLER',
     AWS_SECRET_ACCESS_KEY: 'secret',
@@ -45,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
+  await dynamo.close();
 });
 
 const context = {
@@ -67,5 +76,17 @@ describe('the real handler on a fake AWS (GovCloud partition)', () => {
     const publish = aws.calls.find((c) => c.action === 'Publish');
     expect(publish?.params.TopicArn).toBe(TOPIC);
     expect(decodeURIComponent(publish?.params.Message ?? '')).toContain('console.amazonaws-us-gov.com');
+    // The finding was recorded: the alert carries its id.
+    expect(publish?.params['MessageAttributes.entry.5.Name']).toBe('findingId');
+  });
+
+  it('checks a redelivered event only once (idempotency on the findings table)', async () => {
+    const publishes = aws.count('sns', 'Publish');
+    const again = await handler(projectFixture('createuser-sso-console.json'), context);
+    expect(again).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringContaining('duplicate') as string,
+    });
+    expect(aws.count('sns', 'Publish')).toBe(publishes);
   });
 });

@@ -210,14 +210,20 @@ describe('checker: decision table (grace period 0)', () => {
     expect(published()[0]?.attributes.eventName).toBe('DeactivateMFADevice');
   });
 
-  it('skips a deleted virtual MFA device and an enabled one', async () => {
+  it('skips a deleted virtual MFA device of a user without any AWS call', async () => {
     expect(await check()(projectFixture('deletevirtualmfa-user.json'), TEST_CONTEXT)).toMatchObject({
       outcome: 'skipped',
     });
-    expect(await check()(projectFixture('enablemfa-user-self.json'), TEST_CONTEXT)).toMatchObject({
-      outcome: 'skipped',
-    });
     expect(mocks.sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+  });
+
+  it('checks a user at once when MFA is enabled, so an open finding can be resolved', async () => {
+    iamSays({ mfa: 1, console: true });
+    expect(await check()(projectFixture('enablemfa-user-self.json'), TEST_CONTEXT)).toMatchObject({
+      outcome: 'no-alert',
+    });
+    expect(mocks.iam).toHaveReceivedCommandWith(ListMFADevicesCommand, { UserName: 'contractor.kim' });
+    expect(mocks.sns).not.toHaveReceivedCommand(PublishCommand);
   });
 
   it.each([

@@ -1,0 +1,231 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  GetLoginProfileCommand,
+  ListAccountAliasesCommand,
+  ListMFADevicesCommand,
+  ListUserTagsCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deduplicated, INVOCATION_KEY_PATH, type Invocation } from '../../../functions/checker/deduplicate';
+import { AccountSessions } from '../../../functions/checker/credentials';
+import { AccountAliases } from '../../../functions/checker/iam-facts';
+import { createChecker, type CheckResult } from '../../../functions/checker/process-event';
+import { FindingStore } from '../../../functions/core/finding-store';
+import { createIdempotentProcessor } from '../../../functions/core/idempotency';
+import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
+import {
+  closedPort,
+  createFindingsTable,
+  localClient,
+  startDynalite,
+  type LocalDynamo,
+} from '../../helpers/dynalite';
+import { projectFixture } from '../../helpers/events';
+import { mocks, resetMocks } from '../../helpers/mocked-checker';
+
+// The checker with the finding store on a real DynamoDB implementation (dynalite): IAM, STS and SNS are
+// mocked as in the other handler tests. EventBridge and Lambda's asynchronous queue may deliver one event
+// more than once (EventBridge User Guide, "event delivery"; Lambda Developer Guide, "asynchronous
+// invocation"), so duplicates, races and repeated checks must yield one message per transition.
+const ACCOUNT = '210987654321';
+const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
+let dynamo: LocalDynamo;
+let clock = new Date('2026-10-05T10:00:00Z');
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+/** A deployment-like checker: store + idempotency on a fresh table (or on an unreachable store). */
+async function deployment(options: { storeDown?: boolean } = {}) {
+  const client = options.storeDown
+    ? localClient(`http://127.0.0.1:${await closedPort()}`, { maxAttempts: 1 })
+    : dynamo.client;
+  const tableName = options.storeDown ? 'unreachable' : await createFindingsTable(dynamo.client, 'checker');
+  const settings = testSettings({ findings: { tableName, resolvedRetentionDays: 90 } });
+  const logger = new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' });
+  const checker = createChecker({
+    settings,
+    sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
+      roleName: settings.checkRoleName,
+      partition: 'aws',
+      iamClientConfig: { region: 'us-east-1' },
+      now: () => clock.getTime(),
+    }),
+    aliases: new AccountAliases(),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    scheduler: new SchedulerClient({ region: 'us-east-1' }),
+    findings: new FindingStore({ client, tableName }),
+    logger,
+    now: () => clock,
+  });
+  const once = createIdempotentProcessor(({ event, context: c }: Invocation) => checker(event, c), {
+    client,
+    tableName,
+    eventKeyJmesPath: INVOCATION_KEY_PATH,
+  });
+  return { check: deduplicated(checker, once, logger), store: new FindingStore({ client, tableName }) };
+}
+
+/** IAM says the user has `mfa` devices and a console password. */
+function iamSays(mfa: number): void {
+  mocks.iam.on(ListMFADevicesCommand).resolves({
+    MFADevices: Array.from({ length: mfa }, () => ({
+      UserName: 'u',
+      SerialNumber: 'arn:x',
+      EnableDate: clock,
+    })),
+  });
+  mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: 'u', CreateDate: clock } });
+  mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
+}
+
+/** A fixture with its own CloudTrail eventID (a different API call). */
+function event(file: string, eventID: string, time = clock): Record<string, unknown> {
+  const base = projectFixture(file);
+  const detail = base.detail as Record<string, unknown>;
+  return { ...base, id: `eb-${eventID}`, detail: { ...detail, eventID, eventTime: time.toISOString() } };
+}
+
+function messages() {
+  return mocks.sns.commandCalls(PublishCommand).map((c) => {
+    const input = c.args[0].input;
+    const attr = (name: string) => input.MessageAttributes?.[name]?.StringValue;
+    return {
+      subject: input.Subject ?? '',
+      body: input.Message ?? '',
+      state: attr('findingState'),
+      findingId: attr('findingId'),
+      severity: attr('severity'),
+    };
+  });
+}
+
+beforeEach(() => {
+  clock = new Date('2026-10-05T10:00:00Z');
+  resetMocks(clock);
+  mocks.sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  mocks.iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['acme-prod'] });
+});
+
+describe('one alert per problem', () => {
+  it('alerts once for the same DeactivateMFADevice delivered twice', async () => {
+    iamSays(0);
+    const { check } = await deployment();
+    const deactivate = event('deactivatemfa-user-console.json', 'evt-deactivate-1');
+    expect(await check(deactivate, context)).toMatchObject({ outcome: 'alerted', severity: 'HIGH' });
+    expect(await check(deactivate, context)).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringContaining('duplicate') as string,
+    });
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('alerts once for two concurrent deliveries of the same event', async () => {
+    iamSays(0);
+    const { check } = await deployment();
+    const deactivate = event('deactivatemfa-user-console.json', 'evt-concurrent');
+    const results = await Promise.all([check(deactivate, context), check(deactivate, context)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['alerted', 'skipped']);
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('does not alert again for a second, different event about a problem that is still open', async () => {
+    iamSays(0);
+    const { check } = await deployment();
+    await check(event('deactivatemfa-user-console.json', 'evt-a'), context);
+    const second: CheckResult = await check(event('deactivatemfa-user-console.json', 'evt-b'), context);
+    expect(second).toMatchObject({ outcome: 'already-open', finding: 'NO_MFA_CONSOLE' });
+    expect(messages()).toHaveLength(1);
+  });
+
+  it('carries a stable finding id and the first-seen time in the alert', async () => {
+    iamSays(0);
+    const { check } = await deployment();
+    await check(event('deactivatemfa-user-console.json', 'evt-id'), context);
+    const [alert] = messages();
+    expect(alert?.state).toBe('OPEN');
+    expect(alert?.findingId).toMatch(/^f-[0-9a-f]{20}$/);
+    expect(alert?.body).toContain(`Finding id: ${alert?.findingId ?? '?'}`);
+    expect(alert?.body).toContain('First seen: 2026-10-05 10:00:00 UTC');
+    expect(alert?.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
+  });
+});
+
+describe('the lifecycle of a finding', () => {
+  it('open -> resolve -> reopen sends three messages, in that order, under one finding id', async () => {
+    const { check } = await deployment();
+    iamSays(0);
+    await check(event('deactivatemfa-user-console.json', 'evt-1'), context);
+    clock = new Date('2026-10-05T13:30:00Z');
+    iamSays(1);
+    expect(await check(event('enablemfa-user-self.json', 'evt-2'), context)).toMatchObject({
+      outcome: 'no-alert',
+    });
+    clock = new Date('2026-10-06T08:00:00Z');
+    iamSays(0);
+    await check(event('deactivatemfa-user-console.json', 'evt-3'), context);
+    const sent = messages();
+    expect(sent.map((m) => [m.severity, m.state])).toEqual([
+      ['HIGH', 'OPEN'],
+      ['INFO', 'RESOLVED'],
+      ['HIGH', 'OPEN'],
+    ]);
+    expect(new Set(sent.map((m) => m.findingId)).size).toBe(1);
+    expect(sent[1]?.subject).toBe(
+      '[org-mfa-watch] RESOLVED: IAM user contractor.kim has MFA now (210987654321)',
+    );
+    expect(sent[1]?.body).toContain('Open for: 3 h 30 min');
+  });
+
+  it('resolves a finding whose user was deleted, with the reason "deleted"', async () => {
+    const { check, store } = await deployment();
+    iamSays(0);
+    await check(event('deactivatemfa-user-console.json', 'evt-del-1'), context);
+    const gone = new NoSuchEntityException({ message: 'gone', $metadata: {} });
+    mocks.iam.on(ListMFADevicesCommand).rejects(gone);
+    mocks.iam.on(ListUserTagsCommand).rejects(gone);
+    clock = new Date('2026-10-05T11:00:00Z');
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-del-2'), context)).toMatchObject({
+      outcome: 'skipped',
+    });
+    const [finding] = await store.listFindings({ state: 'ALL', accountId: ACCOUNT });
+    expect(finding).toMatchObject({ state: 'RESOLVED', resolution: 'deleted' });
+    expect(messages()[1]?.subject).toContain('was deleted');
+  });
+
+  it('a re-check racing an EnableMFADevice check resolves once, with one notice', async () => {
+    const { check } = await deployment();
+    iamSays(0);
+    await check(event('deactivatemfa-user-console.json', 'evt-r1'), context);
+    iamSays(1);
+    clock = new Date('2026-10-05T12:00:00Z');
+    await Promise.all([
+      check(event('enablemfa-user-self.json', 'evt-r2'), context),
+      check(event('deactivatemfa-user-console.json', 'evt-r3'), context),
+    ]);
+    expect(messages().map((m) => m.state)).toEqual(['OPEN', 'RESOLVED']);
+  });
+});
+
+describe('when the store is down', () => {
+  it('still alerts (a missed dedup is better than a missed alert)', async () => {
+    iamSays(0);
+    const { check } = await deployment({ storeDown: true });
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-down'), context)).toMatchObject({
+      outcome: 'alerted',
+      severity: 'HIGH',
+    });
+    expect(messages()).toHaveLength(1);
+    expect(messages()[0]?.findingId).toBeUndefined();
+  });
+});
