@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { measureBurst, measureRoundTrips } from './aws-runs';
 import { measureBundle } from './bundle';
 import { measureNodeColdInit, measurePythonBaseline } from './cold-init';
+import { DYNAMODB_PRICES, WORST_CASE_PATHS, estimateDynamoCost } from './dynamodb-cost';
 import { measureSynth } from './synth';
 
 // `npm run bench`: measures, prints a table and writes docs/benchmarks.md. Targets are reported, never
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const calm = await measureBurst(0);
   log('synth...');
   const synth = measureSynth();
+  const dynamo = estimateDynamoCost(10_000);
 
   const ratio = python.available ? node.medianMs / python.timing.medianMs : undefined;
   const rows: [string, string, string, string][] = [
@@ -80,6 +82,12 @@ async function main(): Promise<void> {
     ['Burst: handler throughput, 5% throttled', `${burst.eventsPerSecond.toFixed(0)} events/s`, '', ''],
     ['Burst: handler throughput, no throttling', `${calm.eventsPerSecond.toFixed(0)} events/s`, '', ''],
     [
+      'DynamoDB cost per 10,000 events (on-demand, worst-case mix)',
+      `$${dynamo.usd.toFixed(3)} (${dynamo.writeUnits.toLocaleString('en-US')} WRU)`,
+      '',
+      '',
+    ],
+    [
       'cdk synth, whole app (with cdk-nag)',
       synth.ok ? `${synth.seconds.toFixed(1)} s` : `failed: ${synth.detail}`,
       `< ${TARGETS.synthSeconds} s`,
@@ -114,6 +122,7 @@ async function main(): Promise<void> {
       .join(
         ', ',
       )}; ${burst.iamCalls} IAM requests in total; ${burst.seconds.toFixed(2)} s of handler overhead. The throttled run is slower by design: after a Throttling answer the SDK's adaptive retry mode backs off and lowers its own send rate, which is what protects IAM's per-account quota in a real burst. The same burst without throttling shows the handler's own overhead (${calm.seconds.toFixed(2)} s, ${calm.failures} failures).`,
+    `- **DynamoDB cost** (finding store and idempotency records; a model from the store's code, not a measurement): ${WORST_CASE_PATHS.map((p) => `${Math.round(p.share * 100)}% ${p.name} = ${p.writeUnits} WRU (${p.why})`).join('; ')}. Every item is under 1 KB (1 WRU per write; a failed conditional write is billed too). Prices: $${DYNAMODB_PRICES.perMillionWrites} per million write and $${DYNAMODB_PRICES.perMillionReads} per million read request units, ${DYNAMODB_PRICES.source}. Not per event: storage ($0.25/GB-month; a few MB), point-in-time recovery ($0.20/GB-month) and the table's KMS key ($1/month).`,
     '- **Synth**: wall time of `npx cdk synth --quiet` (all stacks, the StackSet template, bundling, cdk-nag) into a temporary folder.',
     '',
     '## Where a target is missed',

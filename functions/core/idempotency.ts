@@ -3,7 +3,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, IDEMPOTENCY_PARTITION_PREFIX } from '../shared/findings';
 
-/** The part of the Lambda context idempotency needs: an in-progress record expires with the invocation. */
+/**
+ * The part of the Lambda context idempotency needs: an in-progress record expires with the invocation,
+ * so a retry after a timeout is not blocked.
+ */
 export interface RemainingTime {
   getRemainingTimeInMillis(): number;
 }
@@ -59,14 +62,15 @@ export type IdempotentOutcome<R> =
 /**
  * Wrap an event processor with Powertools idempotency on the findings table (keys `pk`/`sk`, expiry
  * in the table's TTL attribute), so a duplicate delivery of one event is processed once. The result of
- * `process` must survive a JSON round trip (it is stored and returned to duplicates). The function's
+ * `process` must survive a JSON round trip (it is stored and returned to duplicates); it receives the
+ * invocation's context too (the checker needs `invokedFunctionArn`). The function's
  * own errors propagate unchanged (the record is deleted, so a redrive processes the event again);
  * store failures never stop processing. Create once per container (module scope).
  */
-export function createIdempotentProcessor<E, R>(
-  process: (event: E) => Promise<R>,
+export function createIdempotentProcessor<E, C extends RemainingTime, R>(
+  process: (event: E, context: C) => Promise<R>,
   options: IdempotencyOptions,
-): (event: E, context: RemainingTime) => Promise<IdempotentOutcome<R>> {
+): (event: E, context: C) => Promise<IdempotentOutcome<R>> {
   const name = options.name ?? 'checker';
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
@@ -88,7 +92,7 @@ export function createIdempotentProcessor<E, R>(
     const tracked = async (input: E): Promise<R> => {
       seen.ran = true;
       try {
-        const value = await process(input);
+        const value = await process(input, context);
         seen.outcome = { ok: true, value };
         return value;
       } catch (error) {
@@ -97,7 +101,9 @@ export function createIdempotentProcessor<E, R>(
       }
     };
     // The in-progress record expires with this invocation, so a retry after a timeout is not blocked.
-    config.registerLambdaContext(context as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+    // Powertools reads only getRemainingTimeInMillis from the context it is given.
+    const remaining: RemainingTime = context;
+    config.registerLambdaContext(remaining as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
     try {
       const result = await makeIdempotent(tracked, { persistenceStore, config, keyPrefix: name })(event);
       return seen.ran ? { status: 'processed', result } : { status: 'duplicate', result };
@@ -110,7 +116,7 @@ export function createIdempotentProcessor<E, R>(
         return { status: 'in-progress' };
       }
       // The store failed before the function ran: process anyway.
-      return { status: 'processed', result: await process(event), dedupFailure: error };
+      return { status: 'processed', result: await process(event, context), dedupFailure: error };
     }
   };
 }

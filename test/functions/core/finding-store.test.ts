@@ -340,6 +340,41 @@ describe('renameUser', () => {
     );
   });
 
+  it('copies the finding again when it is resolved in the middle of the move (nothing lost)', async () => {
+    const opened = await store.observeProblem(noMfa());
+    // A second client whose first PutItem (the copy to the new name) is followed, before the delete of
+    // the old item, by a resolution of the old item: the pinned-version delete must fail and retry.
+    const racingClient = localClient(dynamo.endpoint);
+    let raced = false;
+    racingClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (!raced && context.commandName === 'PutItemCommand') {
+          raced = true;
+          await store.resolve({ ...user, reason: 'mfa-enabled', now: hours(1), retentionDays: 90 });
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'resolveDuringRename' },
+    );
+    const result = await new FindingStore({ client: racingClient, tableName }).renameUser({
+      accountId: ACCOUNT,
+      oldName: 'contractor.kim',
+      newName: 'kim.contractor',
+      now: hours(2),
+    });
+    racingClient.destroy();
+    expect(raced).toBe(true);
+    expect(result.moved[0]).toMatchObject({ state: 'RESOLVED', resolution: 'mfa-enabled' });
+    expect(await store.getFinding(user)).toBeUndefined();
+    expect(await store.getFinding({ ...user, userName: 'kim.contractor' })).toMatchObject({
+      findingId: opened.finding.findingId,
+      state: 'RESOLVED',
+      resolution: 'mfa-enabled',
+      previousNames: ['contractor.kim'],
+    });
+  });
+
   it('moves a resolved finding too, so a reopening keeps the id', async () => {
     const opened = await store.observeProblem(noMfa());
     await store.resolve({ ...user, reason: 'mfa-enabled', now: hours(1), retentionDays: 90 });

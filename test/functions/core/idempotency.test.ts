@@ -45,8 +45,9 @@ const event = (eventID: string, extra: Partial<TestEvent> = {}): TestEvent => ({
 function counting(options: { delayMs?: number; failFirst?: boolean } = {}) {
   const calls: string[] = [];
   let failures = options.failFirst ? 1 : 0;
-  const process = async (e: TestEvent) => {
+  const process = async (e: TestEvent, context: typeof CONTEXT) => {
     calls.push(e.id);
+    expect(context).toBe(CONTEXT);
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
     if (failures > 0) {
       failures -= 1;

@@ -1,0 +1,10 @@
+// `npm run findings [-- --json --account ID --severity HIGH --all --config my-org.json]`: the open
+// findings of the finding store, with the operator's (security-account) AWS credentials.
+import { main } from './findings/cli';
+
+void main(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+}).then((code) => {
+  process.exitCode = code;
+});

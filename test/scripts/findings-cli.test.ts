@@ -1,0 +1,294 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../functions/core/finding-errors';
+import { FindingStore } from '../../functions/core/finding-store';
+import { FINDINGS_TABLE_NAME } from '../../functions/shared/findings';
+import { describeFailure, main, parseOptions, resolveRegion } from '../../scripts/findings/cli';
+import { rawTestConfig } from '../helpers/app';
+import {
+  DUMMY_CREDENTIALS,
+  closedPort,
+  createFindingsTable,
+  startDynalite,
+  type LocalDynamo,
+} from '../helpers/dynalite';
+
+// `npm run findings`: option parsing and error wording as functions, then the real entry point as a
+// child process (help, a bad option, no credentials, unreachable AWS, and a listing from dynalite).
+
+describe('parseOptions', () => {
+  it('defaults to open findings of the contract table, as a table', () => {
+    expect(parseOptions([])).toEqual({ help: false, json: false, all: false, table: FINDINGS_TABLE_NAME });
+  });
+
+  it('reads every option', () => {
+    expect(
+      parseOptions([
+        '--json',
+        '--all',
+        '--account',
+        '123456789012',
+        '--severity',
+        'high',
+        '--table',
+        'my-findings',
+        '--region',
+        'eu-central-1',
+        '--config',
+        'my-org.json',
+        '--endpoint',
+        'http://127.0.0.1:8000',
+      ]),
+    ).toEqual({
+      help: false,
+      json: true,
+      all: true,
+      account: '123456789012',
+      severity: 'HIGH',
+      table: 'my-findings',
+      region: 'eu-central-1',
+      config: 'my-org.json',
+      endpoint: 'http://127.0.0.1:8000',
+    });
+  });
+
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--account', '1234'], '--account: expected a 12-digit account id, got "1234"'],
+    [['--severity', 'LOW'], '--severity: expected one of CRITICAL, HIGH, MEDIUM, got "LOW"'],
+    [['--region', 'mars'], '--region: expected a region name'],
+    [['--endpoint', 'localhost'], '--endpoint: expected an http(s) URL'],
+    [['--account'], "Option '--account <value>' argument missing"],
+    [['extra'], 'Unexpected argument'],
+  ])('rejects %j in one line', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(message);
+  });
+});
+
+describe('resolveRegion', () => {
+  const files = (entries: Record<string, string>) => (path: string) => {
+    const text = entries[path];
+    if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+    return text;
+  };
+  const config = JSON.stringify(rawTestConfig()); // homeRegion eu-central-1
+
+  it('prefers --region, then the --config file, then cdk.json', () => {
+    const read = files({ 'my.json': config, 'cdk.json': '{"context":{"orgMfaWatch":{}}}' });
+    expect(resolveRegion(parseOptions(['--region', 'ap-northeast-2', '--config', 'my.json']), read)).toBe(
+      'ap-northeast-2',
+    );
+    expect(resolveRegion(parseOptions(['--config', 'my.json']), read)).toBe('eu-central-1');
+    expect(
+      resolveRegion(parseOptions([]), files({ 'cdk.json': `{"context":{"orgMfaWatch":${config}}}` })),
+    ).toBe('eu-central-1');
+  });
+
+  it('leaves the region to the SDK when there is no cdk.json', () => {
+    expect(resolveRegion(parseOptions([]), files({}))).toBeUndefined();
+  });
+
+  it('reports a missing or invalid --config file in one line', () => {
+    expect(() => resolveRegion(parseOptions(['--config', 'nope.json']), files({}))).toThrow(
+      /^--config nope\.json: ENOENT/,
+    );
+    expect(() => resolveRegion(parseOptions(['--config', 'bad.json']), files({ 'bad.json': '{}' }))).toThrow(
+      /^invalid configuration in bad\.json: organizationId: .*; managementAccountId: /,
+    );
+  });
+});
+
+describe('describeFailure', () => {
+  const where = { table: FINDINGS_TABLE_NAME, region: 'eu-central-1' };
+  const named = (name: string, message = 'x', extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(message), { name, ...extra });
+
+  it.each([
+    [
+      named('CredentialsProviderError', 'Could not load credentials from any providers'),
+      /^no AWS credentials found/,
+    ],
+    [named('ResourceNotFoundException'), /^table org-mfa-watch-findings not found in eu-central-1: deploy/],
+    [named('AccessDeniedException'), /^access denied to table org-mfa-watch-findings in eu-central-1/],
+    [named('ExpiredTokenException'), /^AWS rejected the credentials \(ExpiredTokenException\)/],
+    [
+      named('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }),
+      /^cannot reach DynamoDB in eu-central-1 \(ECONNREFUSED\)/,
+    ],
+    [named('Error', 'Region is missing'), /^no AWS region: pass --region/],
+  ])('explains %s in one line', (cause, expected) => {
+    const text = describeFailure(new StoreUnavailableError('listFindings', cause), where);
+    expect(text).toMatch(expected);
+    expect(text).not.toContain('\n');
+  });
+});
+
+describe('main', () => {
+  it('lists through the injected store and prints the table', async () => {
+    const out: string[] = [];
+    const code = await main(['--region', 'us-east-1'], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+      list: () => Promise.resolve([]),
+    });
+    expect(code).toBe(0);
+    expect(out.join('')).toBe('No open findings.\n');
+  });
+});
+
+/** The real entry point, as `npm run findings` runs it, with an environment of our choosing. */
+function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join('node_modules', '.bin', 'tsx'), ['scripts/findings.ts', ...args], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** No credentials anywhere: empty keys, no profile files, no instance metadata. */
+function noCredentials(home: string): Record<string, string> {
+  return {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_SESSION_TOKEN: '',
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+describe('npm run findings (child process)', () => {
+  let dynamo: LocalDynamo;
+  let tableName: string;
+  const home = mkdtempSync(join(tmpdir(), 'findings-cli-'));
+  const localCredentials = {
+    HOME: home,
+    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    tableName = await createFindingsTable(dynamo.client);
+    const store = new FindingStore({ client: dynamo.client, tableName });
+    const now = new Date();
+    const base = { accountId: '123456789012', source: 'event', now } as const;
+    await store.observeProblem({
+      ...base,
+      kind: 'USER_NO_MFA',
+      userName: 'contractor.kim',
+      severity: 'HIGH',
+      accountAlias: 'acme-prod',
+    });
+    await store.observeProblem({ ...base, kind: 'USER_NO_MFA', userName: 'etl-bot', severity: 'MEDIUM' });
+    await store.observeProblem({
+      ...base,
+      accountId: '210987654321',
+      kind: 'ROOT_NO_MFA',
+      severity: 'CRITICAL',
+    });
+    await store.observeProblem({ ...base, kind: 'USER_NO_MFA', userName: 'fixed', severity: 'HIGH' });
+    await store.resolve({
+      ...base,
+      kind: 'USER_NO_MFA',
+      userName: 'fixed',
+      reason: 'mfa-enabled',
+      retentionDays: 90,
+    });
+    writeFileSync(join(home, 'my-org.json'), JSON.stringify(rawTestConfig()));
+  });
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it('prints the usage with --help', async () => {
+    const run = await runCli(['--help'], { HOME: home });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: npm run findings -- \[options\]/);
+    expect(run.stdout).toContain('--severity <level>');
+  });
+
+  it('rejects a bad option in one line with exit code 2', async () => {
+    const run = await runCli(['--severity', 'LOW'], { HOME: home });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('findings: --severity: expected one of CRITICAL, HIGH, MEDIUM, got "LOW"\n');
+  });
+
+  it('says in one line that there are no credentials, without a stack trace', async () => {
+    const port = await closedPort(); // even with credentials somewhere, nothing could reach AWS
+    const run = await runCli(
+      ['--region', 'us-east-1', '--endpoint', `http://127.0.0.1:${port}`],
+      noCredentials(home),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^findings: no AWS credentials found: sign in with security-account credentials/,
+    );
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('says in one line that DynamoDB cannot be reached', async () => {
+    const port = await closedPort();
+    const run = await runCli(
+      ['--region', 'us-east-1', '--endpoint', `http://127.0.0.1:${port}`],
+      localCredentials,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^findings: cannot reach DynamoDB in us-east-1 \(ECONNREFUSED\)/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('lists the open findings of a real table, most severe first', async () => {
+    const run = await runCli(
+      ['--config', join(home, 'my-org.json'), '--endpoint', dynamo.endpoint, '--table', tableName],
+      localCredentials,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^ACCOUNT\s+ALIAS\s+USER\s+KIND\s+SEVERITY\s+FIRST SEEN\s+AGE$/);
+    expect(lines.slice(1, 4).map((l) => l.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ['210987654321', '-', '(root)', 'ROOT_NO_MFA', 'CRITICAL'],
+      ['123456789012', 'acme-prod', 'contractor.kim', 'USER_NO_MFA', 'HIGH'],
+      ['123456789012', '-', 'etl-bot', 'USER_NO_MFA', 'MEDIUM'],
+    ]);
+    expect(run.stdout).toContain('3 open (1 CRITICAL, 1 HIGH, 1 MEDIUM)');
+  });
+
+  it('prints JSON filtered by account and severity, and includes resolved findings with --all', async () => {
+    const local = ['--region', 'us-east-1', '--endpoint', dynamo.endpoint, '--table', tableName];
+    const high = await runCli(
+      [...local, '--json', '--account', '123456789012', '--severity', 'HIGH'],
+      localCredentials,
+    );
+    expect(high.code).toBe(0);
+    expect((JSON.parse(high.stdout) as { subject: string }[]).map((r) => r.subject)).toEqual([
+      'contractor.kim',
+    ]);
+    const all = await runCli([...local, '--json', '--all'], localCredentials);
+    const rows = JSON.parse(all.stdout) as { subject: string; state: string; resolution: string | null }[];
+    expect(rows).toHaveLength(4);
+    expect(rows.find((r) => r.subject === 'fixed')).toMatchObject({
+      state: 'RESOLVED',
+      resolution: 'mfa-enabled',
+    });
+  });
+});
