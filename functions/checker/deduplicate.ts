@@ -4,14 +4,8 @@ import { describeError } from './errors';
 import type { CheckResult, InvocationContext } from './process-event';
 import { RECHECK_MARKER_KEY } from './recheck';
 
-/** One invocation as the idempotency layer sees it: the key is `event.detail.eventID`. */
-export interface Invocation {
-  readonly event: unknown;
-  readonly context: InvocationContext;
-}
-
-/** JMESPath of the idempotency key in an {@link Invocation}: CloudTrail's id of the API call. */
-export const INVOCATION_KEY_PATH = 'event.detail.eventID';
+/** JMESPath of the idempotency key in an event: CloudTrail's id of the API call. */
+export const EVENT_KEY_PATH = 'detail.eventID';
 
 /** True for a scheduled re-check: it replays the original event, so its eventID is not its identity. */
 function isRecheck(event: unknown): boolean {
@@ -24,14 +18,14 @@ function isRecheck(event: unknown): boolean {
  * skip. Re-checks bypass it (they carry the original eventID; the finding store's conditional writes
  * keep their alerts to one per transition). A failing store never stops a check.
  */
-export function deduplicated(
+export function deduplicated<C extends InvocationContext & RemainingTime>(
   check: (event: unknown, context: InvocationContext) => Promise<CheckResult>,
-  processOnce: (invocation: Invocation, context: RemainingTime) => Promise<IdempotentOutcome<CheckResult>>,
+  processOnce: (event: unknown, context: C) => Promise<IdempotentOutcome<CheckResult>>,
   logger: Logger,
-): (event: unknown, context: InvocationContext & RemainingTime) => Promise<CheckResult> {
+): (event: unknown, context: C) => Promise<CheckResult> {
   return async (event, context) => {
     if (isRecheck(event)) return check(event, context);
-    const outcome = await processOnce({ event, context }, context);
+    const outcome = await processOnce(event, context);
     switch (outcome.status) {
       case 'processed':
         if (outcome.dedupFailure !== undefined) {

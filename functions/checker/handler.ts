@@ -9,7 +9,7 @@ import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { AccountSessions } from './credentials';
-import { INVOCATION_KEY_PATH, deduplicated, type Invocation } from './deduplicate';
+import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from './iam-facts';
 import { createChecker, type CheckResult } from './process-event';
@@ -36,10 +36,10 @@ const checker = createChecker({
   logger,
   now: () => new Date(),
 });
-const processOnce = createIdempotentProcessor(({ event, context }: Invocation) => checker(event, context), {
+const processOnce = createIdempotentProcessor<unknown, Context, CheckResult>(checker, {
   client: dynamo,
   tableName,
-  eventKeyJmesPath: INVOCATION_KEY_PATH,
+  eventKeyJmesPath: EVENT_KEY_PATH,
 });
 const check = deduplicated(checker, processOnce, logger);
 

@@ -11,7 +11,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deduplicated, INVOCATION_KEY_PATH, type Invocation } from '../../../functions/checker/deduplicate';
+import { deduplicated, EVENT_KEY_PATH } from '../../../functions/checker/deduplicate';
 import { AccountSessions } from '../../../functions/checker/credentials';
 import { AccountAliases } from '../../../functions/checker/iam-facts';
 import { createChecker, type CheckResult } from '../../../functions/checker/process-event';
@@ -68,10 +68,10 @@ async function deployment(options: { storeDown?: boolean } = {}) {
     logger,
     now: () => clock,
   });
-  const once = createIdempotentProcessor(({ event, context: c }: Invocation) => checker(event, c), {
+  const once = createIdempotentProcessor<unknown, typeof context, CheckResult>(checker, {
     client,
     tableName,
-    eventKeyJmesPath: INVOCATION_KEY_PATH,
+    eventKeyJmesPath: EVENT_KEY_PATH,
   });
   return { check: deduplicated(checker, once, logger), store: new FindingStore({ client, tableName }) };
 }
