@@ -137,7 +137,7 @@ export async function checkStackSetsTrustedAccess(org: OrganizationsClient): Pro
       name,
       'FAIL',
       `${STACKSETS_PRINCIPAL} is not enabled`,
-      'CloudFormation console > StackSets > Activate trusted access (management account)',
+      'in the management account: CloudFormation console > StackSets > Activate trusted access, or aws cloudformation activate-organizations-access',
     );
   } catch (err) {
     return callFailed(name, 'organizations:ListAWSServiceAccessForOrganization', err);
