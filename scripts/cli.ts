@@ -107,7 +107,8 @@ export async function runTool(
     return await main();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${name}: ${error.message}. ${usageHint}\n`);
+      // One line, whatever the message quotes (a JSON parse error repeats the file's first line).
+      process.stderr.write(`${name}: ${error.message.replace(/\s*\n\s*/g, ' ')}. ${usageHint}\n`);
       return USAGE_EXIT_CODE;
     }
     if (error instanceof ConfigError) {

@@ -93,7 +93,7 @@ describe('npm run preview (entry point)', () => {
   it.each([
     ['a missing file', () => [join(dir, 'nope.json')], 'nope.json does not exist'],
     ['a folder', () => [dir], 'is a folder; give one JSON file'],
-    ['non-JSON', () => [file('text.json', 'hello')], 'text.json is not JSON'],
+    ['non-JSON', () => [file('text.json', 'hello\nworld\n')], 'text.json is not JSON'],
     [
       'an empty file',
       () => [file('empty.json', '  \n')],
