@@ -31,7 +31,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: cdkImports, message: 'functions/** must not import CDK libraries (bundle size).' },
-            { group: ['**/stacks/**', '**/bin/**'], message: 'functions/** must not import stacks/** or bin/**.' },
+            {
+              group: ['**/stacks/**', '**/bin/**'],
+              message: 'functions/** must not import stacks/** or bin/**.',
+            },
           ],
         },
       ],

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { CONFIG_OPTION, loadConfig, parseCommandLine, runTool } from '../scripts/cli';
 import { measureBurst, measureRoundTrips } from './aws-runs';
 import { measureBundle } from './bundle';
 import { measureNodeColdInit, measurePythonBaseline } from './cold-init';
 import { DYNAMODB_PRICES, WORST_CASE_PATHS, estimateDynamoCost } from './dynamodb-cost';
+import { writeFormattedMarkdown } from './report';
 import { measureSynth } from './synth';
 
 // `npm run bench`: measures, prints a table and writes docs/benchmarks.md. Targets are reported, never
@@ -21,7 +22,27 @@ const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(2)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
-async function main(): Promise<void> {
+const REPORT_FILE = 'docs/benchmarks.md';
+
+const USAGE = `usage: npm run bench [-- --config my-org.json]
+
+Measures bundle size, cold init, AWS round trips, bursts and synth time, prints a table and writes
+${REPORT_FILE} (formatted with the repository's Prettier settings). Takes a few minutes.
+
+options:
+  --config FILE   configuration the synth measurement uses (default: what cdk synth reads)
+  --help          this text
+`;
+const HINT = 'Usage: npm run bench [-- --config my-org.json]; --help for details';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, { ...CONFIG_OPTION, help: { type: 'boolean' } });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // Validate before minutes of measuring: a bad configuration is reported at once, in one line per problem.
+  loadConfig(values.config);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log('bundle...');
   const bundle = await measureBundle();
@@ -35,7 +56,7 @@ async function main(): Promise<void> {
   const burst = await measureBurst();
   const calm = await measureBurst(0);
   log('synth...');
-  const synth = measureSynth();
+  const synth = measureSynth(values.config);
   const dynamo = estimateDynamoCost(10_000);
 
   const ratio = python.available ? node.medianMs / python.timing.medianMs : undefined;
@@ -130,8 +151,9 @@ async function main(): Promise<void> {
     ...(missed.length === 0 ? ['Every target is met.'] : missed.map((name) => `- ${name}: ${explain(name)}`)),
     '',
   ].join('\n');
-  writeFileSync('docs/benchmarks.md', md);
-  log('\nwrote docs/benchmarks.md');
+  await writeFormattedMarkdown(REPORT_FILE, md);
+  log(`\nwrote ${REPORT_FILE}`);
+  return 0;
 }
 
 function explain(name: string): string {
@@ -146,4 +168,8 @@ function explain(name: string): string {
   return 'see the measurement notes above.';
 }
 
-void main();
+if (require.main === module) {
+  void runTool('bench', () => main(process.argv.slice(2)), HINT).then((code) => {
+    process.exitCode = code;
+  });
+}

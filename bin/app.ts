@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CentralStack } from '../stacks/central-stack';
-import { ConfigError, parseConfig, rolloutAccountId, type AppConfig } from '../stacks/config';
+import { ConfigError, configWarnings, parseConfig, rolloutAccountId, type AppConfig } from '../stacks/config';
 import { ManagementMemberStack } from '../stacks/management-member-stack';
 import { MEMBER_REGION, STACK_IDS } from '../stacks/names';
 import { RolloutStack } from '../stacks/rollout-stack';
@@ -63,6 +63,8 @@ function main(): void {
     }
     throw error;
   }
+  // Warnings name what to clean up without failing the synth (see configWarnings for why).
+  for (const warning of configWarnings(config, new Date())) process.stderr.write(`Warning: ${warning}\n`);
   buildApp(app, config);
   app.synth();
 }

@@ -11,7 +11,7 @@ const accountId = z.string({ error: 'expected a 12-digit AWS account id string' 
   error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
 });
 
-/** The validated configuration schema (DESIGN.md section 4). */
+/** The validated configuration schema (every field and constraint: docs/configuration.md). */
 export const configSchema = z.strictObject({
   /** AWS Organizations id, `o-` followed by 10-32 lower-case letters or digits. */
   organizationId: z
@@ -23,41 +23,51 @@ export const configSchema = z.strictObject({
   securityAccountId: accountId,
   /** Region of the central stack. */
   homeRegion: z
-    .string()
+    .string({ error: 'expected an AWS region name string such as "us-east-1"' })
     .regex(REGION, { error: 'expected an AWS region name such as "us-east-1" or "eu-central-1"' })
     .default('us-east-1'),
-  rollout: z.strictObject({
-    /** Which account deploys the StackSet: the management account or a delegated StackSets administrator. */
-    deployFrom: z.enum(['management', 'delegated-admin'], {
-      error: 'expected "management" or "delegated-admin"',
-    }),
-    /** OUs (or the root, `r-...`) whose accounts, present and future, receive the member resources. */
-    organizationalUnitIds: z
-      .array(
-        z.string().regex(OU_OR_ROOT_ID, {
-          error: 'expected an OU id "ou-xxxx-xxxxxxxx" or a root id "r-xxxx"',
-        }),
-        { error: 'expected a list of OU or root ids' },
-      )
-      .min(1, { error: 'expected at least one OU or root id' }),
-    /** Accounts in those OUs that must not receive the member resources. */
-    excludeAccountIds: z.array(accountId).default([]),
-    /** With deployFrom delegated-admin: the registered StackSets administrator. Default: the security account. */
-    delegatedAdminAccountId: accountId.optional(),
-  }),
-  notifications: z.strictObject({
-    /** Addresses subscribed to the alert topic (each confirms by email once). */
-    emails: z
-      .array(z.email({ error: 'expected an email address such as "security@example.com"' }))
-      .min(1, { error: 'expected at least one email address' }),
-    /** Language of the alert body. */
-    locale: z.enum(ALERT_LOCALES, { error: `expected one of: ${ALERT_LOCALES.join(', ')}` }).default('en'),
-    /** IANA time zone the alert shows times in, besides UTC. */
-    timeZone: z
-      .string()
-      .refine(isIanaTimeZone, { error: 'expected an IANA time zone name such as "Asia/Seoul" or "UTC"' })
-      .default('UTC'),
-  }),
+  rollout: z.strictObject(
+    {
+      /** Which account deploys the StackSet: the management account or a delegated StackSets administrator. */
+      deployFrom: z.enum(['management', 'delegated-admin'], {
+        error: 'expected "management" or "delegated-admin"',
+      }),
+      /** OUs (or the root, `r-...`) whose accounts, present and future, receive the member resources. */
+      organizationalUnitIds: z
+        .array(
+          z.string({ error: 'expected an OU or root id string' }).regex(OU_OR_ROOT_ID, {
+            error: 'expected an OU id "ou-xxxx-xxxxxxxx" or a root id "r-xxxx"',
+          }),
+          { error: 'expected a list of OU or root ids' },
+        )
+        .min(1, { error: 'expected at least one OU or root id' }),
+      /** Accounts in those OUs that must not receive the member resources. */
+      excludeAccountIds: z.array(accountId, { error: 'expected a list of account ids' }).default([]),
+      /** With deployFrom delegated-admin: the registered StackSets administrator. Default: the security account. */
+      delegatedAdminAccountId: accountId.optional(),
+    },
+    {
+      error: 'expected an object such as { "deployFrom": "management", "organizationalUnitIds": ["r-ab12"] }',
+    },
+  ),
+  notifications: z.strictObject(
+    {
+      /** Addresses subscribed to the alert topic (each confirms by email once). */
+      emails: z
+        .array(z.email({ error: 'expected an email address such as "security@example.com"' }), {
+          error: 'expected a list of email addresses',
+        })
+        .min(1, { error: 'expected at least one email address' }),
+      /** Language of the alert body. */
+      locale: z.enum(ALERT_LOCALES, { error: `expected one of: ${ALERT_LOCALES.join(', ')}` }).default('en'),
+      /** IANA time zone the alert shows times in, besides UTC. */
+      timeZone: z
+        .string({ error: 'expected an IANA time zone name string such as "UTC"' })
+        .refine(isIanaTimeZone, { error: 'expected an IANA time zone name such as "Asia/Seoul" or "UTC"' })
+        .default('UTC'),
+    },
+    { error: 'expected an object such as { "emails": ["security@example.com"] }' },
+  ),
   /** Hours between a user's creation (or console password) and the MFA check; 0 checks at once. */
   gracePeriodHours: z
     .number({ error: 'expected a whole number of hours' })
@@ -68,7 +78,7 @@ export const configSchema = z.strictObject({
   /** Send a low-severity notice when a user is created (before the grace period ends). */
   notifyOnCreate: z.boolean({ error: 'expected true or false' }).default(true),
   /** Approved exceptions: users that never need MFA, each with a reason and an optional expiry. */
-  exemptions: z.array(exemptionSchema).default([]),
+  exemptions: z.array(exemptionSchema, { error: 'expected a list of exemptions' }).default([]),
   /**
    * Trust the `org-mfa-watch:exempt` user tag as an exemption. Off by default: whoever may call
    * CreateUser may usually tag the user too, so a tag would let the creator silence the check. When on,
@@ -85,7 +95,7 @@ export const configSchema = z.strictObject({
     .min(0, { error: 'expected 0 (no reservation) or more' })
     .max(1000, { error: 'expected at most 1000' })
     .default(5),
-  /** The finding store (DESIGN.md section 8). */
+  /** The finding store (docs/operations.md, "Findings"). */
   findings: z
     .strictObject({
       /** Days a resolved finding is kept in the finding store before its TTL deletes it. */
@@ -99,7 +109,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
-    .number()
+    .number({ error: 'expected a whole number of days' })
     .int({ error: 'expected a whole number of days' })
     .min(1, { error: 'expected at least 1 day' })
     .max(3650, { error: 'expected at most 3650 days' })
@@ -131,23 +141,59 @@ function fieldPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/**
- * Validate raw configuration (from cdk.json context or a JSON file). Pure: reports every problem
- * at once, one line per field with the expected form.
- * @throws ConfigError when anything is invalid
- */
-export function parseConfig(raw: unknown): AppConfig {
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return `${fieldPath(issue.path)}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-      }
-      return `${fieldPath(issue.path)}: ${issue.message}`;
-    });
-    throw new ConfigError(problems);
+/** The value at `path` inside `raw`, or undefined when any step is missing. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = raw;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
   }
-  const config = result.data;
+  return value;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+};
+
+/**
+ * One line per schema issue. A field that is absent says "required" and the expected form; zod's own
+ * wording ("Invalid input: expected string, received undefined") never reaches the operator.
+ */
+function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
+  const where = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  const generic = issue.message.startsWith('Invalid input');
+  const expected =
+    issue.code === 'invalid_type' && generic
+      ? `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`
+      : issue.message;
+  if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(raw, issue.path) === undefined) {
+    return `${where}: required; ${expected}`;
+  }
+  return `${where}: ${expected}`;
+}
+
+/**
+ * Partition of a region name: `us-gov-west-1` is aws-us-gov, `cn-north-1` aws-cn, the ISO regions
+ * their own partitions, every other region `aws` (AWS General Reference, "Partitions").
+ */
+export function regionPartition(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  const iso = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
+  if (iso) return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
+  return 'aws';
+}
+
+/** Problems across fields that the schema cannot see one field at a time. */
+function crossFieldProblems(config: AppConfig): string[] {
   const problems: string[] = [];
   if (
     config.rollout.delegatedAdminAccountId !== undefined &&
@@ -169,6 +215,70 @@ export function parseConfig(raw: unknown): AppConfig {
       );
     }
   });
+  // Each address becomes one SNS subscription construct: a repeat (SNS compares addresses ignoring
+  // case) would otherwise fail synth with a CDK stack trace about a duplicate construct id.
+  problems.push(
+    ...duplicates(config.notifications.emails, (e) => e.toLowerCase()).map(
+      ([first, i]) =>
+        `notifications.emails[${i}]: "${config.notifications.emails[i] ?? ''}" repeats notifications.emails[${first}] (addresses are compared ignoring case); list each address once`,
+    ),
+    ...duplicates(config.rollout.organizationalUnitIds, (id) => id).map(
+      ([first, i]) =>
+        `rollout.organizationalUnitIds[${i}]: "${config.rollout.organizationalUnitIds[i] ?? ''}" repeats rollout.organizationalUnitIds[${first}]; list each OU once`,
+    ),
+  );
+  // Member resources live in us-east-1 (partition aws) and forward to the central bus: EventBridge
+  // cannot deliver across partitions, and an IAM role of one partition cannot assume into another.
+  const partition = regionPartition(config.homeRegion);
+  if (partition !== 'aws') {
+    problems.push(
+      `homeRegion: "${config.homeRegion}" is in partition ${partition}, but the member resources live in us-east-1 (partition aws); choose a region of the aws partition`,
+    );
+  }
+  return problems;
+}
+
+/** `[index of first occurrence, index of repeat]` for every repeated key. */
+function duplicates<T>(items: readonly T[], key: (item: T) => string): [number, number][] {
+  const first = new Map<string, number>();
+  const repeats: [number, number][] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, i);
+    else repeats.push([seen, i]);
+  });
+  return repeats;
+}
+
+/**
+ * Validate raw configuration (from cdk.json context or a JSON file). Pure: reports every problem
+ * at once, one line per field with the expected form.
+ * @throws ConfigError when anything is invalid
+ */
+export function parseConfig(raw: unknown): AppConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => describeIssue(raw, issue)));
+  }
+  const problems = crossFieldProblems(result.data);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return result.data;
+}
+
+/**
+ * Warnings that do not stop synth, one line each: configured exemptions whose last day (UTC) is before
+ * `now`. They are a warning, not an error, so that the same commit does not start failing to deploy
+ * on a calendar date (a security fix must never wait for an exemption clean-up); the checker already
+ * ignores an expired exemption and says so in the alert. Pure: the caller passes the clock.
+ */
+export function configWarnings(config: AppConfig, now: Date): string[] {
+  const today = now.toISOString().slice(0, 10);
+  return config.exemptions.flatMap((e, i) =>
+    e.expires !== undefined && e.expires < today
+      ? [
+          `exemptions[${i}] (account ${e.accountId}, ${e.userName === undefined ? `pathPrefix ${e.pathPrefix ?? ''}` : `userName ${e.userName}`}) expired on ${e.expires} and no longer applies: remove it or set a new "expires"`,
+        ]
+      : [],
+  );
 }

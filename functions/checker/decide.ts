@@ -95,7 +95,7 @@ function planRecheck(event: ParsedEvent, userName: string, path: string | undefi
 }
 
 /**
- * Decide what an event calls for (DESIGN.md section 5, with the grace period of section 2.7). Pure.
+ * Decide what an event calls for (the decision table in docs/operations.md, with the grace period of ADR 0004). Pure.
  * Failed calls and events that cannot leave a user without MFA are skipped with their reason.
  */
 export function planEvent(event: ParsedEvent, settings: TimingSettings, now: Date): Plan {
@@ -210,7 +210,7 @@ function noteFor(exemption: ExemptionStatus): AlertNote | undefined {
   }
 }
 
-/** Decide from IAM's answers and the exemption status (DESIGN.md section 5). Pure. */
+/** Decide from IAM's answers and the exemption status (docs/operations.md, "Alerts"). Pure. */
 export function judgeUser(facts: UserFacts, exemption: ExemptionStatus): Verdict {
   if (!facts.exists) return { action: 'skip', reason: 'the user no longer exists (NoSuchEntity)' };
   if (exemption.status === 'exempt' && exemption.exemption.source === 'config') {
@@ -252,7 +252,7 @@ export type RootVerdict =
   | { readonly action: 'alert'; readonly finding: 'ROOT_NO_MFA'; readonly severity: 'CRITICAL' };
 
 /**
- * Judge the root user from what IAM says now, not from the event (DESIGN.md section 5). Pure. Removing
+ * Judge the root user from what IAM says now, not from the event (docs/operations.md, "Alerts"). Pure. Removing
  * one of several root MFA devices leaves MFA on; a root user without a password (centralized root
  * access) cannot sign in, so it is not a finding.
  */

@@ -37,7 +37,7 @@ import {
   StoreUnavailableError,
 } from './finding-errors';
 
-/** One finding as stored (DESIGN.md section 8). Times are ISO-8601 UTC strings. */
+/** One finding as stored (ADR 0009). Times are ISO-8601 UTC strings. */
 export interface Finding {
   /** Stable id (`f-` + 20 hex), kept across reopenings and renames. */
   readonly findingId: string;
@@ -191,7 +191,7 @@ const itemSchema = z.object({
 const LOST = Symbol('condition-failed');
 
 /**
- * The finding store (DESIGN.md section 8): one item per (account, kind, subject), every state change
+ * The finding store (ADR 0009): one item per (account, kind, subject), every state change
  * one conditional write whose winner alone is told to notify. I/O only: no clock (`now` is passed),
  * no environment. Any DynamoDB failure surfaces as {@link StoreUnavailableError}; callers alert anyway.
  */

@@ -21,7 +21,7 @@ export function isCalendarDate(value: string): boolean {
 /** One approved exception: users of an account (by name or path prefix) that need no MFA, and why. */
 export const exemptionSchema = z
   .strictObject({
-    accountId: z.string().check(
+    accountId: z.string({ error: 'expected a 12-digit AWS account id string' }).check(
       z.regex(/^\d{12}$/, {
         error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
       }),
@@ -41,11 +41,11 @@ export const exemptionSchema = z
       ),
     ),
     reason: z
-      .string()
+      .string({ error: 'expected a reason of 3-256 characters' })
       .check(
         z.trim(),
-        z.minLength(3, { error: 'expected a reason of at least 3 characters' }),
-        z.maxLength(256),
+        z.minLength(3, { error: 'expected a reason of 3-256 characters' }),
+        z.maxLength(256, { error: 'expected a reason of 3-256 characters' }),
       ),
     /** Last day (UTC) the exemption applies, `YYYY-MM-DD`. */
     expires: z.optional(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The contract of the finding store (DESIGN.md section 8, docs/adr/0006-finding-store-keys.md): the
+ * The contract of the finding store (docs/adr/0009-finding-store-keys.md): the
  * table's name, key layout, attribute names, finding kinds and states. Imported by the stack (table
  * definition), the functions (store module) and the CLI; it must stay free of any npm dependency.
  */

@@ -31,7 +31,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
   const lines = [
     'digraph org_mfa_watch {',
     '  graph [rankdir=TB, fontname="Helvetica", fontsize=16, nodesep=0.35, ranksep=0.7, newrank=true,',
-    `         label=${q('org-mfa-watch: red numbered edges = data flow of one CreateUser (DESIGN.md section 2)')}, labelloc=t];`,
+    `         label=${q('org-mfa-watch: red numbered edges = data flow of one CreateUser (docs/architecture.md, Data flow)')}, labelloc=t];`,
     '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=11];',
     '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
     '',

@@ -24,10 +24,15 @@ import {
   type Account,
 } from '@aws-sdk/client-organizations';
 import { ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
+import {
+  GetAccountSettingsCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type AppConfig, rolloutAccountId } from '../../stacks/config';
 import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
-import { callFailed, type CheckRow, errorText, notPass, pass } from './report';
+import { callFailed, type CheckRow, errorText, isNetworkError, notPass, pass, unreachable } from './report';
 
 /** Service principal of CloudFormation StackSets' trusted access to AWS Organizations. */
 export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
@@ -49,6 +54,44 @@ export interface DoctorClients {
   readonly sns: SNSClient;
   /** An SSM client for the given region. */
   readonly ssmFor: (region: string) => SSMClient;
+  /** Lambda client in the config's home region (where the checker runs). */
+  readonly lambda: LambdaClient;
+  /** CloudFormation client in the config's home region (the central stack's outputs). */
+  readonly centralCloudFormation: CloudFormationClient;
+}
+
+/**
+ * Whose credentials a check needs: `organization` = the management account or the delegated StackSets
+ * administrator (Organizations reads, StackSet instances, the organization trail); `management` = the
+ * management account (its member stack); `security` = the security account (topic, Lambda quota).
+ */
+export type CredentialScope = 'organization' | 'management' | 'security';
+
+/** The accounts whose credentials can run the checks of a scope. */
+export function scopeAccounts(scope: CredentialScope, config: AppConfig): string[] {
+  switch (scope) {
+    case 'organization':
+      return [...new Set([config.managementAccountId, rolloutAccountId(config)])];
+    case 'management':
+      return [config.managementAccountId];
+    case 'security':
+      return [config.securityAccountId];
+  }
+}
+
+/** "the security account 222222222222", as the operator reads it. */
+export function scopeLabel(scope: CredentialScope, config: AppConfig): string {
+  const admin = rolloutAccountId(config);
+  switch (scope) {
+    case 'organization':
+      return admin === config.managementAccountId
+        ? `the management account ${config.managementAccountId}`
+        : `the management account ${config.managementAccountId} or the delegated StackSets administrator ${admin}`;
+    case 'management':
+      return `the management account ${config.managementAccountId}`;
+    case 'security':
+      return `the security account ${config.securityAccountId}`;
+  }
 }
 
 /** 1. All features enabled and the organization id is the configured one. */
@@ -94,7 +137,7 @@ export async function checkStackSetsTrustedAccess(org: OrganizationsClient): Pro
       name,
       'FAIL',
       `${STACKSETS_PRINCIPAL} is not enabled`,
-      'CloudFormation console > StackSets > Activate trusted access (management account)',
+      'in the management account: CloudFormation console > StackSets > Activate trusted access, or aws cloudformation activate-organizations-access',
     );
   } catch (err) {
     return callFailed(name, 'organizations:ListAWSServiceAccessForOrganization', err);
@@ -215,6 +258,7 @@ export async function checkBootstrap(
   ssmFor: (region: string) => SSMClient,
   config: AppConfig,
   caller: Caller,
+  rerun = 'npm run doctor',
 ): Promise<CheckRow[]> {
   const rows: CheckRow[] = [];
   for (const { account, region } of deploymentTargets(config)) {
@@ -225,8 +269,8 @@ export async function checkBootstrap(
         notPass(
           name,
           'SKIP',
-          `not checkable: credentials are in ${caller.accountId}`,
-          `${fix} (if not done)`,
+          `needs credentials of account ${account}`,
+          `with those credentials: ${rerun}; to bootstrap: ${fix}`,
         ),
       );
       continue;
@@ -314,6 +358,7 @@ export async function checkSubscriptions(
       token = page.NextToken;
     } while (token);
   } catch (err) {
+    if (isNetworkError(err)) return unreachable(name, err);
     // Before deploy, or from another account than the security account, the topic is not reachable.
     return notPass(
       name,
@@ -362,7 +407,10 @@ export async function checkRollout(
   org: OrganizationsClient,
   cfn: CloudFormationClient,
   config: AppConfig,
+  includeManagementStack = true,
 ): Promise<CheckRow[]> {
+  const managementStack = async (): Promise<CheckRow[]> =>
+    includeManagementStack ? [await checkManagementStack(cfn)] : [];
   const name = 'member rollout';
   const accounts = new Map<string, Account>();
   try {
@@ -370,7 +418,7 @@ export async function checkRollout(
   } catch (err) {
     return [
       callFailed(name, 'organizations:ListAccountsForParent / ListOrganizationalUnitsForParent', err),
-      await checkManagementStack(cfn),
+      ...(await managementStack()),
     ];
   }
   const expected = [...accounts.keys()].filter(
@@ -414,7 +462,7 @@ export async function checkRollout(
         : callFailed(name, 'cloudformation:ListStackInstances', err),
     );
   }
-  rows.push(await checkManagementStack(cfn));
+  rows.push(...(await managementStack()));
   return rows;
 }
 
@@ -435,20 +483,163 @@ async function checkManagementStack(cfn: CloudFormationClient): Promise<CheckRow
   }
 }
 
-/** Runs every check in order; never throws for an SDK failure. */
+/**
+ * Lambda keeps at least 100 unreserved concurrent executions per account and Region: "You can reserve
+ * up to the Unreserved account concurrency value minus 100" (AWS Lambda Developer Guide, "Configuring
+ * reserved concurrency for a function",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuring-concurrency.html).
+ */
+export const LAMBDA_MIN_UNRESERVED = 100;
+
+/** The checker function's name from the central stack's output, or undefined before the first deploy. */
+async function checkerFunctionName(cfn: CloudFormationClient): Promise<string | undefined> {
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: STACK_IDS.central }));
+    return out.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'CheckerFunctionName')?.OutputValue;
+  } catch (err) {
+    if (err instanceof Error && /does not exist/.test(err.message)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * 9. The security account can reserve `checkerReservedConcurrency` for the checker in the home region
+ * (CloudFormation fails the central stack otherwise). A reservation the deployed checker already holds
+ * counts as available, since a redeploy replaces it.
+ */
+export async function checkLambdaConcurrency(
+  lambda: LambdaClient,
+  cfn: CloudFormationClient,
+  config: AppConfig,
+): Promise<CheckRow> {
+  const name = 'lambda concurrency';
+  const wanted = config.checkerReservedConcurrency;
+  if (wanted === 0) {
+    return notPass(
+      name,
+      'SKIP',
+      'checkerReservedConcurrency is 0: the checker reserves nothing',
+      'nothing to do',
+    );
+  }
+  let unreserved: number;
+  let quota: number | undefined;
+  try {
+    const settings = await lambda.send(new GetAccountSettingsCommand({}));
+    unreserved = settings.AccountLimit?.UnreservedConcurrentExecutions ?? 0;
+    quota = settings.AccountLimit?.ConcurrentExecutions;
+  } catch (err) {
+    return callFailed(name, 'lambda:GetAccountSettings', err);
+  }
+  let held = 0;
+  try {
+    const functionName = await checkerFunctionName(cfn);
+    if (functionName !== undefined) {
+      const current = await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }));
+      held = current.ReservedConcurrentExecutions ?? 0;
+    }
+  } catch (err) {
+    return callFailed(name, 'cloudformation:DescribeStacks and lambda:GetFunctionConcurrency', err);
+  }
+  const available = unreserved + held;
+  const left = available - wanted;
+  const where = `${config.securityAccountId}/${config.homeRegion}`;
+  const heldText = held > 0 ? ` (${held} of them reserved by the deployed checker)` : '';
+  const detail = `${available} concurrent executions available in ${where}${heldText}${quota === undefined ? '' : `, account quota ${quota}`}`;
+  if (left >= LAMBDA_MIN_UNRESERVED) {
+    return pass(name, `${detail}; reserving ${wanted} leaves ${left} unreserved`);
+  }
+  return notPass(
+    name,
+    'FAIL',
+    `${detail}; reserving ${wanted} would leave ${left}, but Lambda keeps at least ${LAMBDA_MIN_UNRESERVED} unreserved`,
+    `set "checkerReservedConcurrency": 0 in the config (no reservation)${quota === undefined ? '' : `, or raise the Lambda "Concurrent executions" quota (Service Quotas) from ${quota} to at least ${quota + LAMBDA_MIN_UNRESERVED - left}`}`,
+  );
+}
+
+/** SKIP rows for checks the caller's credentials cannot run, with the command that can. */
+function skipped(
+  names: readonly string[],
+  scope: CredentialScope,
+  config: AppConfig,
+  rerun: string,
+): CheckRow[] {
+  return names.map((n) =>
+    notPass(
+      n,
+      'SKIP',
+      `needs credentials of ${scopeLabel(scope, config)}`,
+      `with those credentials: ${rerun}`,
+    ),
+  );
+}
+
+/**
+ * Runs every check the caller's credentials can run, in order, and a SKIP row (with the command to run
+ * it with the other account) for each one they cannot. Never throws for an SDK failure.
+ */
 export async function runChecks(
   clients: DoctorClients,
   config: AppConfig,
   caller: Caller,
+  rerun = 'npm run doctor',
 ): Promise<CheckRow[]> {
-  return [
-    await checkOrganization(clients.organizations, config),
-    await checkStackSetsTrustedAccess(clients.organizations),
-    await checkDelegatedAdmin(clients.organizations, config),
-    await checkOrganizationTrail(clients.cloudTrail),
-    ...(await checkBootstrap(clients.ssmFor, config, caller)),
-    ...(await checkTargets(clients.organizations, config)),
-    await checkSubscriptions(clients.sns, config, caller),
-    ...(await checkRollout(clients.organizations, clients.cloudFormation, config)),
-  ];
+  const can = (scope: CredentialScope) => scopeAccounts(scope, config).includes(caller.accountId);
+  const rows: CheckRow[] = [];
+  if (!(['organization', 'management', 'security'] as const).some(can)) {
+    rows.push(
+      notPass(
+        'credentials',
+        'FAIL',
+        `account ${caller.accountId} is not the management, delegated administrator or security account of this configuration`,
+        `run with credentials of ${scopeLabel('organization', config)} and then of ${scopeLabel('security', config)}`,
+      ),
+    );
+  }
+  const org = clients.organizations;
+  if (can('organization')) {
+    rows.push(
+      await checkOrganization(org, config),
+      await checkStackSetsTrustedAccess(org),
+      await checkDelegatedAdmin(org, config),
+      await checkOrganizationTrail(clients.cloudTrail),
+    );
+  } else {
+    rows.push(
+      ...skipped(
+        ['organization', 'stacksets trusted access', 'stacksets delegated admin', 'organization trail'],
+        'organization',
+        config,
+        rerun,
+      ),
+    );
+  }
+  rows.push(...(await checkBootstrap(clients.ssmFor, config, caller, rerun)));
+  rows.push(
+    ...(can('organization')
+      ? await checkTargets(org, config)
+      : skipped(
+          config.rollout.organizationalUnitIds.map((id) => `target ${id}`),
+          'organization',
+          config,
+          rerun,
+        )),
+  );
+  if (can('security')) {
+    rows.push(
+      await checkSubscriptions(clients.sns, config, caller),
+      await checkLambdaConcurrency(clients.lambda, clients.centralCloudFormation, config),
+    );
+  } else {
+    rows.push(...skipped(['alert subscriptions', 'lambda concurrency'], 'security', config, rerun));
+  }
+  if (can('organization')) {
+    rows.push(...(await checkRollout(org, clients.cloudFormation, config, can('management'))));
+  } else {
+    rows.push(...skipped(['member rollout'], 'organization', config, rerun));
+  }
+  if (!can('organization') || !can('management')) {
+    rows.push(...skipped(['management member stack'], 'management', config, rerun));
+  }
+  return rows;
 }

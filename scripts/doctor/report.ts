@@ -39,10 +39,45 @@ export function isAccessDenied(err: unknown): boolean {
 }
 
 /**
+ * True when the request never got an answer from AWS: DNS, connection refused or reset, no route, a
+ * timeout. That is a network problem, not a credentials or permission problem, and is said so.
+ */
+export function isNetworkError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  const networkCodes = [
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+  ];
+  return (
+    (typeof code === 'string' && networkCodes.includes(code)) ||
+    err.name === 'TimeoutError' ||
+    /getaddrinfo|socket hang up|connect ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message)
+  );
+}
+
+/** The FAIL row for a request that never reached AWS. */
+export function unreachable(check: string, err: unknown): CheckRow {
+  return notPass(
+    check,
+    'FAIL',
+    `cannot reach AWS (${errorText(err)})`,
+    'check the network connection, DNS and proxy settings (HTTPS_PROXY), then retry',
+  );
+}
+
+/**
  * The FAIL row for an SDK call that threw: names the permission the call needs, so AccessDenied
  * (or any other failure) is reported instead of crashing the doctor.
  */
 export function callFailed(check: string, permission: string, err: unknown): CheckRow {
+  if (isNetworkError(err)) return unreachable(check, err);
   const why = isAccessDenied(err) ? `missing permission ${permission}` : `${permission} failed`;
   return notPass(
     check,
@@ -73,8 +108,7 @@ export function formatTable(rows: readonly CheckRow[]): string {
       .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i] ?? 0)))
       .join(' | ')
       .trimEnd();
-  const failed = rows.filter((r) => r.status === 'FAIL').length;
-  const summary = `${rows.length} checks: ${rows.length - failed} not failed, ${failed} failed`;
+  const summary = summaryLine(rows);
   return [
     line(HEADERS),
     widths.map((w) => '-'.repeat(w)).join('-|-'),
@@ -83,4 +117,20 @@ export function formatTable(rows: readonly CheckRow[]): string {
     summary,
     '',
   ].join('\n');
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** `11 checks: 7 passed, 1 failed, 1 warning, 2 skipped` (zero counts left out, except failed). */
+export function summaryLine(rows: readonly CheckRow[]): string {
+  const count = (status: CheckStatus) => rows.filter((r) => r.status === status).length;
+  const parts = [
+    `${count('PASS')} passed`,
+    `${count('FAIL')} failed`,
+    ...(count('WARN') > 0 ? [plural(count('WARN'), 'warning', 'warnings')] : []),
+    ...(count('SKIP') > 0 ? [`${count('SKIP')} skipped`] : []),
+  ];
+  return `${plural(rows.length, 'check', 'checks')}: ${parts.join(', ')}`;
 }

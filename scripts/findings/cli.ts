@@ -9,7 +9,7 @@ import {
   type FindingSeverity,
 } from '../../functions/shared/findings';
 import { ConfigError, parseConfig } from '../../stacks/config';
-import { readRawConfig } from '../doctor/cli';
+import { readRawConfig } from '../cli';
 import { formatJson, formatTable } from './format';
 
 /** `npm run findings -- --help`. */
@@ -122,9 +122,12 @@ export function resolveRegion(options: CliOptions, readText: (path: string) => s
   if (options.region !== undefined) return options.region;
   let raw: unknown;
   try {
-    raw = readRawConfig(options.config === undefined ? [] : ['--config', options.config], readText);
+    raw = readRawConfig(options.config, readText);
   } catch (error) {
     if (options.config === undefined) return undefined; // no cdk.json here: no opinion
+    // readRawConfig already names the flag and the file in its one problem line.
+    if (error instanceof ConfigError && error.problems[0] !== undefined)
+      throw new UsageError(error.problems[0]);
     throw new UsageError(`--config ${options.config}: ${firstLine(error)}`);
   }
   if (raw === undefined && options.config === undefined) return undefined;

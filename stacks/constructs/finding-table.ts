@@ -43,7 +43,7 @@ const KEY_ACTIONS = [
 ] as const;
 
 /**
- * The finding store's table `org-mfa-watch-findings` (DESIGN.md section 8, ADR 0006): one item per
+ * The finding store's table `org-mfa-watch-findings` (docs/adr/0009-finding-store-keys.md): one item per
  * finding, keyed `pk` = account id and `sk` = `<kind>#<subject>`, plus the checker's idempotency
  * records. On-demand, point-in-time recovery, deletion protection, retained when the stack is deleted,
  * encrypted with a customer-managed key, TLS-only, TTL on resolved findings.

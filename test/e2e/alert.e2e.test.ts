@@ -1,5 +1,11 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateUserCommand, DeleteUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateUserCommand,
+  DeleteUserCommand,
+  GetRoleCommand,
+  IAMClient,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
 import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -11,14 +17,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_IDS } from '../../stacks/names';
+import { loadConfig } from '../../scripts/cli';
+import { E2E_CONFIG_ENV } from '../../scripts/e2e';
+import { NAMES, STACK_IDS } from '../../stacks/names';
+import { e2eProblems } from '../helpers/e2e-preconditions';
 
-// End to end in a real sandbox organization. Run with credentials of the SECURITY account, after all
-// three stacks are deployed and the security account is itself in a targeted OU (so its us-east-1
-// forward rule exists). It creates a throwaway IAM user, waits for the message on a temporary SQS
-// queue subscribed to the alert topic, and deletes everything it created, even when it fails.
-// Settings: AWS_REGION = the central stack's homeRegion; E2E_TOPIC_ARN overrides the stack output.
+// End to end in a real sandbox organization (`npm run test:e2e -- --config my-org.json`). It creates a
+// throwaway IAM user, waits for the message on a temporary SQS queue subscribed to the alert topic, and
+// deletes everything it created, even when it fails. Its preconditions (security-account credentials,
+// AWS_REGION = homeRegion, the security account inside a targeted OU, a grace period that lets a message
+// arrive) are in docs/deployment.md ("Verify end to end") and checked before anything is created.
+// E2E_TOPIC_ARN overrides the stack output.
 
+const configFile = process.env[E2E_CONFIG_ENV];
+const config = loadConfig(configFile === undefined || configFile === '' ? undefined : configFile);
 const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const runId = `omw-e2e-${Date.now()}`;
 const sts = new STSClient({ region });
@@ -32,6 +44,17 @@ let topicArn: string | undefined;
 let queueUrl: string | undefined;
 let subscriptionArn: string | undefined;
 let userCreated = false;
+
+/** True when the member check role exists in the caller's account (its member resources are deployed). */
+async function checkRoleExists(): Promise<boolean> {
+  try {
+    await iam.send(new GetRoleCommand({ RoleName: NAMES.memberCheckRole }));
+    return true;
+  } catch (error) {
+    if (error instanceof NoSuchEntityException) return false;
+    throw error;
+  }
+}
 
 async function alertTopicArn(): Promise<string> {
   if (process.env.E2E_TOPIC_ARN) return process.env.E2E_TOPIC_ARN;
@@ -52,6 +75,17 @@ beforeAll(async () => {
       `e2e skipped: ${skipReason}; run it in a sandbox with security-account credentials after deploying`,
     );
     return;
+  }
+  // Fail fast, before creating anything, naming every precondition that does not hold.
+  const problems = e2eProblems(config, {
+    account: account ?? '',
+    region,
+    checkRoleExists: await checkRoleExists(),
+  });
+  if (problems.length > 0) {
+    throw new Error(
+      `e2e preconditions not met (docs/deployment.md, "Verify end to end"):\n- ${problems.join('\n- ')}`,
+    );
   }
   topicArn = await alertTopicArn();
   const queue = await sqs.send(

@@ -22,6 +22,11 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetAccountSettingsCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -30,6 +35,7 @@ import {
   type Caller,
   checkBootstrap,
   checkDelegatedAdmin,
+  checkLambdaConcurrency,
   checkOrganization,
   checkOrganizationTrail,
   checkRollout,
@@ -81,6 +87,10 @@ const ct = new CloudTrailClient({});
 const cfn = new CloudFormationClient({});
 const sns = new SNSClient({});
 const ssm = new SSMClient({});
+const lambda = new LambdaClient({});
+const centralCfn = new CloudFormationClient({});
+const lambdaMock = mockClient(lambda);
+const centralCfnMock = mockClient(centralCfn);
 const orgMock = mockClient(org);
 const ctMock = mockClient(ct);
 const cfnMock = mockClient(cfn);
@@ -92,7 +102,19 @@ const ssmFor = (region: string) => {
   return ssm;
 };
 
+const clients = () => ({
+  organizations: org,
+  cloudTrail: ct,
+  cloudFormation: cfn,
+  sns,
+  ssmFor,
+  lambda,
+  centralCloudFormation: centralCfn,
+});
+
 beforeEach(() => {
+  lambdaMock.reset();
+  centralCfnMock.reset();
   orgMock.reset();
   ctMock.reset();
   cfnMock.reset();
@@ -450,11 +472,7 @@ describe('runChecks', () => {
     cfnMock.onAnyCommand().rejects(denied());
     snsMock.onAnyCommand().rejects(denied());
     ssmMock.onAnyCommand().rejects(denied());
-    const rows = await runChecks(
-      { organizations: org, cloudTrail: ct, cloudFormation: cfn, sns, ssmFor },
-      config,
-      caller,
-    );
+    const rows = await runChecks(clients(), config, caller);
     expect(rows.map((r) => r.check)).toEqual([
       'organization',
       'stacksets trusted access',
@@ -465,10 +483,145 @@ describe('runChecks', () => {
       'target ou-ab12-34cd56ef',
       'target r-ab12',
       'alert subscriptions',
+      'lambda concurrency',
       'member rollout',
       'management member stack',
     ]);
     expect(rows.every((r) => r.status === 'PASS' || r.fix !== undefined)).toBe(true);
     expect(exitCode(rows)).toBe(1);
+  });
+});
+
+describe('9. Lambda concurrency for the checker (security account)', () => {
+  const withReservation = (n: number) => parseConfig({ ...config, checkerReservedConcurrency: n });
+  const settings = (unreserved: number, quota: number) =>
+    lambdaMock.on(GetAccountSettingsCommand).resolves({
+      AccountLimit: { ConcurrentExecutions: quota, UnreservedConcurrentExecutions: unreserved },
+    });
+  const notDeployed = () =>
+    centralCfnMock.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Stack with id OrgMfaWatch-Central does not exist'), {
+        name: 'ValidationError',
+      }),
+    );
+
+  // Lambda: "You can reserve up to the Unreserved account concurrency value minus 100"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuring-concurrency.html).
+  it('fails in a new account with a quota of 10, telling to set checkerReservedConcurrency to 0', async () => {
+    settings(10, 10);
+    notDeployed();
+    const row = await checkLambdaConcurrency(lambda, centralCfn, withReservation(5));
+    expectRow(row, 'FAIL', 'reserving 5 would leave 5, but Lambda keeps at least 100 unreserved');
+    expect(row.fix).toContain('"checkerReservedConcurrency": 0');
+    expect(row.fix).toContain('from 10 to at least 105');
+    expect(lambdaMock).not.toHaveReceivedCommand(GetFunctionConcurrencyCommand);
+  });
+
+  it('passes with the default quota of 1000', async () => {
+    settings(1000, 1000);
+    notDeployed();
+    expectRow(
+      await checkLambdaConcurrency(lambda, centralCfn, withReservation(5)),
+      'PASS',
+      'reserving 5 leaves 995 unreserved',
+    );
+  });
+
+  it('counts the reservation the deployed checker already holds (a redeploy replaces it)', async () => {
+    settings(100, 105);
+    centralCfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'OrgMfaWatch-Central',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [{ OutputKey: 'CheckerFunctionName', OutputValue: 'OrgMfaWatch-Central-Checker123' }],
+        },
+      ],
+    });
+    lambdaMock
+      .on(GetFunctionConcurrencyCommand, { FunctionName: 'OrgMfaWatch-Central-Checker123' })
+      .resolves({ ReservedConcurrentExecutions: 5 });
+    const row = await checkLambdaConcurrency(lambda, centralCfn, withReservation(5));
+    expectRow(
+      row,
+      'PASS',
+      '105 concurrent executions available in 222222222222/eu-central-1 (5 of them reserved',
+    );
+    expect(row.detail).toContain('leaves 100 unreserved');
+    // The same account asking for 6 would leave 99: one short of Lambda's minimum.
+    expect((await checkLambdaConcurrency(lambda, centralCfn, withReservation(6))).status).toBe('FAIL');
+  });
+
+  it('is skipped without any call when the config reserves nothing', async () => {
+    const row = await checkLambdaConcurrency(lambda, centralCfn, withReservation(0));
+    expectRow(row, 'SKIP', 'checkerReservedConcurrency is 0');
+    expect(lambdaMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('names the permission on AccessDenied', async () => {
+    lambdaMock.on(GetAccountSettingsCommand).rejects(denied());
+    expectRow(
+      await checkLambdaConcurrency(lambda, centralCfn, config),
+      'FAIL',
+      'missing permission lambda:GetAccountSettings',
+    );
+  });
+});
+
+describe('credentials: each check runs with the account that can answer it', () => {
+  it('from the security account: runs the topic and Lambda checks, skips the organization ones with the command', async () => {
+    orgMock.onAnyCommand().rejects(new Error('must not be called'));
+    snsMock.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [{ Protocol: 'email', Endpoint: 'sec@example.com', SubscriptionArn: 'arn:aws:sns:x' }],
+    });
+    lambdaMock.on(GetAccountSettingsCommand).resolves({
+      AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 },
+    });
+    centralCfnMock.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: '27' } });
+    const rows = await runChecks(
+      clients(),
+      config,
+      { accountId: SEC, partition: 'aws' },
+      'npm run doctor -- --config my-org.json',
+    );
+    const status = Object.fromEntries(rows.map((r) => [r.check, r.status]));
+    expect(status).toMatchObject({
+      organization: 'SKIP',
+      'organization trail': 'SKIP',
+      'alert subscriptions': 'PASS',
+      'lambda concurrency': 'PASS',
+      [`cdk bootstrap ${SEC}/eu-central-1`]: 'PASS',
+      [`cdk bootstrap ${MGMT}/us-east-1`]: 'SKIP',
+      'member rollout': 'SKIP',
+      'management member stack': 'SKIP',
+    });
+    expect(rows.find((r) => r.check === 'organization')).toEqual({
+      check: 'organization',
+      status: 'SKIP',
+      detail: `needs credentials of the management account ${MGMT}`,
+      fix: 'with those credentials: npm run doctor -- --config my-org.json',
+    });
+    expect(orgMock).not.toHaveReceivedAnyCommand();
+    expect(exitCode(rows)).toBe(0);
+  });
+
+  it('from an account the configuration does not name: one FAIL and every check skipped', async () => {
+    const rows = await runChecks(clients(), config, { accountId: M1, partition: 'aws' });
+    expect(rows[0]).toMatchObject({ check: 'credentials', status: 'FAIL' });
+    expect(rows.slice(1).every((r) => r.status === 'SKIP')).toBe(true);
+    expect(orgMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reports a network failure as "cannot reach AWS", not as a permission problem', async () => {
+    orgMock.on(DescribeOrganizationCommand).rejects(
+      Object.assign(new Error('getaddrinfo ENOTFOUND organizations.us-east-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+      }),
+    );
+    const row = await checkOrganization(org, config);
+    expectRow(row, 'FAIL', 'cannot reach AWS');
+    expect(row.fix).toContain('network');
   });
 });

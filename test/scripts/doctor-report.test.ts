@@ -5,6 +5,7 @@ import {
   exitCode,
   formatTable,
   isAccessDenied,
+  summaryLine,
 } from '../../scripts/doctor/report';
 
 const denied = Object.assign(new Error('User is not authorized to perform: x:Y'), {
@@ -42,8 +43,8 @@ describe('doctor table', () => {
     expect(new Set(positions).size).toBe(1);
   });
 
-  it('ends with a count of failed checks', () => {
-    expect(text).toContain('2 checks: 1 not failed, 1 failed');
+  it('ends with a summary that reads naturally', () => {
+    expect(text).toContain('2 checks: 1 passed, 1 failed');
   });
 });
 
@@ -63,5 +64,16 @@ describe('callFailed', () => {
       Object.assign(new Error('slow down'), { name: 'ThrottlingException' }),
     );
     expect(row.detail).toBe('ssm:GetParameter failed (ThrottlingException: slow down)');
+  });
+});
+
+describe('summaryLine', () => {
+  const row = (status: CheckRow['status']): CheckRow => ({ check: 'c', status, detail: 'd' });
+  it.each<[CheckRow['status'][], string]>([
+    [['PASS'], '1 check: 1 passed, 0 failed'],
+    [['PASS', 'FAIL', 'WARN', 'SKIP', 'SKIP'], '5 checks: 1 passed, 1 failed, 1 warning, 2 skipped'],
+    [['WARN', 'WARN'], '2 checks: 0 passed, 0 failed, 2 warnings'],
+  ])('%j -> %s', (statuses, line) => {
+    expect(summaryLine(statuses.map(row))).toBe(line);
   });
 });

@@ -43,3 +43,69 @@ describe('bin/app.ts on a bad configuration', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('bin/app.ts on configurations the schema alone cannot judge', () => {
+  const base = {
+    organizationId: 'o-a1b2c3d4e5',
+    managementAccountId: '111111111111',
+    securityAccountId: '222222222222',
+    rollout: { deployFrom: 'management', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
+    notifications: { emails: ['secops@example.com'] },
+  };
+  const runWith = (config: Record<string, unknown>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-mfa-watch-config-'));
+    const file = join(dir, 'my-org.json');
+    writeFileSync(file, JSON.stringify(config));
+    return runApp({ configFile: file });
+  };
+
+  it.each([
+    [
+      'a duplicate email',
+      { ...base, notifications: { emails: ['secops@example.com', 'SECOPS@example.com'] } },
+      '- notifications.emails[1]: "SECOPS@example.com" repeats notifications.emails[0]',
+    ],
+    [
+      'a duplicate OU',
+      {
+        ...base,
+        rollout: {
+          deployFrom: 'management',
+          organizationalUnitIds: ['ou-ab12-34cd56ef', 'ou-ab12-34cd56ef'],
+        },
+      },
+      '- rollout.organizationalUnitIds[1]: "ou-ab12-34cd56ef" repeats',
+    ],
+    [
+      'a GovCloud home region',
+      { ...base, homeRegion: 'us-gov-west-1' },
+      '- homeRegion: "us-gov-west-1" is in',
+    ],
+    [
+      'a missing field',
+      { ...base, securityAccountId: undefined },
+      '- securityAccountId: required; expected a 12-digit',
+    ],
+  ])('rejects %s with one line and exit 1', (_name, config, line) => {
+    const result = runWith(config);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'Invalid org-mfa-watch configuration (1 problem(s)):',
+      expect.stringContaining(line),
+    ]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('warns about an expired exemption, naming it, and still synthesizes', () => {
+    const result = runWith({
+      ...base,
+      exemptions: [
+        { accountId: '333333333333', userName: 'old-bridge', reason: 'vendor', expires: '2020-01-31' },
+      ],
+    });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(
+      'Warning: exemptions[0] (account 333333333333, userName old-bridge) expired on 2020-01-31 and no longer applies',
+    );
+  });
+});

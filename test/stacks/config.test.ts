@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../stacks/config';
-import { rawTestConfig } from '../helpers/app';
+import { ConfigError, configWarnings, parseConfig, regionPartition } from '../../stacks/config';
+import { rawTestConfig, testConfig } from '../helpers/app';
 import { PROJECT_ROOT } from '../helpers/events';
 
 function problemsOf(raw: unknown): readonly string[] {
@@ -159,5 +159,89 @@ describe('parseConfig', () => {
 
   it('rejects a configuration that is not an object', () => {
     expect(problemsOf(undefined)[0]).toMatch(/^\(root\): /);
+  });
+});
+
+describe('parseConfig: problems across fields and missing fields', () => {
+  it.each([
+    [
+      'the same email twice, in another case',
+      withNotifications({ emails: ['secops@example.com', 'SecOps@Example.com'] }),
+      'notifications.emails[1]: "SecOps@Example.com" repeats notifications.emails[0] (addresses are compared ignoring case)',
+    ],
+    [
+      'the same OU twice',
+      withRollout({ organizationalUnitIds: ['ou-ab12-34cd56ef', 'ou-ab12-34cd56ef'] }),
+      'rollout.organizationalUnitIds[1]: "ou-ab12-34cd56ef" repeats rollout.organizationalUnitIds[0]',
+    ],
+    [
+      'a GovCloud home region',
+      { ...rawTestConfig(), homeRegion: 'us-gov-west-1' },
+      'homeRegion: "us-gov-west-1" is in partition aws-us-gov, but the member resources live in us-east-1 (partition aws)',
+    ],
+    [
+      'a China home region',
+      { ...rawTestConfig(), homeRegion: 'cn-north-1' },
+      'homeRegion: "cn-north-1" is in partition aws-cn',
+    ],
+    [
+      'an ISO home region',
+      { ...rawTestConfig(), homeRegion: 'us-iso-east-1' },
+      'homeRegion: "us-iso-east-1" is in partition aws-iso,',
+    ],
+    [
+      'a missing security account',
+      { ...rawTestConfig(), securityAccountId: undefined },
+      'securityAccountId: required; expected a 12-digit AWS account id string',
+    ],
+    [
+      'a missing rollout',
+      { ...rawTestConfig(), rollout: undefined },
+      'rollout: required; expected an object such as { "deployFrom": "management"',
+    ],
+    [
+      'a missing email list',
+      withNotifications({ emails: undefined }),
+      'notifications.emails: required; expected a list of email addresses',
+    ],
+    [
+      'an exemption without a reason',
+      { ...rawTestConfig(), exemptions: [{ accountId: '333333333333', userName: 'a' }] },
+      'exemptions[0].reason: required; expected a reason of 3-256 characters',
+    ],
+    [
+      'a home region that is not a string',
+      { ...rawTestConfig(), homeRegion: 5 },
+      'homeRegion: expected an AWS region name string',
+    ],
+  ])('rejects %s in one line', (_name, raw, message) => {
+    const problems = problemsOf(raw);
+    expect(problems.filter((p) => p.startsWith(message))).toHaveLength(1);
+    expect(problems.join('\n')).not.toMatch(/Invalid input|received undefined/);
+  });
+
+  it.each([
+    ['us-east-1', 'aws'],
+    ['eu-central-1', 'aws'],
+    ['us-gov-east-1', 'aws-us-gov'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-isob-east-1', 'aws-iso-b'],
+  ])('puts %s in partition %s', (region, partition) => {
+    expect(regionPartition(region)).toBe(partition);
+  });
+});
+
+describe('configWarnings', () => {
+  const exemption = { accountId: '333333333333', userName: 'legacy-bridge', reason: 'vendor appliance' };
+  const config = (expires: string) => testConfig({ exemptions: [{ ...exemption, expires }] });
+
+  it('names a configured exemption whose last day is past', () => {
+    expect(configWarnings(config('2026-11-29'), new Date('2026-11-30T08:00:00Z'))).toEqual([
+      'exemptions[0] (account 333333333333, userName legacy-bridge) expired on 2026-11-29 and no longer applies: remove it or set a new "expires"',
+    ]);
+  });
+
+  it('is quiet on the last day itself (an exemption applies through the end of that day, UTC)', () => {
+    expect(configWarnings(config('2026-11-30'), new Date('2026-11-30T23:59:59Z'))).toEqual([]);
   });
 });

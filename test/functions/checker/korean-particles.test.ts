@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import {
+  KO_DIRECTION,
+  KO_OBJECT,
+  KO_SUBJECT,
+  KO_TOPIC,
+  formatAlert,
+  withParticle,
+} from '../../../functions/checker/format';
+import { parseEvent } from '../../../functions/checker/parse-event';
+import { projectFixture } from '../../helpers/events';
+
+describe('withParticle: Korean particles after names and numbers', () => {
+  it.each([
+    // Hangul: chosen by the last syllable's final consonant (batchim).
+    ['사용자', KO_SUBJECT, '사용자가'],
+    ['계정', KO_SUBJECT, '계정이'],
+    ['"김민준"', KO_SUBJECT, '"김민준"이'],
+    ['"박지우"', KO_SUBJECT, '"박지우"가'],
+    ['역할', KO_OBJECT, '역할을'],
+    ['사용자', KO_OBJECT, '사용자를'],
+    ['계정', KO_TOPIC, '계정은'],
+    ['사용자', KO_TOPIC, '사용자는'],
+    ['부산', KO_DIRECTION, '부산으로'],
+    ['서울', KO_DIRECTION, '서울로'],
+    ['파리', KO_DIRECTION, '파리로'],
+    // Latin letters and digits: the reading decides, so both forms are written.
+    ['"contractor.kim"', KO_SUBJECT, '"contractor.kim"이(가)'],
+    ['"svc-data"', KO_SUBJECT, '"svc-data"이(가)'],
+    ['210987654321', KO_SUBJECT, '210987654321이(가)'],
+    ['"user7"', KO_OBJECT, '"user7"을(를)'],
+    ['root', KO_TOPIC, 'root은(는)'],
+    ['kim', KO_DIRECTION, 'kim(으)로'],
+  ])('%s + %j -> %s', (word, particle, expected) => {
+    expect(withParticle(word, particle)).toBe(expected);
+  });
+});
+
+describe('Korean alert text', () => {
+  const event = parseEvent(projectFixture('createuser-sso-console.json'));
+  const ko = { locale: 'ko', timeZone: 'Asia/Seoul', partition: 'aws' } as const;
+
+  it.each(['contractor.kim', 'svc_data', 'user7', 'backup-2'])(
+    'writes a particle that fits the creation notice of %s, whatever the name ends with',
+    (userName) => {
+      const { body } = formatAlert(
+        {
+          finding: 'USER_CREATED',
+          severity: 'INFO',
+          event,
+          userName,
+          checkDueAt: new Date('2026-10-06T09:16:40Z'),
+        },
+        ko,
+      );
+      expect(body).toContain(`IAM 사용자 "${userName}"이(가) 생성되었습니다.`);
+      expect(body).not.toMatch(/"[^"]*"[가이] /);
+    },
+  );
+});
