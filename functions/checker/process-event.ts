@@ -39,7 +39,14 @@ import {
   recheckScheduleName,
   type RecheckTrigger,
 } from './recheck';
-import { PUBLISH_RESERVE_MS } from '../shared/timing';
+import { CHECKER_TIMEOUT_SECONDS, PUBLISH_RESERVE_MS } from '../shared/timing';
+
+/**
+ * An open finding whose alert never went out (the publish failed after the finding was recorded, and the
+ * event went to the on-failure queue) is alerted when it is seen again, once no first invocation can
+ * still be running: after one function timeout. A redrive therefore never loses the alert.
+ */
+const UNNOTIFIED_AFTER_MS = CHECKER_TIMEOUT_SECONDS * 1000;
 
 /** Everything the checker needs, created once per container (module scope in handler.ts). */
 export interface CheckerDeps {
@@ -53,7 +60,7 @@ export interface CheckerDeps {
    * The finding store: one alert per transition, resolution notices. Absent, every problem alerts as
    * if it were new (as when the store is unreachable).
    */
-  readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser'>;
+  readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser' | 'markNotified'>;
   readonly logger: Logger;
   readonly now: () => Date;
 }
@@ -178,13 +185,32 @@ export function createChecker(
         ...(accountAlias === undefined ? {} : { accountAlias }),
       });
       logger.info('Finding observed', { findingId: finding.findingId, transition });
-      if (!shouldNotify(transition)) return { quiet: finding.findingId, since: finding.openedAt };
-      return { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) };
+      const record = { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) };
+      if (shouldNotify(transition)) return record;
+      // ISO-8601 UTC strings order like the times they name.
+      const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
+      if (!notified && deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS) {
+        logger.warn('Open finding was never notified (an earlier publish failed): alerting now', {
+          findingId: finding.findingId,
+        });
+        return record;
+      }
+      return { quiet: finding.findingId, since: finding.openedAt };
     } catch (error) {
       logger.error('Finding store unreachable: alerting without deduplication', {
         error: describeError(error),
       });
       return undefined;
+    }
+  }
+
+  /** Remember that the finding's alert went out (best effort: off the alert path, after the publish). */
+  async function markNotified(ref: FindingRef): Promise<void> {
+    if (!deps.findings) return;
+    try {
+      await deps.findings.markNotified({ ...ref, now: deps.now() });
+    } catch (error) {
+      logger.warn('Could not record the notification in the finding store', { error: describeError(error) });
     }
   }
 
@@ -313,6 +339,7 @@ export function createChecker(
           ...(record === undefined ? {} : { record }),
           afterGracePeriod: event.recheck !== undefined,
         });
+        if (record !== undefined) await markNotified(ref);
         return verdict.action === 'notice'
           ? { outcome: 'noticed', finding: verdict.finding, reason: verdict.reason }
           : { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
@@ -362,6 +389,7 @@ export function createChecker(
       ...(accountAlias === undefined ? {} : { accountAlias }),
       ...(stored === undefined ? {} : { record: stored }),
     });
+    if (stored !== undefined) await markNotified(ref);
     return { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
   }
 

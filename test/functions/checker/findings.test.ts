@@ -217,6 +217,24 @@ describe('the lifecycle of a finding', () => {
   });
 });
 
+describe('when the alert could not be published', () => {
+  it('alerts when the failed event is redriven: a recorded finding never swallows its alert', async () => {
+    iamSays(0);
+    const { check } = await deployment();
+    mocks.sns.on(PublishCommand).rejectsOnce(new Error('SNS is down')).resolves({ MessageId: 'm' });
+    const deactivate = event('deactivatemfa-user-console.json', 'evt-sns-down');
+    await expect(check(deactivate, context)).rejects.toThrow('SNS is down');
+    // The operator redrives the event from the on-failure queue a while later.
+    clock = new Date('2026-10-05T10:30:00Z');
+    expect(await check(deactivate, context)).toMatchObject({ outcome: 'alerted', severity: 'HIGH' });
+    // Once notified, the finding stays quiet.
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-sns-3'), context)).toMatchObject({
+      outcome: 'already-open',
+    });
+    expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
 describe('when the store is down', () => {
   it('still alerts (a missed dedup is better than a missed alert)', async () => {
     iamSays(0);
