@@ -134,6 +134,11 @@ function wallClock(time: Date, timeZone: string): string {
   }).format(time);
 }
 
+/** `2024-08-01 13:33:28 UTC / 2024-08-01 22:33:28 (Asia/Seoul)`: the same instant in UTC and the zone. */
+function utcAndZoned(time: Date, timeZone: string): string {
+  return `${wallClock(time, 'UTC')} UTC / ${wallClock(time, timeZone)} (${timeZone})`;
+}
+
 function consoleLink(input: AlertInput, partition: string): string {
   const host = CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
   return input.userName === undefined
@@ -435,8 +440,6 @@ function noteText(note: AlertNote, ko: boolean): string {
 /** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
 export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
   const { event } = input;
-  const utc = `${wallClock(event.eventTime, 'UTC')} UTC`;
-  const zoned = `${wallClock(event.eventTime, settings.timeZone)} (${settings.timeZone})`;
   const dueText =
     input.checkDueAt === undefined
       ? ''
@@ -457,14 +460,14 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
     ...(event.actor.invokedBy === undefined ? [] : [`${l.invokedBy}: ${event.actor.invokedBy}`]),
     `${l.ip}: ${event.sourceIp}`,
     `${l.agent}: ${event.userAgent}`,
-    `${l.time}: ${utc} / ${zoned}`,
+    `${l.time}: ${utcAndZoned(event.eventTime, settings.timeZone)}`,
     ...(dueText === '' ? [] : [`${l.due}: ${dueText}`]),
     ...(input.failure === undefined ? [] : [`${l.failure}: ${input.failure}`]),
     ...(input.record === undefined
       ? []
       : [
           `${l.findingId}: ${input.record.findingId}`,
-          `${l.firstSeen}: ${wallClock(input.record.firstSeen, 'UTC')} UTC / ${wallClock(input.record.firstSeen, settings.timeZone)} (${settings.timeZone})`,
+          `${l.firstSeen}: ${utcAndZoned(input.record.firstSeen, settings.timeZone)}`,
         ]),
     ...(input.note === undefined ? [] : [`${l.note}: ${noteText(input.note, settings.locale === 'ko')}`]),
     '',
@@ -551,11 +554,11 @@ export function formatResolution(input: ResolutionInput, settings: FormatSetting
     '',
     `${ko ? '결과' : 'Finding'}: ${input.finding}`,
     `${ko ? '발견 항목 ID' : 'Finding id'}: ${input.record.findingId}`,
-    `${ko ? '최초 발견' : 'First seen'}: ${wallClock(first, 'UTC')} UTC / ${wallClock(first, settings.timeZone)} (${settings.timeZone})`,
+    `${ko ? '최초 발견' : 'First seen'}: ${utcAndZoned(first, settings.timeZone)}`,
     `${ko ? '열린 기간' : 'Open for'}: ${openFor}`,
     `${ko ? '이벤트' : 'Event'}: ${event.eventName} (${event.eventId ?? event.id})`,
     `${ko ? '요청자' : 'Requested by'}: ${event.actor.arn} [${event.actor.type}]`,
-    `${ko ? '이벤트 시각' : 'Event time'}: ${wallClock(event.eventTime, 'UTC')} UTC / ${wallClock(event.eventTime, settings.timeZone)} (${settings.timeZone})`,
+    `${ko ? '이벤트 시각' : 'Event time'}: ${utcAndZoned(event.eventTime, settings.timeZone)}`,
     '',
     ko ? '조치 사항: 없음. 이 항목은 닫혔습니다.' : 'What to do: nothing. This finding is closed.',
   ];

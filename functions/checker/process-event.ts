@@ -204,6 +204,32 @@ export function createChecker(
     }
   }
 
+  /**
+   * Alert on a finding, once per transition: record it in the store, stay quiet when it was already open
+   * (and notified), otherwise publish with its id and first-seen time and remember the notification.
+   */
+  async function alertFinding(
+    ref: FindingRef,
+    accountAlias: string | undefined,
+    alert: AlertInput & { readonly finding: Finding; readonly severity: FindingSeverity },
+  ): Promise<CheckResult> {
+    const stored = await recordProblem(ref, alert.severity, alert.finding, accountAlias);
+    if (stored !== undefined && 'quiet' in stored) {
+      logger.info('Finding already open: not alerted again', {
+        findingId: stored.quiet,
+        since: stored.since,
+      });
+      return { outcome: 'already-open', finding: alert.finding, findingId: stored.quiet };
+    }
+    await publish({
+      ...alert,
+      ...(accountAlias === undefined ? {} : { accountAlias }),
+      ...(stored === undefined ? {} : { record: stored }),
+    });
+    if (stored !== undefined) await markNotified(ref);
+    return { outcome: 'alerted', finding: alert.finding, severity: alert.severity };
+  }
+
   /** Remember that the finding's alert went out (best effort: off the alert path, after the publish). */
   async function markNotified(ref: FindingRef): Promise<void> {
     if (!deps.findings) return;
@@ -309,40 +335,32 @@ export function createChecker(
         logger.info('No alert', { reason: verdict.reason });
         await recordFixed(event, ref, 'mfa-enabled', alias);
         return { outcome: 'no-alert', reason: verdict.reason };
-      case 'notice':
-      case 'alert': {
+      case 'notice': {
+        await recordFixed(event, ref, 'exempted', alias);
         const accountAlias = await alias;
-        let record: FindingRecord | undefined;
-        if (verdict.action === 'notice') {
-          await recordFixed(event, ref, 'exempted', alias);
-        } else {
-          const stored = await recordProblem(ref, verdict.severity, verdict.finding, accountAlias);
-          if (stored !== undefined && 'quiet' in stored) {
-            logger.info('Finding already open: not alerted again', {
-              findingId: stored.quiet,
-              since: stored.since,
-            });
-            return { outcome: 'already-open', finding: verdict.finding, findingId: stored.quiet };
-          }
-          record = stored;
-        }
-        const note: AlertNote | undefined =
-          verdict.note ??
-          (renamedFrom === undefined ? undefined : { kind: 'renamed', previousUserName: renamedFrom });
         await publish({
           finding: verdict.finding,
           severity: verdict.severity,
           event,
           userName,
           ...(accountAlias === undefined ? {} : { accountAlias }),
-          ...(note === undefined ? {} : { note }),
-          ...(record === undefined ? {} : { record }),
+          note: verdict.note,
           afterGracePeriod: event.recheck !== undefined,
         });
-        if (record !== undefined) await markNotified(ref);
-        return verdict.action === 'notice'
-          ? { outcome: 'noticed', finding: verdict.finding, reason: verdict.reason }
-          : { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
+        return { outcome: 'noticed', finding: verdict.finding, reason: verdict.reason };
+      }
+      case 'alert': {
+        const note: AlertNote | undefined =
+          verdict.note ??
+          (renamedFrom === undefined ? undefined : { kind: 'renamed', previousUserName: renamedFrom });
+        return alertFinding(ref, await alias, {
+          finding: verdict.finding,
+          severity: verdict.severity,
+          event,
+          userName,
+          ...(note === undefined ? {} : { note }),
+          afterGracePeriod: event.recheck !== undefined,
+        });
       }
     }
   }
@@ -373,24 +391,7 @@ export function createChecker(
       await recordFixed(event, ref, facts.mfaEnabled ? 'mfa-enabled' : 'console-removed', alias);
       return { outcome: 'no-alert', reason: verdict.reason };
     }
-    const accountAlias = await alias;
-    const stored = await recordProblem(ref, verdict.severity, verdict.finding, accountAlias);
-    if (stored !== undefined && 'quiet' in stored) {
-      logger.info('Finding already open: not alerted again', {
-        findingId: stored.quiet,
-        since: stored.since,
-      });
-      return { outcome: 'already-open', finding: verdict.finding, findingId: stored.quiet };
-    }
-    await publish({
-      finding: verdict.finding,
-      severity: verdict.severity,
-      event,
-      ...(accountAlias === undefined ? {} : { accountAlias }),
-      ...(stored === undefined ? {} : { record: stored }),
-    });
-    if (stored !== undefined) await markNotified(ref);
-    return { outcome: 'alerted', finding: verdict.finding, severity: verdict.severity };
+    return alertFinding(ref, await alias, { finding: verdict.finding, severity: verdict.severity, event });
   }
 
   async function schedule(

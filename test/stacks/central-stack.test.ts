@@ -1,10 +1,6 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV, WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
 import { FINDINGS_ENV } from '../../functions/shared/findings';
@@ -12,6 +8,7 @@ import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import { CentralStack } from '../../stacks/central-stack';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
+import { synthWithNag, violations, type NagReport } from '../helpers/nag';
 import { logicalIdOf } from '../helpers/policy-simulation';
 
 // Exact, statement-level assertions on the central stack synthesized alone (no other stack can break
@@ -20,46 +17,6 @@ import { logicalIdOf } from '../helpers/policy-simulation';
 
 const SECURITY_ACCOUNT = '222222222222';
 const REGION = 'eu-central-1';
-
-interface NagReport {
-  readonly pluginReports: readonly {
-    readonly pluginName: string;
-    readonly violations: readonly {
-      readonly ruleName: string;
-      readonly violatingConstructs: readonly { readonly constructPath: string }[];
-    }[];
-  }[];
-}
-
-/**
- * Synthesize one stack with cdk-nag's AwsSolutions pack. A finding fails synth; the validation report
- * is written all the same, so the caller can say which finding it was.
- */
-function synthWithNag(build: (app: App) => Stack): { json: Record<string, unknown>; nag: NagReport } {
-  const outdir = mkdtempSync(join(tmpdir(), 'central-stack-test-'));
-  const app = new App({ outdir });
-  const stack = build(app);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  let synthError: unknown;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
-  const nag = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as NagReport;
-  if (synthError !== undefined && violations(nag).length === 0) {
-    throw synthError instanceof Error ? synthError : new Error(JSON.stringify(synthError));
-  }
-  const templateFile = join(outdir, `${stack.artifactId}.template.json`);
-  const json = JSON.parse(readFileSync(templateFile, 'utf8')) as Record<string, unknown>;
-  return { json, nag };
-}
-
-function violations(nag: NagReport): string[] {
-  return nag.pluginReports.flatMap((r) =>
-    r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)),
-  );
-}
 
 const config = testConfig();
 let template: Template;

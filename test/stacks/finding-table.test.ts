@@ -1,10 +1,6 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FINDINGS_ENV,
@@ -16,18 +12,10 @@ import { ConfigError } from '../../stacks/config';
 import { FindingTable } from '../../stacks/constructs/finding-table';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
+import { synthWithNag, violations, type NagReport } from '../helpers/nag';
 import { logicalIdOf } from '../helpers/policy-simulation';
 
 // The findings table synthesized alone, with cdk-nag's AwsSolutions pack, and a role given store access.
-
-interface NagReport {
-  readonly pluginReports: readonly {
-    readonly violations: readonly {
-      readonly ruleName: string;
-      readonly violatingConstructs: readonly { readonly constructPath: string }[];
-    }[];
-  }[];
-}
 
 let json: Record<string, unknown>;
 let template: Template;
@@ -35,40 +23,20 @@ let nag: NagReport;
 let findings: FindingTable;
 
 beforeAll(() => {
-  const outdir = mkdtempSync(join(tmpdir(), 'finding-table-test-'));
-  const app = new App({ outdir });
-  const stack = new Stack(app, 'FindingTableTest', {
-    env: { account: '222222222222', region: 'eu-central-1' },
-  });
-  findings = new FindingTable(stack, 'Findings', { retentionDays: 30 });
-  const role = new iam.Role(stack, 'StoreUser', {
-    roleName: 'store-user',
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-  });
-  findings.grantStoreAccess(role);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  let synthError: unknown;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
-  nag = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as NagReport;
-  if (synthError !== undefined && violationsOf(nag).length === 0) {
-    throw synthError instanceof Error ? synthError : new Error(JSON.stringify(synthError));
-  }
-  json = JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  ({ json, nag } = synthWithNag((app) => {
+    const stack = new Stack(app, 'FindingTableTest', {
+      env: { account: '222222222222', region: 'eu-central-1' },
+    });
+    findings = new FindingTable(stack, 'Findings', { retentionDays: 30 });
+    const role = new iam.Role(stack, 'StoreUser', {
+      roleName: 'store-user',
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    findings.grantStoreAccess(role);
+    return stack;
+  }));
   template = Template.fromJSON(json);
 }, 120_000);
-
-function violationsOf(report: NagReport): string[] {
-  return report.pluginReports.flatMap((r) =>
-    r.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} at ${c.constructPath}`)),
-  );
-}
 
 const tableId = () => logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: FINDINGS_TABLE_NAME });
 const keyId = () =>
@@ -237,7 +205,7 @@ describe('findings table', () => {
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
-    expect(violationsOf(nag)).toEqual([]);
+    expect(violations(nag)).toEqual([]);
   });
 });
 
