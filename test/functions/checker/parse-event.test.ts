@@ -132,6 +132,46 @@ describe('parseEvent', () => {
     expect(rejection(event).field).toBe('detail.requestParameters.serialNumber');
   });
 
+  it('reads an UpdateUser rename and move (IAM API Reference, UpdateUser: NewUserName, NewPath)', () => {
+    expect(parseEvent(projectFixture('updateuser-rename.json')).target).toEqual({
+      kind: 'renamed-user',
+      previousUserName: 'contractor.kim',
+      userName: 'svc-reporting',
+    });
+    expect(parseEvent(projectFixture('updateuser-newpath.json')).target).toEqual({
+      kind: 'renamed-user',
+      previousUserName: 'contractor.kim',
+      userName: 'contractor.kim',
+      path: '/service/reporting/',
+    });
+  });
+
+  it.each([
+    [{ userName: 'contractor.kim', newUserName: 'has space' }, 'detail.requestParameters.newUserName'],
+    [{ userName: 'contractor.kim', newPath: 'no-slashes' }, 'detail.requestParameters.newPath'],
+    [{ newUserName: 'svc-reporting' }, 'detail.requestParameters.userName'],
+  ])('rejects UpdateUser %j naming %s', (requestParameters, field) => {
+    const event = withDetail((d) => {
+      d.eventName = 'UpdateUser';
+      d.requestParameters = requestParameters;
+      d.responseElements = null;
+    });
+    expect(rejection(event).field).toBe(field);
+  });
+
+  it('rejects a re-check marker whose renamed user name is not an IAM user name', () => {
+    const event = {
+      ...base(),
+      orgMfaWatchRecheck: {
+        trigger: 'CreateUser',
+        dueAt: '2026-10-06T09:16:40Z',
+        scheduleName: 'omw-x',
+        userName: 'bad name',
+      },
+    };
+    expect(rejection(event).field).toBe('orgMfaWatchRecheck.userName');
+  });
+
   it('does not reject a failed call whose request is odd: it is skipped later', () => {
     const event = withDetail((d) => {
       d.errorCode = 'ValidationError';

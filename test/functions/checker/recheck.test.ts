@@ -3,6 +3,7 @@ import {
   RECHECK_MARKER_KEY,
   atExpression,
   buildRecheckSchedule,
+  pendingRecheckFrom,
   recheckDueAt,
   recheckScheduleName,
 } from '../../../functions/checker/recheck';
@@ -77,5 +78,31 @@ describe('buildRecheckSchedule', () => {
 
   it('writes at() expressions to the second, in UTC', () => {
     expect(atExpression(new Date('2026-12-31T23:59:59.999Z'))).toBe('at(2026-12-31T23:59:59)');
+  });
+});
+
+describe('pendingRecheckFrom', () => {
+  const marker = { trigger: 'CreateUser', dueAt: '2026-10-06T09:16:40.000Z', scheduleName: 'omw-x' };
+
+  it('reads the due time, marker and original envelope back from a schedule input', () => {
+    const pending = pendingRecheckFrom(
+      JSON.stringify({ id: 'e1', detail: {}, [RECHECK_MARKER_KEY]: marker }),
+    );
+    expect(pending).toEqual({
+      due: new Date('2026-10-06T09:16:40.000Z'),
+      envelope: { id: 'e1', detail: {} },
+      marker,
+    });
+  });
+
+  it.each([
+    ['no input', undefined],
+    ['not JSON', '{oops'],
+    ['a JSON array', '[]'],
+    ['no marker', JSON.stringify({ id: 'e1' })],
+    ['an unknown trigger', JSON.stringify({ [RECHECK_MARKER_KEY]: { ...marker, trigger: 'DeleteUser' } })],
+    ['a bad due time', JSON.stringify({ [RECHECK_MARKER_KEY]: { ...marker, dueAt: 'tomorrow' } })],
+  ])('answers "not a re-check" for %s, never throws', (_what, input) => {
+    expect(pendingRecheckFrom(input)).toBeUndefined();
   });
 });
