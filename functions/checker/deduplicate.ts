@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IdempotentOutcome, RemainingTime } from '../core/idempotency';
-import { describeError } from './errors';
+import { describeError } from '../core/errors';
 import type { CheckResult, InvocationContext } from './process-event';
 import { RECHECK_MARKER_KEY } from './recheck';
 

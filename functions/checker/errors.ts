@@ -1,3 +1,5 @@
+import { describeError } from '../core/errors';
+
 /**
  * An event the checker cannot accept: it names the field, what was expected, and what arrived.
  * Such an event is quarantined (never retried: it would fail the same way every time).
@@ -37,15 +39,4 @@ export class ConfigurationError extends Error {
     super(`org-mfa-watch checker is misconfigured: ${problems.join('; ')}`);
     this.name = 'ConfigurationError';
   }
-}
-
-/** `Name: message` of an SDK or other error, for logs and alerts. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
-/** The SDK error name (`NoSuchEntityException`, `AccessDenied`...), if any. */
-export function errorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
 }

@@ -1,5 +1,5 @@
 import type { AlertLocale } from '../shared/contract';
-import type { AlertNote, Finding, Severity } from './decide';
+import type { AlertNote, Finding, Severity } from '../core/judge';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../shared/exemption';
 import type { ParsedEvent } from './parse-event';
 

@@ -8,10 +8,10 @@ import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
-import { AccountSessions } from './credentials';
+import { AccountSessions } from '../core/credentials';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
-import { AccountAliases } from './iam-facts';
+import { AccountAliases } from '../core/iam-facts';
 import { createChecker, type CheckResult } from './process-event';
 
 // Init once per container: a bad deployment fails here, with the variable named, not mid-event.

@@ -3,22 +3,14 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { AccountSessions } from './credentials';
-import {
-  judgeRoot,
-  judgeUser,
-  planEvent,
-  rootFallback,
-  EARLY_RECHECK_TOLERANCE_MS,
-  type AlertNote,
-  type Finding,
-  type Plan,
-  type RootTrigger,
-  type Severity,
-} from './decide';
+import type { AccountSessions } from '../core/credentials';
+import { describeError } from '../core/errors';
+import { evaluateExemptions } from '../core/exemptions';
+import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
+import { judgeRoot, judgeUser, type AlertNote, type Finding, type Severity } from '../core/judge';
+import { planEvent, rootFallback, EARLY_RECHECK_TOLERANCE_MS, type Plan, type RootTrigger } from './decide';
 import type { CheckerSettings } from './env';
-import { CheckFailedError, InvalidEventError, describeError } from './errors';
-import { evaluateExemptions } from './exemptions';
+import { CheckFailedError, InvalidEventError } from './errors';
 import type { FindingStore } from '../core/finding-store';
 import { shouldNotify } from '../core/finding-store';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
@@ -29,7 +21,6 @@ import {
   type FindingRecord,
   type ResolutionCause,
 } from './format';
-import { readRoot, readUser, type AccountAliases } from './iam-facts';
 import { createRecheck, deleteRecheck, getRecheckInput, publishAlert, quarantineEvent } from './outputs';
 import { parseEvent, type ParsedEvent } from './parse-event';
 import {

@@ -3,9 +3,9 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { AccountSessions } from '../../functions/checker/credentials';
+import { AccountSessions } from '../../functions/core/credentials';
 import type { CheckerSettings } from '../../functions/checker/env';
-import { AccountAliases } from '../../functions/checker/iam-facts';
+import { AccountAliases } from '../../functions/core/iam-facts';
 import { createChecker } from '../../functions/checker/process-event';
 
 /** The checker's settings in tests: grace period off unless overridden. */

@@ -5,9 +5,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AccountSessions } from '../../functions/checker/credentials';
+import { AccountSessions } from '../../functions/core/credentials';
 import type { CheckerSettings } from '../../functions/checker/env';
-import { AccountAliases } from '../../functions/checker/iam-facts';
+import { AccountAliases } from '../../functions/core/iam-facts';
 import { createChecker, type CheckerDeps } from '../../functions/checker/process-event';
 import { testSettings } from './checker-harness';
 

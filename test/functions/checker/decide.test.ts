@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  judgeRoot,
-  judgeUser,
-  planEvent,
-  rootFallback,
-  type UserFacts,
-} from '../../../functions/checker/decide';
-import type { ExemptionStatus } from '../../../functions/checker/exemptions';
+import { planEvent, rootFallback } from '../../../functions/checker/decide';
+import { judgeRoot, judgeUser, type UserFacts } from '../../../functions/core/judge';
+import type { ExemptionStatus } from '../../../functions/core/exemptions';
 import { parseEvent } from '../../../functions/checker/parse-event';
 import { RECHECK_MARKER_KEY } from '../../../functions/checker/recheck';
 import { projectFixture } from '../../helpers/events';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertNote, Finding, Severity } from '../../../functions/checker/decide';
+import type { AlertNote, Finding, Severity } from '../../../functions/core/judge';
 import { MAX_SUBJECT_LENGTH, formatAlert, type AlertInput } from '../../../functions/checker/format';
 import { parseEvent } from '../../../functions/checker/parse-event';
 import { projectFixture } from '../../helpers/events';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateExemptions, type ExemptionSubject } from '../../../functions/checker/exemptions';
+import { evaluateExemptions, type ExemptionSubject } from '../../../functions/core/exemptions';
 import type { Exemption } from '../../../functions/shared/exemption';
 
 const ACCOUNT = '111122223333';

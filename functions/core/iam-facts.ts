@@ -7,7 +7,7 @@ import {
   type IAMClient,
   type Tag,
 } from '@aws-sdk/client-iam';
-import type { RootFacts, UserFacts } from './decide';
+import type { RootFacts, UserFacts } from './judge';
 import { errorName } from './errors';
 
 /** IAM's answer about one user, plus its tags (for tag exemptions). */
