@@ -22,6 +22,14 @@ export const NAMES = {
   scheduleGroup: 'org-mfa-watch',
   /** DynamoDB table of the finding store (defined in the shared contract: the CLI and functions use it). */
   findingsTable: FINDINGS_TABLE_NAME,
+  /** Step Functions state machine of the org-wide sweep (security account). */
+  sweepStateMachine: 'org-mfa-watch-sweep',
+  /** Execution role of the sweep worker; the member check role trusts it besides the checker role. */
+  sweepWorkerRole: 'org-mfa-watch-sweep-worker',
+  /** Execution role of the sweep planner; the Organizations delegation policy names it. */
+  sweepPlannerRole: 'org-mfa-watch-sweep-planner',
+  /** Rule in the management account that forwards `aws.organizations` account events to the central bus. */
+  orgEventsForwardRule: 'org-mfa-watch-forward-org',
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */

@@ -1,0 +1,155 @@
+/**
+ * The contract of the org-wide sweep (docs/adr/0010-sweep-engine.md): the state machine's input, the
+ * account items the planner writes to S3, the batch the Distributed Map hands the worker, the worker's
+ * result, and the environment variables the central stack sets on the sweep functions. Imported by
+ * both `stacks/**` and `functions/**`; it must stay free of any dependency.
+ */
+import type { FindingKind, FindingSeverity } from './findings';
+
+/** Why a sweep runs. */
+export const SWEEP_MODES = ['scheduled', 'on-demand', 'joined'] as const;
+
+/** One of {@link SWEEP_MODES}. */
+export type SweepMode = (typeof SWEEP_MODES)[number];
+
+/**
+ * Input of the state machine `org-mfa-watch-sweep`.
+ * - `scheduled` / `on-demand` without `accountIds`: every ACTIVE account of the organization.
+ * - `on-demand` with `accountIds`: just those accounts (`npm run sweep -- --account ID`).
+ * - `joined`: accounts that joined the organization recently (an `aws.organizations` event); the
+ *   worker waits for the StackSet instance before it reports `ACCOUNT_NOT_COVERED`.
+ */
+export interface SweepInput {
+  readonly mode: SweepMode;
+  readonly accountIds?: readonly string[];
+}
+
+/** How the member resources reach an account (the planner decides; the report shows it). */
+export const COVERAGE_KINDS = [
+  /** In a rollout OU and not excluded: the StackSet deploys the member resources. */
+  'stackset',
+  /** The management account: its own stack (`OrgMfaWatch-ManagementMember`). */
+  'management-stack',
+  /** Outside every rollout OU: nothing deploys the member resources (a coverage gap). */
+  'outside-rollout',
+  /** In a rollout OU but listed in `rollout.excludeAccountIds` (a deliberate gap). */
+  'excluded',
+] as const;
+
+/** One of {@link COVERAGE_KINDS}. */
+export type CoverageKind = (typeof COVERAGE_KINDS)[number];
+
+/** One account of the organization, as the planner writes it to the S3 item list (one JSON array). */
+export interface SweepAccountItem {
+  readonly accountId: string;
+  /** The account's name in Organizations. */
+  readonly name: string;
+  readonly coverage: CoverageKind;
+  /** ISO-8601 time the account joined the organization. */
+  readonly joinedAt?: string;
+}
+
+/** The Distributed Map's `BatchInput`: the same for every batch of one execution. */
+export interface SweepBatchInput {
+  /** The execution's name: one id per sweep, in logs and the report. */
+  readonly sweepId: string;
+  readonly mode: SweepMode;
+  /**
+   * For `joined`: false while the StackSet instance may still be landing, so an unreachable role is
+   * reported as `not-covered` without opening a finding; true on the last attempt.
+   */
+  readonly final?: boolean;
+}
+
+/** What the worker receives from the Distributed Map's `ItemBatcher`. `BatchInput` may be absent. */
+export interface SweepBatch {
+  readonly Items: readonly SweepAccountItem[];
+  readonly BatchInput?: SweepBatchInput;
+}
+
+/** How one account's sweep ended. */
+export const ACCOUNT_OUTCOMES = ['checked', 'not-covered', 'failed'] as const;
+
+/** One of {@link ACCOUNT_OUTCOMES}. */
+export type AccountOutcome = (typeof ACCOUNT_OUTCOMES)[number];
+
+/** What happened to a finding in this sweep (the finding store's transition, or none). */
+export const SWEEP_FINDING_CHANGES = ['new', 'still-open', 'resolved'] as const;
+
+/** One of {@link SWEEP_FINDING_CHANGES}. */
+export type SweepFindingChange = (typeof SWEEP_FINDING_CHANGES)[number];
+
+/** One finding the worker saw (or resolved) in one account. */
+export interface SweepFinding {
+  readonly accountId: string;
+  /** The user's name; absent for root and account-level findings. */
+  readonly userName?: string;
+  readonly kind: FindingKind;
+  readonly severity: FindingSeverity;
+  /** The finding store's id (`f-` + 20 hex). */
+  readonly findingId: string;
+  readonly change: SweepFindingChange;
+  /** ISO-8601 time the finding was first seen. */
+  readonly firstSeen?: string;
+  /** The user has a console password. */
+  readonly consolePassword?: boolean;
+  /** ISO-8601 time the password (or an access key) was last used, from the credential report. */
+  readonly lastUsed?: string;
+  /** Why it was resolved (a resolution reason of the finding store), for `resolved`. */
+  readonly resolvedBecause?: string;
+}
+
+/** The worker's result for one account. */
+export interface SweepAccountResult {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly alias?: string;
+  readonly coverage?: CoverageKind;
+  readonly outcome: AccountOutcome;
+  /** Why the account is `not-covered` or `failed` (`AccessDenied on sts:AssumeRole`, `throttled`, ...). */
+  readonly reason?: string;
+  /** Users in the credential report (root excluded). */
+  readonly users?: number;
+  /** Users left to the event path because they are still inside their grace period. */
+  readonly inGracePeriod?: number;
+  readonly findings: readonly SweepFinding[];
+}
+
+/** The worker's result for one batch: one entry per item, in item order. */
+export interface SweepBatchResult {
+  readonly sweepId?: string;
+  readonly accounts: readonly SweepAccountResult[];
+}
+
+/** Environment variables the central stack sets on the sweep worker (besides the checker's ones it shares). */
+export const SWEEP_ENV = {
+  /** Hours a credential report stays fresh enough to read instead of generating a new one (1-24). */
+  credentialReportMaxAgeHours: 'CREDENTIAL_REPORT_MAX_AGE_HOURS',
+  /** ARN of the central bus the member forward rule must target. */
+  centralBusArn: 'CENTRAL_BUS_ARN',
+  /** Name of the member forward rule (`org-mfa-watch-forward`), read in us-east-1. */
+  forwardRuleName: 'FORWARD_RULE_NAME',
+  /** Region of the forward rule (always us-east-1). */
+  forwardRuleRegion: 'FORWARD_RULE_REGION',
+  /** Bucket of the account list and the reports (planner and reporter). */
+  sweepBucketName: 'SWEEP_BUCKET_NAME',
+  /** JSON array of the rollout OU/root ids (planner). */
+  rolloutOrganizationalUnitIds: 'ROLLOUT_OU_IDS',
+  /** JSON array of the excluded account ids (planner). */
+  excludedAccountIds: 'EXCLUDED_ACCOUNT_IDS',
+  /** The management account id (planner). */
+  managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
+  /** Hours after joining during which an account counts as "just joined" (planner, `joined` mode). */
+  joinedWithinHours: 'JOINED_WITHIN_HOURS',
+} as const;
+
+/** S3 keys in the sweep bucket, per execution. */
+export const SWEEP_KEYS = {
+  /** The account list the Distributed Map reads. */
+  accounts: (sweepId: string) => `sweeps/${sweepId}/accounts.json`,
+  /** Prefix the Distributed Map's ResultWriter writes under. */
+  results: (sweepId: string) => `sweeps/${sweepId}/results`,
+  /** The report (CSV and JSON). */
+  reportCsv: (sweepId: string) => `reports/${sweepId}/report.csv`,
+  reportJson: (sweepId: string) => `reports/${sweepId}/report.json`,
+} as const;
