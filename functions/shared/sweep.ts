@@ -121,6 +121,58 @@ export interface SweepBatchResult {
   readonly accounts: readonly SweepAccountResult[];
 }
 
+/** Input of the planner task: the execution's name and input (`$$.Execution.Name`, `$$.Execution.Input`). */
+export interface SweepPlanInput {
+  readonly sweepId: string;
+  readonly input: SweepInput;
+}
+
+/** Output of the planner task: where the account list is, and what kind of sweep this is. */
+export interface SweepPlan {
+  readonly sweepId: string;
+  readonly mode: SweepMode;
+  /**
+   * Every ACTIVE account of the organization was listed (no `accountIds`, not `joined`): only then may
+   * the reporter resolve findings of accounts that left the organization (`account-removed`).
+   */
+  readonly fullSweep: boolean;
+  /** Bucket and key of the JSON array of {@link SweepAccountItem} the Distributed Map reads. */
+  readonly bucket: string;
+  readonly key: string;
+  readonly count: number;
+  /**
+   * The items themselves when there are few (at most {@link INLINE_ITEMS_MAX}): the `joined` path
+   * invokes the worker directly with them instead of running a Distributed Map.
+   */
+  readonly items?: readonly SweepAccountItem[];
+}
+
+/** At most this many items travel inline in the state (far under the 256 KiB state payload quota). */
+export const INLINE_ITEMS_MAX = 50;
+
+/** Input of the reporter task. */
+export interface SweepReportInput {
+  readonly plan: SweepPlan;
+  /** Where the Distributed Map's ResultWriter put its manifest (`ResultWriterDetails`). */
+  readonly results?: { readonly Bucket: string; readonly Key: string };
+  /** Worker results passed inline (the `joined` path). */
+  readonly batches?: readonly SweepBatchResult[];
+}
+
+/** Output of the reporter task (also the execution's output). */
+export interface SweepReportSummary {
+  readonly sweepId: string;
+  readonly accounts: number;
+  readonly checked: number;
+  readonly notCovered: number;
+  readonly failed: number;
+  readonly newFindings: number;
+  readonly resolvedFindings: number;
+  readonly openFindings: number;
+  readonly reportCsvKey: string;
+  readonly reportJsonKey: string;
+}
+
 /** Environment variables the central stack sets on the sweep worker (besides the checker's ones it shares). */
 export const SWEEP_ENV = {
   /** Hours a credential report stays fresh enough to read instead of generating a new one (1-24). */
