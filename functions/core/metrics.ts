@@ -6,6 +6,23 @@
  * Counts are kept per invocation and written once at its end ({@link flushedAfter}), one EMF document
  * per dimension combination (an EMF document applies its dimension sets to every metric in it).
  * Names and the allowed dimension values come from the shared contract (functions/shared/metrics.ts).
+ *
+ * In a handler (the checker does the same in checker/metrics.ts, which also counts outcomes):
+ * ```ts
+ * const metrics = new MetricsRecorder(createMetrics(logger)); // module scope, once per container
+ * export const handler = flushedAfter(metrics, logger, async (input: SweepReportInput) => {
+ *   // ... the sweep reporter, once per sweep:
+ *   metrics.sweepAccounts({ checked, notCovered, failed });
+ *   metrics.openFindings({ CRITICAL: 0, HIGH: 3, MEDIUM: 4 });
+ *   for (const f of findings) {
+ *     if (f.change === 'new') metrics.findingOpened('sweep');
+ *     if (f.change === 'resolved') metrics.findingResolved(reason, 'sweep');
+ *   }
+ * });
+ * ```
+ * Count each finding transition in one place only (the reporter from the batch results, or the worker
+ * where its conditional write wins, never both). Code that runs inside a function (the Security Hub
+ * export) takes that function's recorder as an {@link ExportMetrics}.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -97,9 +114,9 @@ interface Document {
 type Breakdown = Partial<Record<MetricDimension, string>>;
 
 /**
- * Counts metrics during one invocation and writes them at its end. One per container (module scope),
- * shared by everything the function does: the checker, the sweep functions and the Security Hub export
- * write through their own recorder, each flushed per invocation.
+ * Counts metrics during one invocation and writes them at its end. One per function container (module
+ * scope); everything that runs in the function records through it, and the handler flushes it once per
+ * invocation ({@link flushedAfter}).
  *
  * Every metric is written with the dimension set `service` (the total) and, for a breakdown, one set
  * per dimension (`service`+`Severity`, `service`+`Finding`...). Dimension values are checked against
