@@ -7,6 +7,7 @@ import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
 import { CheckerFunction } from './constructs/checker-function';
+import { OperationsDashboard } from './constructs/dashboard';
 import { FindingTable } from './constructs/finding-table';
 import { watchedEventPattern } from './event-pattern';
 
@@ -28,6 +29,8 @@ export class CentralStack extends Stack {
   readonly rule: events.Rule;
   /** The finding store's table `org-mfa-watch-findings` and its key. */
   readonly findings: FindingTable;
+  /** The dashboard `org-mfa-watch`, when `dashboard.enabled`. */
+  readonly dashboard?: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -85,6 +88,16 @@ export class CentralStack extends Stack {
         ? {}
         : { scheduleGroupName: this.checker.scheduleGroupName }),
     });
+
+    if (config.dashboard.enabled) {
+      this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+        checker: this.checker.function,
+        queues,
+        ...(this.checker.scheduleGroupName === undefined
+          ? {}
+          : { scheduleGroupName: this.checker.scheduleGroupName }),
+      });
+    }
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });

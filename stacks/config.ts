@@ -107,6 +107,19 @@ export const configSchema = z.strictObject({
         .default(90),
     })
     .prefault({}),
+  /**
+   * The CloudWatch dashboard `org-mfa-watch` (docs/operations.md, "Metrics and dashboard"). Off by default:
+   * a dashboard is billed per month. The metrics it shows are written either way (EMF, in the logs).
+   */
+  dashboard: z
+    .strictObject(
+      {
+        /** Create the dashboard in the central stack. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(false),
+      },
+      { error: 'expected an object such as { "enabled": true }' },
+    )
+    .prefault({}),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number({ error: 'expected a whole number of days' })

@@ -30,6 +30,8 @@ export const NAMES = {
   sweepPlannerRole: 'org-mfa-watch-sweep-planner',
   /** Rule in the management account that forwards `aws.organizations` account events to the central bus. */
   orgEventsForwardRule: 'org-mfa-watch-forward-org',
+  /** CloudWatch dashboard in the security account (only with `dashboard.enabled`). */
+  dashboard: 'org-mfa-watch',
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */

@@ -12,6 +12,8 @@ import { AccountSessions } from '../core/credentials';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from '../core/iam-facts';
+import { MetricsRecorder, createMetrics } from '../core/metrics';
+import { withMetrics } from './metrics';
 import { createChecker, type CheckResult } from './process-event';
 
 // Init once per container: a bad deployment fails here, with the variable named, not mid-event.
@@ -20,6 +22,8 @@ const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadSettings(process.env);
 const dynamo = new DynamoDBClient(clientConfig);
 const { tableName } = settings.findings;
+// EMF to stdout, written at the end of every invocation (functions/core/metrics.ts).
+const metrics = new MetricsRecorder(createMetrics(logger));
 
 const checker = createChecker({
   settings,
@@ -35,13 +39,14 @@ const checker = createChecker({
   findings: new FindingStore({ client: dynamo, tableName }),
   logger,
   now: () => new Date(),
+  metrics,
 });
 const processOnce = createIdempotentProcessor<unknown, Context, CheckResult>(checker, {
   client: dynamo,
   tableName,
   eventKeyJmesPath: EVENT_KEY_PATH,
 });
-const check = deduplicated(checker, processOnce, logger);
+const check = withMetrics(deduplicated(checker, processOnce, logger), metrics, logger);
 
 /** Entry point: one EventBridge event (or scheduled re-check) per invocation. */
 export async function handler(event: unknown, context: Context): Promise<CheckResult> {

@@ -12,6 +12,7 @@ import { planEvent, rootFallback, EARLY_RECHECK_TOLERANCE_MS, type Plan, type Ro
 import type { CheckerSettings } from './env';
 import { CheckFailedError, InvalidEventError } from './errors';
 import type { FindingStore } from '../core/finding-store';
+import type { CheckerMetrics } from '../core/metrics';
 import { shouldNotify } from '../core/finding-store';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
 import {
@@ -54,6 +55,11 @@ export interface CheckerDeps {
   readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser' | 'markNotified'>;
   readonly logger: Logger;
   readonly now: () => Date;
+  /**
+   * Counts alerts published and finding-store transitions as they happen (functions/core/metrics.ts);
+   * the handler counts outcomes and writes the metrics. Absent, nothing is counted.
+   */
+  readonly metrics?: CheckerMetrics;
 }
 
 /** The part of the Lambda context the checker uses. */
@@ -127,6 +133,7 @@ export function createChecker(
   async function publish(input: AlertInput): Promise<void> {
     const message = formatAlert(input, settings);
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
+    deps.metrics?.alertPublished(input.severity, input.finding);
     logger.info('Alert published', { finding: input.finding, severity: input.severity, messageId });
   }
 
@@ -176,6 +183,7 @@ export function createChecker(
         ...(accountAlias === undefined ? {} : { accountAlias }),
       });
       logger.info('Finding observed', { findingId: finding.findingId, transition });
+      if (transition === 'opened' || transition === 'reopened') deps.metrics?.findingOpened('event');
       const record = { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) };
       if (shouldNotify(transition)) return record;
       // ISO-8601 UTC strings order like the times they name.
@@ -253,6 +261,7 @@ export function createChecker(
       return;
     }
     if (resolved.transition !== 'resolved') return;
+    deps.metrics?.findingResolved(cause, 'event');
     const { finding, openForMs } = resolved;
     const accountAlias = await alias;
     const message = formatResolution(

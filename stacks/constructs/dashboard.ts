@@ -1,0 +1,231 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  ALERT_SEVERITIES,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  OPEN_FINDING_SEVERITIES,
+  SERVICE_DIMENSION,
+  type MetricDimension,
+  type MetricName,
+} from '../../functions/shared/metrics';
+import { NAMES } from '../names';
+
+/** Properties of {@link OperationsDashboard}. */
+export interface OperationsDashboardProps {
+  /** The checker function: its errors, throttles and invocations. */
+  readonly checker: lambda.IFunction;
+  /** The checker's queues by a short purpose name (the ones the alarms watch): messages sent and depth. */
+  readonly queues: Readonly<Record<string, sqs.IQueue>>;
+  /**
+   * Scheduler group of the re-checks: its target errors, drops and dead-letter sends.
+   * @default - no Scheduler widget (no grace period, no re-checks)
+   */
+  readonly scheduleGroupName?: string;
+  /**
+   * Name of the dashboard.
+   * @default 'org-mfa-watch'
+   */
+  readonly dashboardName?: string;
+}
+
+const DAY = Duration.days(1);
+const HOUR = Duration.hours(1);
+const FIVE_MINUTES = Duration.minutes(5);
+const WIDTH = 8;
+const HEIGHT = 6;
+
+/** A metric of the shared contract, with the `service` dimension every org-mfa-watch metric carries. */
+function orgMetric(
+  metricName: MetricName,
+  options: {
+    readonly statistic: 'Sum' | 'Maximum';
+    readonly period: Duration;
+    readonly label: string;
+    readonly dimensions?: Partial<Record<MetricDimension, string>>;
+  },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { [SERVICE_DIMENSION]: METRICS_SERVICE, ...options.dimensions },
+    statistic: options.statistic,
+    period: options.period,
+    label: options.label,
+  });
+}
+
+/**
+ * The CloudWatch dashboard `org-mfa-watch` (optional: `dashboard.enabled`): findings and coverage from
+ * the sweep, alerts and failures from the checker (EMF metrics of the shared contract), and the AWS
+ * metrics of the checker's function, queues and re-check schedules. Each widget is explained in
+ * docs/operations.md, "Metrics and dashboard".
+ *
+ * Levels written once per sweep (open findings, coverage) are graphed as the daily Maximum: a day with
+ * an extra on-demand or joined-account sweep still shows the full picture, never a sum of sweeps.
+ */
+export class OperationsDashboard extends Construct {
+  /** The dashboard. */
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
+    super(scope, id);
+    const perDay = { statistic: 'Sum', period: DAY } as const;
+    const levelPerDay = { statistic: 'Maximum', period: DAY } as const;
+    const perHour = { statistic: 'Sum', period: HOUR } as const;
+
+    const openFindings = new cloudwatch.GraphWidget({
+      title: 'Open findings by severity (after each sweep)',
+      width: WIDTH,
+      height: HEIGHT,
+      stacked: true,
+      left: OPEN_FINDING_SEVERITIES.map((severity) =>
+        orgMetric(METRIC_NAMES.openFindings, {
+          ...levelPerDay,
+          label: severity,
+          dimensions: { Severity: severity },
+        }),
+      ),
+      leftYAxis: { min: 0, showUnits: false },
+    });
+    const newVsResolved = new cloudwatch.GraphWidget({
+      title: 'New vs resolved findings per day',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        orgMetric(METRIC_NAMES.newFindings, { ...perDay, label: 'New' }),
+        orgMetric(METRIC_NAMES.resolvedFindings, { ...perDay, label: 'Resolved' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    });
+    const coverage = new cloudwatch.GraphWidget({
+      title: 'Sweep coverage (accounts)',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        orgMetric(METRIC_NAMES.sweepAccountsChecked, { ...levelPerDay, label: 'Checked' }),
+        orgMetric(METRIC_NAMES.sweepAccountsNotCovered, { ...levelPerDay, label: 'Not covered' }),
+        orgMetric(METRIC_NAMES.sweepAccountsFailed, { ...levelPerDay, label: 'Failed' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    });
+
+    const alerts = new cloudwatch.GraphWidget({
+      title: 'Alerts by severity (per hour)',
+      width: WIDTH,
+      height: HEIGHT,
+      stacked: true,
+      left: ALERT_SEVERITIES.map((severity) =>
+        orgMetric(METRIC_NAMES.alerts, { ...perHour, label: severity, dimensions: { Severity: severity } }),
+      ),
+      leftYAxis: { min: 0, showUnits: false },
+    });
+    const failures = new cloudwatch.GraphWidget({
+      title: 'Check failures (per hour), checks completed (right)',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        orgMetric(METRIC_NAMES.checkFailures, { ...perHour, label: 'Check failures' }),
+        orgMetric(METRIC_NAMES.quarantinedEvents, { ...perHour, label: 'Quarantined events' }),
+        orgMetric(METRIC_NAMES.securityHubExportFailures, {
+          ...perHour,
+          label: 'Security Hub export failures',
+        }),
+      ],
+      // For scale: how many events were checked in the same hours.
+      right: [orgMetric(METRIC_NAMES.checksCompleted, { ...perHour, label: 'Checks completed' })],
+      leftYAxis: { min: 0, showUnits: false },
+      rightYAxis: { min: 0, showUnits: false },
+    });
+    const lambdaHealth = new cloudwatch.GraphWidget({
+      title: 'Checker function: errors and throttles',
+      width: WIDTH,
+      height: HEIGHT,
+      left: [
+        props.checker.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Errors' }),
+        props.checker.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Throttles' }),
+      ],
+      right: [
+        props.checker.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Invocations' }),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+      rightYAxis: { min: 0, showUnits: false },
+    });
+
+    const queueEntries = Object.entries(props.queues);
+    const queuesSent = new cloudwatch.GraphWidget({
+      title: 'Queues: messages sent (each one is an event to look at)',
+      width: 12,
+      height: HEIGHT,
+      left: queueEntries.map(([name, queue]) =>
+        queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: FIVE_MINUTES, label: name }),
+      ),
+      leftYAxis: { min: 0, showUnits: false },
+    });
+    const queuesDepth = new cloudwatch.GraphWidget({
+      title: 'Queues: messages waiting',
+      width: 12,
+      height: HEIGHT,
+      left: queueEntries.map(([name, queue]) =>
+        queue.metricApproximateNumberOfMessagesVisible({
+          statistic: 'Maximum',
+          period: FIVE_MINUTES,
+          label: name,
+        }),
+      ),
+      leftYAxis: { min: 0, showUnits: false },
+    });
+
+    const rows: cloudwatch.IWidget[][] = [
+      [
+        new cloudwatch.TextWidget({
+          markdown:
+            '# org-mfa-watch\nFindings and coverage come from the daily sweep; alerts and failures from the checker. ' +
+            'What each widget means and what to do: docs/operations.md, "Metrics and dashboard".',
+          width: 24,
+          height: 2,
+        }),
+      ],
+      [openFindings, newVsResolved, coverage],
+      [alerts, failures, lambdaHealth],
+      [queuesSent, queuesDepth],
+    ];
+    if (props.scheduleGroupName !== undefined) {
+      const group = props.scheduleGroupName;
+      // The metrics the re-check alarms watch (alarms.ts), per schedule group.
+      const scheduler = (metricName: string, label: string): cloudwatch.Metric =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Scheduler',
+          metricName,
+          dimensionsMap: { ScheduleGroup: group },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+          label,
+        });
+      rows.push([
+        new cloudwatch.GraphWidget({
+          title: 'Re-check schedules: errors',
+          width: 24,
+          height: HEIGHT,
+          left: [
+            scheduler('TargetErrorCount', 'Target errors (retried)'),
+            scheduler('InvocationDroppedCount', 'Dropped'),
+            scheduler('InvocationsSentToDeadLetterCount', 'Sent to the dead-letter queue'),
+            scheduler('InvocationsFailedToBeSentToDeadLetterCount', 'Lost (dead-letter queue failed)'),
+          ],
+          leftYAxis: { min: 0, showUnits: false },
+        }),
+      ]);
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? NAMES.dashboard,
+      defaultInterval: Duration.days(14),
+      widgets: rows,
+    });
+  }
+}
