@@ -10,7 +10,13 @@ import {
 import type { AlertLocale } from '../shared/contract';
 import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../shared/findings';
 import type { SweepFinding } from '../shared/sweep';
-import { digestSeverity, type AccountReport, type CoverageGap, type SweepReport } from './aggregate';
+import {
+  compareFindings,
+  digestSeverity,
+  type AccountReport,
+  type CoverageGap,
+  type SweepReport,
+} from './aggregate';
 import { oneLine } from './results';
 
 /** How the digest is rendered and where the report is. */
@@ -58,8 +64,8 @@ interface Texts {
   more: (n: number) => string;
   moreAccounts: (n: number) => string;
   in: (who: string, account: string) => string;
+  accountOnly: (account: string) => string;
   root: string;
-  accountLevel: string;
   console: string;
   lastUsed: (when: string) => string;
   gap: (gap: CoverageGap) => string;
@@ -96,8 +102,8 @@ const EN: Texts = {
   more: (n) => `  ... and ${n} more (see the report)`,
   moreAccounts: (n) => `  ... and ${n} more accounts (see the report)`,
   in: (who, account) => `${who} in ${account}`,
+  accountOnly: (account) => `account ${account}`,
   root: 'root user',
-  accountLevel: 'account',
   console: ', console password',
   lastUsed: (when) => `, last used ${when}`,
   gap: (gap) => {
@@ -153,8 +159,8 @@ const KO: Texts = {
   more: (n) => `  ... 외 ${n}개 (보고서 참조)`,
   moreAccounts: (n) => `  ... 외 계정 ${n}개 (보고서 참조)`,
   in: (who, account) => `계정 ${account}의 ${who}`,
+  accountOnly: (account) => `계정 ${account}`,
   root: '루트 사용자',
-  accountLevel: '계정 수준',
   console: ', 콘솔 비밀번호 있음',
   lastUsed: (when) => `, 마지막 사용 ${when}`,
   gap: (gap) => {
@@ -245,18 +251,16 @@ export function boundBody(body: string, maxBytes: number, notice: string): strin
 export function formatDigest(report: SweepReport, settings: DigestSettings): DigestMessage {
   const t = settings.locale === 'ko' ? KO : EN;
   const byId = new Map(report.accounts.map((a) => [a.accountId, a]));
-  const who = (f: SweepFinding) =>
-    f.userName !== undefined
-      ? `"${oneLine(f.userName, 64)}"`
-      : f.kind === 'ROOT_NO_MFA'
-        ? t.root
-        : t.accountLevel;
-  const where = (f: SweepFinding) => t.in(who(f), accountLabel(f.accountId, byId.get(f.accountId)));
+  const where = (f: SweepFinding) => {
+    const account = accountLabel(f.accountId, byId.get(f.accountId));
+    if (f.userName !== undefined) return t.in(`"${oneLine(f.userName, 64)}"`, account);
+    return f.kind === 'ROOT_NO_MFA' ? t.in(t.root, account) : t.accountOnly(account);
+  };
   const time = (iso: string | undefined) => {
     const date = iso === undefined ? undefined : new Date(iso);
     return date === undefined || Number.isNaN(date.getTime())
       ? undefined
-      : wallClock(date, settings.timeZone);
+      : `${wallClock(date, settings.timeZone)} (${settings.timeZone})`;
   };
 
   const reasons: Readonly<Record<string, string>> = t.reasons;
@@ -264,8 +268,10 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     reason === undefined ? '-' : (reasons[reason] ?? oneLine(reason, 64));
 
   const all = report.accounts.flatMap((a) => a.findings);
-  const added = all.filter((f) => f.change === 'new');
-  const resolved = [...all.filter((f) => f.change === 'resolved'), ...report.removedAccountFindings];
+  const added = all.filter((f) => f.change === 'new').sort(compareFindings);
+  const resolved = [...all.filter((f) => f.change === 'resolved'), ...report.removedAccountFindings].sort(
+    compareFindings,
+  );
   const openByAccount = report.accounts
     .map((account) => {
       const open = account.findings.filter((f) => f.change !== 'resolved');

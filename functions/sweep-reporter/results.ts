@@ -122,8 +122,10 @@ export function failureReason(child: ChildExecution): string {
   const lambda = lambdaFailureSchema.safeParse(
     child.cause === undefined ? undefined : parseJson(child.cause),
   );
+  // A Lambda failure's Error is usually its errorType already: say it once.
+  const type = lambda.success ? lambda.data.errorType : undefined;
   const cause = lambda.success
-    ? `${lambda.data.errorType === undefined ? '' : `${lambda.data.errorType}: `}${lambda.data.errorMessage}`
+    ? `${type === undefined || type === child.error ? '' : `${type}: `}${lambda.data.errorMessage}`
     : child.cause;
   const error = child.error ?? `child execution ${child.status}`;
   return oneLine(cause === undefined || cause === '' ? error : `${error}: ${cause}`);
