@@ -84,18 +84,26 @@ export function parseManifest(text: string, location: string): ResultFile[] {
 
 /**
  * The child executions in one result file: a JSON array (`OutputType: JSON`, the default) or JSON
- * Lines (`JSONL`).
+ * Lines (`JSONL`), of execution records (`Transformation: NONE`, the default when exporting to S3) or
+ * of bare outputs (`COMPACT`, `FLATTEN`).
  * @throws ResultsUnreadableError when it is neither
  */
 export function parseResultFile(text: string, location: string): ChildExecution[] {
   const whole = parseJson(text);
-  const raw: unknown[] | undefined = Array.isArray(whole)
+  const raw: unknown[] = Array.isArray(whole)
     ? whole
     : text
         .split('\n')
         .filter((line) => line.trim() !== '')
         .map((line) => parseJson(line));
-  const entries = z.array(entrySchema).safeParse(raw);
+  // With WriterConfig Transformation COMPACT (or FLATTEN), a SUCCEEDED file holds the child outputs
+  // themselves, not execution records: read such an object as a SUCCEEDED execution with that output.
+  const records = raw.map((entry) =>
+    typeof entry === 'object' && entry !== null && !('Status' in entry)
+      ? { Status: 'SUCCEEDED', Output: JSON.stringify(entry) }
+      : entry,
+  );
+  const entries = z.array(entrySchema).safeParse(records);
   if (!entries.success)
     throw new ResultsUnreadableError(location, 'not a JSON array or JSON Lines of child executions');
   return entries.data.map((e) => ({

@@ -48,6 +48,13 @@ describe('parseResultFile', () => {
     expect(parseResultFile(`${jsonl}\n`, 'x')).toEqual(parseResultFile(fixture('SUCCEEDED_0.json'), 'x'));
   });
 
+  it('reads bare outputs (WriterConfig Transformation COMPACT) as SUCCEEDED executions', () => {
+    const output = { accounts: [{ accountId: '111111111111', outcome: 'checked', findings: [] }] };
+    const children = parseResultFile(JSON.stringify([output]), 'x');
+    expect(children).toEqual([{ status: 'SUCCEEDED', output: JSON.stringify(output) }]);
+    expect(interpretChildren(children).batches).toEqual([output]);
+  });
+
   it('rejects anything else', () => {
     expect(() => parseResultFile('{"Status":1}\nnope', 's3://b/k')).toThrow(ResultsUnreadableError);
   });
