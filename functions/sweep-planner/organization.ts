@@ -24,6 +24,12 @@ import { UnknownAccountError } from './errors';
  * slow down further when it does.
  */
 const ORGANIZATIONS_CONCURRENCY = 3;
+/**
+ * MaxResults of every list call: 20 is the most the Organizations list operations accept (API
+ * reference, e.g. ListAccounts `MaxResults`: 1-20); without it each operation picks its own, smaller,
+ * page size. 10,000 accounts take 500 ListAccounts pages.
+ */
+export const ORGANIZATIONS_PAGE_SIZE = 20;
 /** Five levels of OUs under the root (Organizations quotas) plus the root itself, plus a margin. */
 const MAX_TREE_DEPTH = 8;
 
@@ -40,7 +46,7 @@ function toOrgAccount(account: Account): OrgAccount | undefined {
 /** Every account of the organization, whatever its state (ListAccounts, all pages). */
 export async function listAllAccounts(client: OrganizationsClient): Promise<OrgAccount[]> {
   const accounts: OrgAccount[] = [];
-  for await (const page of paginateListAccounts({ client }, {})) {
+  for await (const page of paginateListAccounts({ client, pageSize: ORGANIZATIONS_PAGE_SIZE }, {})) {
     for (const account of page.Accounts ?? []) {
       const parsed = toOrgAccount(account);
       if (parsed !== undefined) accounts.push(parsed);
@@ -92,10 +98,16 @@ export async function accountsUnder(
     frontier.forEach((id) => visited.add(id));
     const next: string[] = [];
     await forEachLimited(frontier, ORGANIZATIONS_CONCURRENCY, async (parentId) => {
-      for await (const page of paginateListAccountsForParent({ client }, { ParentId: parentId })) {
+      for await (const page of paginateListAccountsForParent(
+        { client, pageSize: ORGANIZATIONS_PAGE_SIZE },
+        { ParentId: parentId },
+      )) {
         for (const account of page.Accounts ?? []) if (account.Id !== undefined) accounts.add(account.Id);
       }
-      for await (const page of paginateListOrganizationalUnitsForParent({ client }, { ParentId: parentId })) {
+      for await (const page of paginateListOrganizationalUnitsForParent(
+        { client, pageSize: ORGANIZATIONS_PAGE_SIZE },
+        { ParentId: parentId },
+      )) {
         for (const ou of page.OrganizationalUnits ?? []) if (ou.Id !== undefined) next.push(ou.Id);
       }
     });

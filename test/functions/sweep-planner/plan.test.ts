@@ -120,8 +120,9 @@ describe('a full sweep (scheduled or on demand without account ids)', () => {
       '777777777777': 'stackset', // no State in the answer: Status ACTIVE
       '999999999999': 'management-stack',
     });
-    // 16 accounts, 2 per page: every NextToken followed.
+    // 16 accounts, 2 per page: every NextToken followed; each call asks for the largest page (20).
     expect(org.commandCalls(ListAccountsCommand)).toHaveLength(8);
+    for (const call of org.commandCalls(ListAccountsCommand)) expect(call.args[0].input.MaxResults).toBe(20);
     const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(put).toMatchObject({
       Bucket: settings.bucketName,
