@@ -32,7 +32,7 @@ export const COVERAGE_KINDS = [
   'management-stack',
   /** Outside every rollout OU: nothing deploys the member resources (a coverage gap). */
   'outside-rollout',
-  /** In a rollout OU but listed in `rollout.excludeAccountIds` (a deliberate gap). */
+  /** Listed in `rollout.excludeAccountIds` (a deliberate gap), inside a rollout OU or not. */
   'excluded',
 ] as const;
 
