@@ -83,7 +83,8 @@ const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   'aws-cn': 'console.amazonaws.cn',
 };
 
-function asciiOnly(text: string): string {
+/** `text` with every character outside printable ASCII replaced by `?` (SNS subjects must be ASCII). Pure. */
+export function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
@@ -121,7 +122,7 @@ function subjectFor(input: AlertInput): string {
 }
 
 /** `2024-08-01 13:33:28` in the given zone (sv-SE formats ISO-like, independent of the reader's locale). */
-function wallClock(time: Date, timeZone: string): string {
+export function wallClock(time: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('sv-SE', {
     timeZone,
     year: 'numeric',
@@ -135,12 +136,17 @@ function wallClock(time: Date, timeZone: string): string {
 }
 
 /** `2024-08-01 13:33:28 UTC / 2024-08-01 22:33:28 (Asia/Seoul)`: the same instant in UTC and the zone. */
-function utcAndZoned(time: Date, timeZone: string): string {
+export function utcAndZoned(time: Date, timeZone: string): string {
   return `${wallClock(time, 'UTC')} UTC / ${wallClock(time, timeZone)} (${timeZone})`;
 }
 
+/** Host of the AWS Management Console in a partition (`aws`, `aws-us-gov`, `aws-cn`). Pure. */
+export function consoleHost(partition: string): string {
+  return CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
+}
+
 function consoleLink(input: AlertInput, partition: string): string {
-  const host = CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
+  const host = consoleHost(partition);
   return input.userName === undefined
     ? `https://${host}/iam/home#/security_credentials`
     : `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName)}`;

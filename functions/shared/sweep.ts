@@ -32,7 +32,7 @@ export const COVERAGE_KINDS = [
   'management-stack',
   /** Outside every rollout OU: nothing deploys the member resources (a coverage gap). */
   'outside-rollout',
-  /** In a rollout OU but listed in `rollout.excludeAccountIds` (a deliberate gap). */
+  /** Listed in `rollout.excludeAccountIds` (a deliberate gap), inside a rollout OU or not. */
   'excluded',
 ] as const;
 
@@ -145,6 +145,18 @@ export interface SweepPlan {
    * invokes the worker directly with them instead of running a Distributed Map.
    */
   readonly items?: readonly SweepAccountItem[];
+  /**
+   * Accounts asked for by id (or just joined) that are not ACTIVE (SUSPENDED, PENDING_CLOSURE, CLOSED...):
+   * not swept, and shown in the digest so that a request for them is not silently dropped.
+   */
+  readonly skipped?: readonly SweepSkippedAccount[];
+}
+
+/** An account the planner did not sweep because it is not ACTIVE. */
+export interface SweepSkippedAccount {
+  readonly accountId: string;
+  /** Its Organizations `State` (or the retired `Status` where `State` is absent). */
+  readonly state: string;
 }
 
 /** At most this many items travel inline in the state (far under the 256 KiB state payload quota). */
@@ -169,6 +181,12 @@ export interface SweepReportSummary {
   readonly newFindings: number;
   readonly resolvedFindings: number;
   readonly openFindings: number;
+  /** Accounts outside the rollout, excluded, or not covered (deduplicated). */
+  readonly coverageGaps?: number;
+  /** Findings of accounts that left the organization, resolved as `account-removed` (full sweeps only). */
+  readonly accountRemovedFindings?: number;
+  /** False when a receipt showed the digest already published (a retried reporter). */
+  readonly digestPublished?: boolean;
   readonly reportCsvKey: string;
   readonly reportJsonKey: string;
 }
@@ -204,4 +222,6 @@ export const SWEEP_KEYS = {
   /** The report (CSV and JSON). */
   reportCsv: (sweepId: string) => `reports/${sweepId}/report.csv`,
   reportJson: (sweepId: string) => `reports/${sweepId}/report.json`,
+  /** Written once the digest is published, so that a retried reporter does not publish it twice. */
+  digestReceipt: (sweepId: string) => `reports/${sweepId}/digest.json`,
 } as const;

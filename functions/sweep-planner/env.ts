@@ -1,0 +1,91 @@
+import * as z from 'zod/mini';
+import { SWEEP_ENV } from '../shared/sweep';
+import { PlannerConfigurationError } from './errors';
+
+/** The planner's deployment settings, parsed once at init. */
+export interface PlannerSettings {
+  /** Bucket the account list is written to (SSE is the bucket's default). */
+  readonly bucketName: string;
+  /** OU and root ids the StackSet deploys to. */
+  readonly rolloutTargetIds: readonly string[];
+  /** `rollout.excludeAccountIds` of the configuration. */
+  readonly excludedAccountIds: readonly string[];
+  readonly managementAccountId: string;
+  /** `joined` mode: accounts that joined within this many hours are swept. */
+  readonly joinedWithinHours: number;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+// Organizations API reference: OU ids are ou-<root suffix 4-32>-<8-32>, root ids r-<4-32>.
+const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+// S3 bucket naming rules (general purpose buckets): 3-63 of lower-case letters, digits, dots and hyphens.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const pattern = (re: RegExp, error: string) => z.string({ error }).check(z.regex(re, { error }));
+
+/** A JSON array in an environment variable, each element checked against `element`. */
+function jsonArrayOf<T extends z.ZodMiniType>(element: T, what: string) {
+  return z.pipe(
+    z.string(),
+    z.pipe(
+      z.transform((text: string, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: `expected a JSON array of ${what}`, input: text });
+          return z.NEVER;
+        }
+      }),
+      z.array(element, { error: `expected a JSON array of ${what}` }),
+    ),
+  );
+}
+
+const schema = z.object({
+  [SWEEP_ENV.sweepBucketName]: pattern(BUCKET_NAME, 'expected an S3 bucket name'),
+  [SWEEP_ENV.rolloutOrganizationalUnitIds]: jsonArrayOf(
+    pattern(OU_OR_ROOT_ID, 'expected an OU id "ou-xxxx-xxxxxxxx" or a root id "r-xxxx"'),
+    'OU or root ids',
+  ),
+  [SWEEP_ENV.excludedAccountIds]: jsonArrayOf(
+    pattern(ACCOUNT_ID, 'expected a 12-digit account id'),
+    '12-digit account ids',
+  ),
+  [SWEEP_ENV.managementAccountId]: pattern(ACCOUNT_ID, 'expected a 12-digit account id'),
+  [SWEEP_ENV.joinedWithinHours]: z.pipe(
+    pattern(/^\d{1,3}$/, 'expected a whole number of hours (1-720)'),
+    z.pipe(
+      z.transform(Number),
+      z
+        .number()
+        .check(
+          z.minimum(1, { error: 'expected at least 1 hour' }),
+          z.maximum(720, { error: 'expected at most 720 hours' }),
+        ),
+    ),
+  ),
+});
+
+/**
+ * Read the planner's settings from its environment. Pure over the given record.
+ * @throws PlannerConfigurationError naming every missing or malformed variable
+ */
+export function loadPlannerSettings(env: Readonly<Record<string, string | undefined>>): PlannerSettings {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new PlannerConfigurationError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.map(String).join('.');
+        return env[String(issue.path[0])] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const v = result.data;
+  return {
+    bucketName: v[SWEEP_ENV.sweepBucketName],
+    rolloutTargetIds: v[SWEEP_ENV.rolloutOrganizationalUnitIds],
+    excludedAccountIds: v[SWEEP_ENV.excludedAccountIds],
+    managementAccountId: v[SWEEP_ENV.managementAccountId],
+    joinedWithinHours: v[SWEEP_ENV.joinedWithinHours],
+  };
+}

@@ -1,0 +1,119 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  INLINE_ITEMS_MAX,
+  SWEEP_KEYS,
+  type SweepAccountItem,
+  type SweepInput,
+  type SweepPlan,
+  type SweepSkippedAccount,
+} from '../shared/sweep';
+import { chooseRolloutLookup, isActive, joinedWithin, planItems, type OrgAccount } from './coverage';
+import type { PlannerSettings } from './env';
+import { UnknownAccountError } from './errors';
+import { parsePlanInput } from './input';
+import { accountsUnder, accountsUnderByParents, describeAccounts, listAllAccounts } from './organization';
+
+/** What the planner needs; the handler builds it once per container. */
+export interface PlannerDeps {
+  readonly settings: PlannerSettings;
+  readonly organizations: OrganizationsClient;
+  readonly s3: S3Client;
+  readonly logger: Pick<Logger, 'info' | 'warn'>;
+  readonly now: () => Date;
+}
+
+/** The accounts a sweep covers, before the ACTIVE filter. */
+interface Selection {
+  readonly accounts: readonly OrgAccount[];
+  /** Every account of the organization was listed (no `accountIds`, not `joined`). */
+  readonly fullSweep: boolean;
+}
+
+/**
+ * The planner: read the input, list the accounts to sweep, place each in the rollout, write the
+ * item list as one JSON array to S3, and return the plan (the items inline when few).
+ */
+export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<SweepPlan> {
+  const { settings, organizations, s3, logger } = deps;
+  const rules = {
+    managementAccountId: settings.managementAccountId,
+    excludedAccountIds: new Set(settings.excludedAccountIds),
+  };
+
+  async function select(input: SweepInput, now: Date): Promise<Selection> {
+    if (input.mode === 'joined') {
+      const all = await listAllAccounts(organizations);
+      const asked = new Set(input.accountIds ?? []);
+      const known = new Set(all.map((a) => a.accountId));
+      const unknown = [...asked].filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new UnknownAccountError(unknown.sort());
+      const accounts = all.filter(
+        (a) => asked.has(a.accountId) || joinedWithin(a, now, settings.joinedWithinHours),
+      );
+      return { accounts, fullSweep: false };
+    }
+    if (input.accountIds !== undefined) {
+      return { accounts: await describeAccounts(organizations, input.accountIds), fullSweep: false };
+    }
+    return { accounts: await listAllAccounts(organizations), fullSweep: true };
+  }
+
+  async function rolloutMembers(accounts: readonly OrgAccount[]): Promise<(id: string) => boolean> {
+    const lookup = chooseRolloutLookup(settings.rolloutTargetIds, accounts.length);
+    if (lookup === 'everything') return () => true;
+    const ids = accounts.map((a) => a.accountId);
+    const inside =
+      lookup === 'parents'
+        ? await accountsUnderByParents(organizations, ids, settings.rolloutTargetIds)
+        : await accountsUnder(organizations, settings.rolloutTargetIds);
+    return (id) => inside.has(id);
+  }
+
+  return async (raw: unknown): Promise<SweepPlan> => {
+    const { sweepId, input } = parsePlanInput(raw);
+    const now = deps.now();
+    const selection = await select(input, now);
+    const active = selection.accounts.filter((a) => isActive({ State: a.state }));
+    const skipped: SweepSkippedAccount[] = selection.accounts
+      .filter((a) => !isActive({ State: a.state }))
+      .map((a) => ({ accountId: a.accountId, state: a.state }))
+      .sort((a, b) => a.accountId.localeCompare(b.accountId));
+    const items: SweepAccountItem[] =
+      active.length === 0 ? [] : planItems(active, await rolloutMembers(active), rules);
+
+    const key = SWEEP_KEYS.accounts(sweepId);
+    // Server-side encryption is the bucket's default (the stack sets it); no per-object override.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: settings.bucketName,
+        Key: key,
+        Body: JSON.stringify(items),
+        ContentType: 'application/json',
+      }),
+    );
+    logger.info('sweep planned', {
+      sweepId,
+      mode: input.mode,
+      fullSweep: selection.fullSweep,
+      count: items.length,
+      skipped: skipped.length,
+      key,
+    });
+    // Skipped accounts are expected on full sweeps (closing accounts); asked-for ones deserve a warning.
+    if (!selection.fullSweep && skipped.length > 0)
+      logger.warn('accounts not ACTIVE were not planned', { skipped });
+    return {
+      sweepId,
+      mode: input.mode,
+      fullSweep: selection.fullSweep,
+      bucket: settings.bucketName,
+      key,
+      count: items.length,
+      ...(items.length <= INLINE_ITEMS_MAX ? { items } : {}),
+      // On a full sweep every closed or suspended account would be listed every day: only asked-for ones.
+      ...(!selection.fullSweep && skipped.length > 0 ? { skipped } : {}),
+    };
+  };
+}

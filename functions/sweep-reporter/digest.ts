@@ -1,0 +1,380 @@
+import {
+  KO_SUBJECT,
+  MAX_SUBJECT_LENGTH,
+  asciiOnly,
+  consoleHost,
+  utcAndZoned,
+  wallClock,
+  withParticle,
+} from '../checker/format';
+import type { AlertLocale } from '../shared/contract';
+import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../shared/findings';
+import type { SweepFinding } from '../shared/sweep';
+import {
+  compareFindings,
+  digestSeverity,
+  type AccountReport,
+  type CoverageGap,
+  type SweepReport,
+} from './aggregate';
+import { oneLine } from './results';
+
+/** How the digest is rendered and where the report is. */
+export interface DigestSettings {
+  readonly locale: AlertLocale;
+  readonly timeZone: string;
+  /** Partition and region of the deployment (console host and the S3 console link). */
+  readonly partition: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly reportCsvKey: string;
+  readonly reportJsonKey: string;
+}
+
+/** The digest as published: ASCII subject, localized plain-text body, filter attributes. */
+export interface DigestMessage {
+  readonly subject: string;
+  readonly body: string;
+  readonly attributes: { readonly severity: FindingSeverity | 'INFO'; readonly finding: 'SWEEP_DIGEST' };
+}
+
+/** Entries shown per list (new, resolved, gaps, failures); the rest are counted, and in the report. */
+export const DIGEST_LIST_MAX = 20;
+/** Accounts shown in "open by account". */
+export const DIGEST_ACCOUNTS_MAX = 10;
+/**
+ * SNS limits a message (body and attributes) to 256 KiB (Amazon SNS quotas, "Message size"). The lists
+ * above keep a digest near 20 KB whatever the sweep's size; this is the last guard.
+ */
+export const MAX_DIGEST_BYTES = 200_000;
+/** Longest untrusted text (reason, name) quoted in one line. */
+const MAX_QUOTE = 200;
+
+interface Texts {
+  headline: (id: string, scope: string) => string;
+  scope: { scheduled: string; onDemandAll: string; onDemandSome: string; joined: string };
+  finishedAt: string;
+  accounts: (t: SweepReport['totals']) => string;
+  findings: (t: SweepReport['totals']) => string;
+  sections: Record<
+    'new' | 'resolved' | 'bySeverity' | 'byAccount' | 'gaps' | 'failures' | 'skipped' | 'report',
+    string
+  >;
+  none: string;
+  more: (n: number) => string;
+  moreAccounts: (n: number) => string;
+  in: (who: string, account: string) => string;
+  accountOnly: (account: string) => string;
+  root: string;
+  console: string;
+  lastUsed: (when: string) => string;
+  gap: (gap: CoverageGap) => string;
+  reasons: Record<ResolutionReason, string>;
+  storeProblem: (problem: string) => string;
+  partial: string;
+  jsonReport: string;
+}
+
+const EN: Texts = {
+  headline: (id, scope) => `Org-wide MFA sweep ${id} finished (${scope}).`,
+  scope: {
+    scheduled: 'scheduled, every ACTIVE account',
+    onDemandAll: 'on demand, every ACTIVE account',
+    onDemandSome: 'on demand, selected accounts',
+    joined: 'accounts that just joined the organization',
+  },
+  finishedAt: 'Finished',
+  accounts: (t) =>
+    `Accounts: ${t.accounts} swept: ${t.checked} checked, ${t.notCovered} not covered, ${t.failed} failed; ${t.coverageGaps} coverage gaps.`,
+  findings: (t) =>
+    `Findings: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open (${t.stillOpenFindings} still open from before).`,
+  sections: {
+    new: 'New findings',
+    resolved: 'Resolved findings',
+    bySeverity: 'Open findings by severity',
+    byAccount: 'Open findings by account',
+    gaps: 'Coverage gaps',
+    failures: 'Accounts that could not be checked',
+    skipped: 'Not swept (account not ACTIVE)',
+    report: 'Report (CSV)',
+  },
+  none: '  none',
+  more: (n) => `  ... and ${n} more (see the report)`,
+  moreAccounts: (n) => `  ... and ${n} more accounts (see the report)`,
+  in: (who, account) => `${who} in ${account}`,
+  accountOnly: (account) => `account ${account}`,
+  root: 'root user',
+  console: ', console password',
+  lastUsed: (when) => `, last used ${when}`,
+  gap: (gap) => {
+    switch (gap.gap) {
+      case 'outside-rollout':
+        return 'outside the rollout OUs: no StackSet instance, events are not watched';
+      case 'excluded':
+        return 'excluded by configuration (rollout.excludeAccountIds)';
+      case 'not-covered':
+        return `check role not reachable${gap.reason === undefined ? '' : `: ${oneLine(gap.reason, MAX_QUOTE)}`}`;
+    }
+  },
+  reasons: {
+    'mfa-enabled': 'MFA enabled',
+    'console-removed': 'password removed',
+    deleted: 'user deleted',
+    exempted: 'exempted',
+    'role-reachable': 'check role reachable again',
+    'forwarding-restored': 'forward rule restored',
+    'account-removed': 'account no longer ACTIVE in the organization',
+    manual: 'closed by hand',
+  },
+  storeProblem: (problem) =>
+    `Note: findings of accounts that left the organization were not reconciled: ${oneLine(problem, MAX_QUOTE)}`,
+  partial: 'Only the swept accounts are counted: this was not a sweep of the whole organization.',
+  jsonReport: 'JSON',
+};
+
+const KO: Texts = {
+  headline: (id, scope) => `조직 전체 MFA 점검 ${withParticle(id, KO_SUBJECT)} 완료되었습니다 (${scope}).`,
+  scope: {
+    scheduled: '정기 점검, 모든 ACTIVE 계정',
+    onDemandAll: '수동 실행, 모든 ACTIVE 계정',
+    onDemandSome: '수동 실행, 지정한 계정',
+    joined: '조직에 새로 합류한 계정',
+  },
+  finishedAt: '완료 시각',
+  accounts: (t) =>
+    `계정: 점검 대상 ${t.accounts}개 중 점검 완료 ${t.checked}개, 미적용 ${t.notCovered}개, 실패 ${t.failed}개; 적용 범위 공백 ${t.coverageGaps}개.`,
+  findings: (t) =>
+    `발견 항목: 신규 ${t.newFindings}개, 해결 ${t.resolvedFindings}개, 열림 ${t.openFindings}개 (이전부터 열려 있던 항목 ${t.stillOpenFindings}개).`,
+  sections: {
+    new: '신규 발견 항목',
+    resolved: '해결된 발견 항목',
+    bySeverity: '심각도별 열린 항목',
+    byAccount: '계정별 열린 항목',
+    gaps: '적용 범위 공백',
+    failures: '점검하지 못한 계정',
+    skipped: '점검하지 않은 계정 (ACTIVE 상태 아님)',
+    report: '보고서 (CSV)',
+  },
+  none: '  없음',
+  more: (n) => `  ... 외 ${n}개 (보고서 참조)`,
+  moreAccounts: (n) => `  ... 외 계정 ${n}개 (보고서 참조)`,
+  in: (who, account) => `계정 ${account}의 ${who}`,
+  accountOnly: (account) => `계정 ${account}`,
+  root: '루트 사용자',
+  console: ', 콘솔 비밀번호 있음',
+  lastUsed: (when) => `, 마지막 사용 ${when}`,
+  gap: (gap) => {
+    switch (gap.gap) {
+      case 'outside-rollout':
+        return '롤아웃 OU 밖: StackSet 인스턴스가 없어 이벤트를 감시하지 않습니다';
+      case 'excluded':
+        return '설정에서 제외됨 (rollout.excludeAccountIds)';
+      case 'not-covered':
+        return `점검 역할에 접근할 수 없음${gap.reason === undefined ? '' : `: ${oneLine(gap.reason, MAX_QUOTE)}`}`;
+    }
+  },
+  reasons: {
+    'mfa-enabled': 'MFA 활성화됨',
+    'console-removed': '비밀번호 삭제됨',
+    deleted: '사용자 삭제됨',
+    exempted: '예외 적용됨',
+    'role-reachable': '점검 역할에 다시 접근 가능',
+    'forwarding-restored': '전달 규칙 복구됨',
+    'account-removed': '계정이 더 이상 조직의 ACTIVE 계정이 아님',
+    manual: '수동으로 닫음',
+  },
+  storeProblem: (problem) =>
+    `참고: 조직을 떠난 계정의 발견 항목을 정리하지 못했습니다: ${oneLine(problem, MAX_QUOTE)}`,
+  partial: '점검한 계정만 집계했습니다: 조직 전체 점검이 아닙니다.',
+  jsonReport: 'JSON',
+};
+
+function accountLabel(accountId: string, account: Pick<AccountReport, 'alias' | 'name'> | undefined): string {
+  const label = account?.alias ?? account?.name;
+  return label === undefined ? accountId : `${accountId} (${oneLine(label, 64)})`;
+}
+
+function limited<T>(
+  items: readonly T[],
+  max: number,
+  render: (item: T) => string,
+  more: (n: number) => string,
+  none: string,
+): string[] {
+  if (items.length === 0) return [none];
+  const shown = items.slice(0, max).map(render);
+  return items.length > max ? [...shown, more(items.length - max)] : shown;
+}
+
+function severityCounts(counts: Readonly<Record<FindingSeverity, number>>): string {
+  return FINDING_SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${s} ${counts[s]}`)
+    .join(', ');
+}
+
+/** The S3 console page of an object, on the partition's console host. Pure. */
+export function s3ConsoleLink(partition: string, region: string, bucket: string, key: string): string {
+  return `https://${consoleHost(partition)}/s3/object/${encodeURIComponent(bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(key)}`;
+}
+
+/** Subject: `[org-mfa-watch] Sweep: 3 new, 1 resolved, 12 open, 2 accounts not covered`, ASCII, < 100. */
+function subjectOf(report: SweepReport): string {
+  const t = report.totals;
+  const failed = t.failed > 0 ? `, ${t.failed} failed` : '';
+  const long = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open, ${t.coverageGaps} ${t.coverageGaps === 1 ? 'account' : 'accounts'} not covered${failed}`;
+  const short = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open, ${t.coverageGaps} not covered${failed}`;
+  return asciiOnly(long.length <= MAX_SUBJECT_LENGTH ? long : short).slice(0, MAX_SUBJECT_LENGTH);
+}
+
+/** Cut `body` to at most `maxBytes` of UTF-8 at a line break, saying where the rest is. Pure. */
+export function boundBody(body: string, maxBytes: number, notice: string): string {
+  if (Buffer.byteLength(body, 'utf8') <= maxBytes) return body;
+  const room = maxBytes - Buffer.byteLength(`\n${notice}`, 'utf8');
+  const lines = body.split('\n');
+  const kept: string[] = [];
+  let size = 0;
+  for (const text of lines) {
+    const bytes = Buffer.byteLength(`${text}\n`, 'utf8');
+    if (size + bytes > room) break;
+    kept.push(text);
+    size += bytes;
+  }
+  return `${kept.join('\n')}\n${notice}`;
+}
+
+/**
+ * Render the sweep's one digest: totals, new and resolved findings, open findings by severity and by
+ * account, coverage gaps, failures, and the report's console link. Lists are cut at
+ * {@link DIGEST_LIST_MAX} entries with "and N more", untrusted text is one line and bounded, so the
+ * message stays far under SNS's 256 KiB whatever the organization's size. Pure.
+ */
+export function formatDigest(report: SweepReport, settings: DigestSettings): DigestMessage {
+  const t = settings.locale === 'ko' ? KO : EN;
+  const byId = new Map(report.accounts.map((a) => [a.accountId, a]));
+  const where = (f: SweepFinding) => {
+    const account = accountLabel(f.accountId, byId.get(f.accountId));
+    if (f.userName !== undefined) return t.in(`"${oneLine(f.userName, 64)}"`, account);
+    return f.kind === 'ROOT_NO_MFA' ? t.in(t.root, account) : t.accountOnly(account);
+  };
+  const time = (iso: string | undefined) => {
+    const date = iso === undefined ? undefined : new Date(iso);
+    return date === undefined || Number.isNaN(date.getTime())
+      ? undefined
+      : `${wallClock(date, settings.timeZone)} (${settings.timeZone})`;
+  };
+
+  const reasons: Readonly<Record<string, string>> = t.reasons;
+  const reasonText = (reason: string | undefined) =>
+    reason === undefined ? '-' : (reasons[reason] ?? oneLine(reason, 64));
+
+  const all = report.accounts.flatMap((a) => a.findings);
+  const added = all.filter((f) => f.change === 'new').sort(compareFindings);
+  const resolved = [...all.filter((f) => f.change === 'resolved'), ...report.removedAccountFindings].sort(
+    compareFindings,
+  );
+  const openByAccount = report.accounts
+    .map((account) => {
+      const open = account.findings.filter((f) => f.change !== 'resolved');
+      const counts: Record<FindingSeverity, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0 };
+      open.forEach((f) => (counts[f.severity] += 1));
+      return { account, total: open.length, counts };
+    })
+    .filter((a) => a.total > 0)
+    .sort(
+      (a, b) =>
+        b.counts.CRITICAL - a.counts.CRITICAL ||
+        b.counts.HIGH - a.counts.HIGH ||
+        b.total - a.total ||
+        a.account.accountId.localeCompare(b.account.accountId),
+    );
+  const failures = report.accounts.filter((a) => a.outcome === 'failed');
+  const scope =
+    report.mode === 'joined'
+      ? t.scope.joined
+      : !report.fullSweep
+        ? t.scope.onDemandSome
+        : report.mode === 'scheduled'
+          ? t.scope.scheduled
+          : t.scope.onDemandAll;
+
+  const lines = [
+    t.headline(report.sweepId, scope),
+    `${t.finishedAt}: ${utcAndZoned(new Date(report.generatedAt), settings.timeZone)}`,
+    ...(report.fullSweep ? [] : [t.partial]),
+    '',
+    t.accounts(report.totals),
+    t.findings(report.totals),
+    ...(report.storeProblem === undefined ? [] : [t.storeProblem(report.storeProblem)]),
+    '',
+    `${t.sections.new} (${added.length}):`,
+    ...limited(
+      added,
+      DIGEST_LIST_MAX,
+      (f) => {
+        const lastUsed = time(f.lastUsed);
+        return `  - ${f.severity} ${f.kind}: ${where(f)}${f.consolePassword === true ? t.console : ''}${lastUsed === undefined ? '' : t.lastUsed(lastUsed)}`;
+      },
+      t.more,
+      t.none,
+    ),
+    '',
+    `${t.sections.resolved} (${resolved.length}):`,
+    ...limited(
+      resolved,
+      DIGEST_LIST_MAX,
+      (f) => `  - ${f.kind}: ${where(f)}: ${reasonText(f.resolvedBecause)}`,
+      t.more,
+      t.none,
+    ),
+    '',
+    `${t.sections.bySeverity}: ${severityCounts(report.openBySeverity) || '0'}`,
+    `${t.sections.byAccount}:`,
+    ...limited(
+      openByAccount,
+      DIGEST_ACCOUNTS_MAX,
+      (a) => `  - ${accountLabel(a.account.accountId, a.account)}: ${a.total} (${severityCounts(a.counts)})`,
+      t.moreAccounts,
+      t.none,
+    ),
+    '',
+    `${t.sections.gaps} (${report.coverageGaps.length}):`,
+    ...limited(
+      report.coverageGaps,
+      DIGEST_LIST_MAX,
+      (g) => `  - ${accountLabel(g.accountId, g)}: ${t.gap(g)}`,
+      t.more,
+      t.none,
+    ),
+    '',
+    `${t.sections.failures} (${failures.length}):`,
+    ...limited(
+      failures,
+      DIGEST_LIST_MAX,
+      (a) => `  - ${accountLabel(a.accountId, a)}: ${oneLine(a.reason ?? '-', MAX_QUOTE)}`,
+      t.more,
+      t.none,
+    ),
+    ...(report.skipped.length === 0
+      ? []
+      : [
+          '',
+          `${t.sections.skipped} (${report.skipped.length}):`,
+          ...limited(
+            report.skipped,
+            DIGEST_LIST_MAX,
+            (s) => `  - ${s.accountId} (${oneLine(s.state, 32)})`,
+            t.more,
+            t.none,
+          ),
+        ]),
+    '',
+    `${t.sections.report}: ${s3ConsoleLink(settings.partition, settings.region, settings.bucket, settings.reportCsvKey)}`,
+    `${t.jsonReport}: s3://${settings.bucket}/${settings.reportJsonKey}`,
+  ];
+  const link = `${t.sections.report}: s3://${settings.bucket}/${settings.reportCsvKey}`;
+  return {
+    subject: subjectOf(report),
+    body: boundBody(lines.join('\n'), MAX_DIGEST_BYTES, link),
+    attributes: { severity: digestSeverity(report), finding: 'SWEEP_DIGEST' },
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadPlannerSettings } from '../../../functions/sweep-planner/env';
+import { PlannerConfigurationError } from '../../../functions/sweep-planner/errors';
+
+const valid = {
+  SWEEP_BUCKET_NAME: 'org-mfa-watch-sweep-222222222222',
+  ROLLOUT_OU_IDS: '["ou-ab12-prod0001","r-ab12"]',
+  EXCLUDED_ACCOUNT_IDS: '["333333333333"]',
+  MANAGEMENT_ACCOUNT_ID: '999999999999',
+  JOINED_WITHIN_HOURS: '24',
+};
+
+function problems(env: Record<string, string | undefined>): readonly string[] {
+  try {
+    loadPlannerSettings(env);
+  } catch (error) {
+    if (error instanceof PlannerConfigurationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadPlannerSettings', () => {
+  it('parses a complete environment', () => {
+    expect(loadPlannerSettings(valid)).toEqual({
+      bucketName: 'org-mfa-watch-sweep-222222222222',
+      rolloutTargetIds: ['ou-ab12-prod0001', 'r-ab12'],
+      excludedAccountIds: ['333333333333'],
+      managementAccountId: '999999999999',
+      joinedWithinHours: 24,
+    });
+  });
+
+  it.each([
+    ['SWEEP_BUCKET_NAME', undefined, 'SWEEP_BUCKET_NAME is not set'],
+    ['SWEEP_BUCKET_NAME', 'Upper_Case', 'SWEEP_BUCKET_NAME: expected an S3 bucket name'],
+    ['ROLLOUT_OU_IDS', '{oops', 'ROLLOUT_OU_IDS: expected a JSON array of OU or root ids'],
+    [
+      'ROLLOUT_OU_IDS',
+      '["ou-x"]',
+      'ROLLOUT_OU_IDS.0: expected an OU id "ou-xxxx-xxxxxxxx" or a root id "r-xxxx"',
+    ],
+    [
+      'EXCLUDED_ACCOUNT_IDS',
+      '"333333333333"',
+      'EXCLUDED_ACCOUNT_IDS: expected a JSON array of 12-digit account ids',
+    ],
+    ['EXCLUDED_ACCOUNT_IDS', '[333333333333]', 'EXCLUDED_ACCOUNT_IDS.0: expected a 12-digit account id'],
+    ['MANAGEMENT_ACCOUNT_ID', '99999', 'MANAGEMENT_ACCOUNT_ID: expected a 12-digit account id'],
+    ['JOINED_WITHIN_HOURS', '0', 'JOINED_WITHIN_HOURS: expected at least 1 hour'],
+    ['JOINED_WITHIN_HOURS', '1.5', 'JOINED_WITHIN_HOURS: expected a whole number of hours (1-720)'],
+    ['JOINED_WITHIN_HOURS', '721', 'JOINED_WITHIN_HOURS: expected at most 720 hours'],
+  ])('names %s when it is %j', (name, value, message) => {
+    expect(problems({ ...valid, [name]: value })).toEqual([message]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problems({})).toHaveLength(5);
+  });
+});

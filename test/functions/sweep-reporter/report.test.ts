@@ -1,0 +1,259 @@
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FindingStore } from '../../../functions/core/finding-store';
+import type { SweepBatchResult, SweepPlan } from '../../../functions/shared/sweep';
+import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
+import { InvalidReportInputError } from '../../../functions/sweep-reporter/errors';
+import { digestReceiptExists } from '../../../functions/sweep-reporter/outputs';
+import { createReporter } from '../../../functions/sweep-reporter/report';
+import {
+  closedPort,
+  createFindingsTable,
+  localClient,
+  startDynalite,
+  type LocalDynamo,
+} from '../../helpers/dynalite';
+import { fakeBucket, type FakeBucket } from './fake-bucket';
+import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
+
+const BUCKET = 'org-mfa-watch-sweep-222222222222';
+const RUN = `sweeps/${SWEEP_ID}/results/ad9b5f27-090b-3ac6-9beb-243cd77144a7`;
+const settings: ReporterSettings = {
+  bucketName: BUCKET,
+  alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
+  partition: 'aws',
+  region: 'us-east-1',
+  locale: 'en',
+  timeZone: 'UTC',
+  findings: { tableName: 'unset', resolvedRetentionDays: 90 },
+};
+const fullPlan: SweepPlan = {
+  sweepId: SWEEP_ID,
+  mode: 'scheduled',
+  fullSweep: true,
+  bucket: BUCKET,
+  key: `sweeps/${SWEEP_ID}/accounts.json`,
+  count: ITEMS.length,
+};
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const sns = mockClient(SNSClient);
+let s3: FakeBucket;
+let dynamo: LocalDynamo;
+let store: FindingStore;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(async () => {
+  await dynamo.close();
+  sns.restore();
+});
+beforeEach(async () => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'digest-1' });
+  s3 = fakeBucket(BUCKET, {
+    [`sweeps/${SWEEP_ID}/accounts.json`]: JSON.stringify(ITEMS),
+    [`${RUN}/manifest.json`]: fixture('manifest.json'),
+    [`${RUN}/SUCCEEDED_0.json`]: fixture('SUCCEEDED_0.json'),
+    [`${RUN}/FAILED_0.json`]: fixture('FAILED_0.json'),
+  });
+  const tableName = await createFindingsTable(dynamo.client, 'reporter');
+  store = new FindingStore({ client: dynamo.client, tableName });
+  const observe = (accountId: string, userName: string) =>
+    store.observeProblem({
+      accountId,
+      kind: 'USER_NO_MFA',
+      userName,
+      severity: 'HIGH',
+      detail: 'NO_MFA_CONSOLE',
+      source: 'sweep',
+      now: new Date('2026-11-01T00:00:00Z'),
+    });
+  await observe('121212121212', 'gone'); // account left the organization
+  await observe('111111111111', 'alice'); // account still ACTIVE
+});
+afterEach(() => {
+  s3.mock.restore();
+});
+
+function reporter(overrides: { store?: FindingStore } = {}) {
+  return createReporter({
+    settings,
+    s3: new S3Client({ region: 'us-east-1' }),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    store: overrides.store ?? store,
+    logger: silent,
+    now: () => NOW,
+  });
+}
+
+describe('a full sweep reported from the ResultWriter output', () => {
+  const input = { plan: fullPlan, results: { Bucket: BUCKET, Key: `${RUN}/manifest.json` } };
+
+  it('reads the items and every result file, writes both reports, publishes one digest, returns the summary', async () => {
+    const summary = await reporter()(input);
+    expect(summary).toEqual({
+      sweepId: SWEEP_ID,
+      accounts: 8,
+      checked: 3, // the management account has no result in the fixture: failed, "no result"
+      notCovered: 1,
+      failed: 4,
+      newFindings: 3,
+      resolvedFindings: 2,
+      openFindings: 4,
+      coverageGaps: 3,
+      accountRemovedFindings: 1,
+      digestPublished: true,
+      reportCsvKey: `reports/${SWEEP_ID}/report.csv`,
+      reportJsonKey: `reports/${SWEEP_ID}/report.json`,
+    });
+    const csv = s3.objects.get(`reports/${SWEEP_ID}/report.csv`);
+    expect(csv?.contentType).toBe('text/csv; charset=utf-8');
+    expect(csv?.body.split('\r\n')[0]).toMatch(/^record,account_id,account_name,alias,/);
+    const json = JSON.parse(s3.objects.get(`reports/${SWEEP_ID}/report.json`)?.body ?? '{}') as {
+      totals: { accounts: number };
+      removedAccountFindings: { accountId: string; resolvedBecause: string }[];
+    };
+    expect(json.totals.accounts).toBe(8);
+    expect(json.removedAccountFindings).toEqual([
+      expect.objectContaining({ accountId: '121212121212', resolvedBecause: 'account-removed' }),
+    ]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(publish).toMatchObject({
+      TopicArn: settings.alertTopicArn,
+      Subject: '[org-mfa-watch] Sweep: 3 new, 2 resolved, 4 open, 3 accounts not covered, 4 failed',
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'CRITICAL' },
+        finding: { DataType: 'String', StringValue: 'SWEEP_DIGEST' },
+      },
+    });
+    expect(publish?.Message).toContain(
+      '"gone" in 121212121212: account no longer ACTIVE in the organization',
+    );
+    expect(JSON.parse(s3.objects.get(`reports/${SWEEP_ID}/digest.json`)?.body ?? '{}')).toMatchObject({
+      messageId: 'digest-1',
+    });
+  });
+
+  it('resolves the departed account in the store as account-removed, and leaves ACTIVE accounts open', async () => {
+    await reporter()(input);
+    expect(
+      await store.getFinding({ accountId: '121212121212', kind: 'USER_NO_MFA', userName: 'gone' }),
+    ).toMatchObject({
+      state: 'RESOLVED',
+      resolution: 'account-removed',
+    });
+    expect(
+      await store.getFinding({ accountId: '111111111111', kind: 'USER_NO_MFA', userName: 'alice' }),
+    ).toMatchObject({
+      state: 'OPEN',
+    });
+  });
+
+  it('publishes the digest once when the task is retried, and rewrites the reports', async () => {
+    await reporter()(input);
+    const again = await reporter()(input);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(again.digestPublished).toBe(false);
+    expect(again.accountRemovedFindings).toBe(0); // already resolved by the first attempt
+  });
+
+  it('still publishes the digest, with a note, when the finding store is unreachable', async () => {
+    const down = new FindingStore({
+      client: localClient(`http://127.0.0.1:${await closedPort()}`, { maxAttempts: 1 }),
+      tableName: 'findings',
+    });
+    const summary = await reporter({ store: down })(input);
+    expect(summary.accountRemovedFindings).toBe(0);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).toContain(
+      'Note: findings of accounts that left the organization were not reconciled: Finding store unavailable during listFindings',
+    );
+  });
+
+  it("refuses a manifest outside this sweep's ResultWriter prefix, or in another bucket", async () => {
+    await expect(
+      reporter()({
+        plan: fullPlan,
+        results: { Bucket: BUCKET, Key: 'sweeps/other/results/x/manifest.json' },
+      }),
+    ).rejects.toThrow(
+      new InvalidReportInputError('results.Key', `a manifest under sweeps/${SWEEP_ID}/results/`),
+    );
+    await expect(
+      reporter()({ plan: fullPlan, results: { Bucket: 'elsewhere', Key: `${RUN}/manifest.json` } }),
+    ).rejects.toThrow(InvalidReportInputError);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('a joined sweep reported from inline batches', () => {
+  const batch: SweepBatchResult = {
+    sweepId: 'joined-1',
+    accounts: [{ accountId: '123456789012', name: 'newcomer', outcome: 'checked', users: 0, findings: [] }],
+  };
+  const plan: SweepPlan = {
+    sweepId: 'joined-1',
+    mode: 'joined',
+    fullSweep: false,
+    bucket: BUCKET,
+    key: 'sweeps/joined-1/accounts.json',
+    count: 1,
+    items: [{ accountId: '123456789012', name: 'newcomer', coverage: 'stackset' }],
+    skipped: [{ accountId: '666666666666', state: 'PENDING_CLOSURE' }],
+  };
+
+  it('reports without reading S3 results and never resolves findings of other accounts', async () => {
+    const summary = await reporter()({ plan, batches: [batch] });
+    expect(summary).toMatchObject({
+      accounts: 1,
+      checked: 1,
+      accountRemovedFindings: 0,
+      digestPublished: true,
+    });
+    expect(s3.mock.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      'reports/joined-1/digest.json',
+    ]);
+    expect(
+      await store.getFinding({ accountId: '121212121212', kind: 'USER_NO_MFA', userName: 'gone' }),
+    ).toMatchObject({
+      state: 'OPEN',
+    });
+    const message = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(message?.Subject).toBe('[org-mfa-watch] Sweep: 0 new, 0 resolved, 0 open, 0 accounts not covered');
+    expect(message?.Message).toContain(
+      'Not swept (account not ACTIVE) (1):\n  - 666666666666 (PENDING_CLOSURE)',
+    );
+    expect(message?.MessageAttributes?.severity?.StringValue).toBe('INFO');
+  });
+
+  it('rejects an input with neither results nor batches, naming the field', async () => {
+    await expect(reporter()({ plan })).rejects.toThrow(
+      'Invalid report input: results: expected ResultWriterDetails { Bucket, Key } or batches',
+    );
+    await expect(reporter()({ plan: { ...plan, mode: 'hourly' }, batches: [] })).rejects.toThrow(
+      /Invalid report input: plan\.mode/,
+    );
+  });
+});
+
+describe('digestReceiptExists', () => {
+  it('rethrows AccessDenied instead of reading it as "no receipt" (S3 answers 403 for a missing key without s3:ListBucket)', async () => {
+    const denied = mockClient(S3Client);
+    denied.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        message: 'Access Denied',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    await expect(digestReceiptExists(new S3Client({ region: 'us-east-1' }), BUCKET, 'k')).rejects.toThrow(
+      'Access Denied',
+    );
+    denied.restore();
+  });
+});
