@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
+import { CHECKER_ENV, type AlertLocale } from '../shared/contract';
 import { FINDINGS_ENV } from '../shared/findings';
-import { exemptionSchema, type Exemption } from '../shared/exemption';
-import { isIanaTimeZone } from '../shared/time-zone';
+import type { Exemption } from '../shared/exemption';
+import { SHARED_ENV_FIELDS, booleanVariable, parseEnvironment, partitionOf, pattern } from '../core/env';
 import { ConfigurationError } from './errors';
 
 /** The checker's deployment settings, parsed once at init. */
@@ -29,50 +29,10 @@ export interface CheckerSettings {
   };
 }
 
-const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
-
-const jsonArray = z.pipe(
-  z.string(),
-  z.transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'expected a JSON array', input: text });
-      return z.NEVER;
-    }
-  }),
-);
-
-const pattern = (re: RegExp, error: string) => z.string().check(z.regex(re, { error }));
-
 const schema = z.object({
-  [CHECKER_ENV.checkRoleName]: pattern(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name'),
-  [CHECKER_ENV.alertTopicArn]: pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN'),
-  [CHECKER_ENV.alertLocale]: z.enum(ALERT_LOCALES, { error: `expected one of ${ALERT_LOCALES.join(', ')}` }),
-  [CHECKER_ENV.alertTimeZone]: z
-    .string()
-    .check(z.refine(isIanaTimeZone, { error: 'expected an IANA time zone name' })),
+  ...SHARED_ENV_FIELDS,
   [CHECKER_ENV.quarantineQueueUrl]: pattern(/^https:\/\/\S+$/, 'expected an SQS queue URL'),
-  [CHECKER_ENV.gracePeriodHours]: z.pipe(
-    pattern(/^\d{1,3}$/, 'expected a whole number of hours (0-720)'),
-    z.pipe(z.transform(Number), z.number().check(z.maximum(720, { error: 'expected at most 720 hours' }))),
-  ),
-  [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
-  [CHECKER_ENV.exemptions]: z.pipe(jsonArray, z.array(exemptionSchema, { error: 'expected a JSON array' })),
-  [CHECKER_ENV.trustExemptionTags]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
-  [FINDINGS_ENV.tableName]: pattern(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name'),
-  [FINDINGS_ENV.resolvedRetentionDays]: z.pipe(
-    pattern(/^\d{1,4}$/, 'expected a whole number of days (1-3650)'),
-    z.pipe(
-      z.transform(Number),
-      z
-        .number()
-        .check(
-          z.minimum(1, { error: 'expected at least 1 day' }),
-          z.maximum(3650, { error: 'expected at most 3650 days' }),
-        ),
-    ),
-  ),
+  [CHECKER_ENV.notifyOnCreate]: booleanVariable,
   [CHECKER_ENV.scheduleGroupName]: z.optional(
     pattern(/^[0-9a-zA-Z\-_.]{1,64}$/, 'expected a schedule group name'),
   ),
@@ -89,16 +49,7 @@ const schema = z.object({
  * @throws ConfigurationError naming every missing or malformed variable
  */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): CheckerSettings {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigurationError(
-      result.error.issues.map((issue) => {
-        const name = issue.path.map(String).join('.');
-        return env[String(issue.path[0])] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
-      }),
-    );
-  }
-  const v = result.data;
+  const v = parseEnvironment(schema, env, (problems) => new ConfigurationError(problems));
   const gracePeriodHours = v[CHECKER_ENV.gracePeriodHours];
   const groupName = v[CHECKER_ENV.scheduleGroupName];
   const roleArn = v[CHECKER_ENV.schedulerRoleArn];
@@ -115,7 +66,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
   return {
     checkRoleName: v[CHECKER_ENV.checkRoleName],
     alertTopicArn: topicArn,
-    partition: topicArn.split(':')[1] ?? 'aws',
+    partition: partitionOf(topicArn),
     locale: v[CHECKER_ENV.alertLocale],
     timeZone: v[CHECKER_ENV.alertTimeZone],
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
