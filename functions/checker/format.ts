@@ -77,13 +77,15 @@ export interface AlertMessage {
 /** SNS rejects subjects that are not ASCII, contain line breaks, or reach 100 characters. */
 export const MAX_SUBJECT_LENGTH = 99;
 
-const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
+/** Console host per partition, for links in messages. */
+export const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   aws: 'console.aws.amazon.com',
   'aws-us-gov': 'console.amazonaws-us-gov.com',
   'aws-cn': 'console.amazonaws.cn',
 };
 
-function asciiOnly(text: string): string {
+/** `text` with every character outside printable ASCII replaced by `?` (SNS subjects must be ASCII). Pure. */
+export function asciiOnly(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
@@ -135,7 +137,7 @@ function wallClock(time: Date, timeZone: string): string {
 }
 
 /** `2024-08-01 13:33:28 UTC / 2024-08-01 22:33:28 (Asia/Seoul)`: the same instant in UTC and the zone. */
-function utcAndZoned(time: Date, timeZone: string): string {
+export function utcAndZoned(time: Date, timeZone: string): string {
   return `${wallClock(time, 'UTC')} UTC / ${wallClock(time, timeZone)} (${timeZone})`;
 }
 
