@@ -1,26 +1,19 @@
 import * as z from 'zod/mini';
-import { CHECKER_ENV, type AlertLocale } from '../shared/contract';
-import { FINDINGS_ENV } from '../shared/findings';
-import type { Exemption } from '../shared/exemption';
-import { SHARED_ENV_FIELDS, booleanVariable, parseEnvironment, partitionOf, pattern } from '../core/env';
+import { CHECKER_ENV } from '../shared/contract';
+import {
+  SHARED_ENV_FIELDS,
+  booleanVariable,
+  parseEnvironment,
+  pattern,
+  sharedSettings,
+  type SharedSettings,
+} from '../core/env';
 import { ConfigurationError } from './errors';
 
-/** The checker's deployment settings, parsed once at init. */
-export interface CheckerSettings {
-  readonly checkRoleName: string;
-  readonly alertTopicArn: string;
-  /** Partition of the deployment, taken from the topic ARN (never assumed to be `aws`). */
-  readonly partition: string;
-  readonly locale: AlertLocale;
-  readonly timeZone: string;
+/** The checker's deployment settings, parsed once at init (those it shares with the sweep worker, and its own). */
+export interface CheckerSettings extends SharedSettings {
   readonly quarantineQueueUrl: string;
-  readonly gracePeriodHours: number;
   readonly notifyOnCreate: boolean;
-  readonly exemptions: readonly Exemption[];
-  /** Honour the exemption tag (off unless the deployment opts in). */
-  readonly trustExemptionTags: boolean;
-  /** The finding store: its table, and how long resolved findings are kept. */
-  readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -62,22 +55,10 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
     ]);
   }
-  const topicArn = v[CHECKER_ENV.alertTopicArn];
   return {
-    checkRoleName: v[CHECKER_ENV.checkRoleName],
-    alertTopicArn: topicArn,
-    partition: partitionOf(topicArn),
-    locale: v[CHECKER_ENV.alertLocale],
-    timeZone: v[CHECKER_ENV.alertTimeZone],
+    ...sharedSettings(v),
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
-    gracePeriodHours,
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
-    exemptions: v[CHECKER_ENV.exemptions],
-    trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
-    findings: {
-      tableName: v[FINDINGS_ENV.tableName],
-      resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
-    },
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

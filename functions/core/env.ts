@@ -3,8 +3,8 @@
  * schema and the error text, so a variable means one thing in both functions.
  */
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV } from '../shared/contract';
-import { exemptionSchema } from '../shared/exemption';
+import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
+import { exemptionSchema, type Exemption } from '../shared/exemption';
 import { FINDINGS_ENV } from '../shared/findings';
 import { isIanaTimeZone } from '../shared/time-zone';
 
@@ -84,4 +84,45 @@ export function parseEnvironment<T>(
 /** The partition of the deployment, from the alert topic's ARN (never assumed to be `aws`). */
 export function partitionOf(topicArn: string): string {
   return topicArn.split(':')[1] ?? 'aws';
+}
+
+/** The shared variables alone, as one schema. */
+export const SHARED_ENV_SCHEMA = z.object(SHARED_ENV_FIELDS);
+
+/** The shared variables as parsed by {@link SHARED_ENV_FIELDS}. */
+export type SharedEnvironment = z.infer<typeof SHARED_ENV_SCHEMA>;
+
+/** Settings both functions read from the shared variables. */
+export interface SharedSettings {
+  readonly checkRoleName: string;
+  readonly alertTopicArn: string;
+  /** Partition of the deployment, taken from the topic ARN (never assumed to be `aws`). */
+  readonly partition: string;
+  readonly locale: AlertLocale;
+  readonly timeZone: string;
+  readonly gracePeriodHours: number;
+  readonly exemptions: readonly Exemption[];
+  /** Honour the exemption tag (off unless the deployment opts in). */
+  readonly trustExemptionTags: boolean;
+  /** The finding store: its table, and how long resolved findings are kept. */
+  readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
+}
+
+/** The shared settings from parsed variables. Pure. */
+export function sharedSettings(v: SharedEnvironment): SharedSettings {
+  const topicArn = v[CHECKER_ENV.alertTopicArn];
+  return {
+    checkRoleName: v[CHECKER_ENV.checkRoleName],
+    alertTopicArn: topicArn,
+    partition: partitionOf(topicArn),
+    locale: v[CHECKER_ENV.alertLocale],
+    timeZone: v[CHECKER_ENV.alertTimeZone],
+    gracePeriodHours: v[CHECKER_ENV.gracePeriodHours],
+    exemptions: v[CHECKER_ENV.exemptions],
+    trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
+    findings: {
+      tableName: v[FINDINGS_ENV.tableName],
+      resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
+    },
+  };
 }

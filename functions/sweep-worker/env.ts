@@ -1,23 +1,16 @@
 import * as z from 'zod/mini';
-import { SHARED_ENV_FIELDS, parseEnvironment, partitionOf, pattern, wholeNumber } from '../core/env';
-import { CHECKER_ENV, type AlertLocale } from '../shared/contract';
-import type { Exemption } from '../shared/exemption';
-import { FINDINGS_ENV } from '../shared/findings';
+import {
+  SHARED_ENV_FIELDS,
+  parseEnvironment,
+  pattern,
+  sharedSettings,
+  wholeNumber,
+  type SharedSettings,
+} from '../core/env';
 import { SWEEP_ENV } from '../shared/sweep';
 
-/** The sweep worker's deployment settings, parsed once at init. */
-export interface SweepWorkerSettings {
-  readonly checkRoleName: string;
-  readonly alertTopicArn: string;
-  /** Partition of the deployment, taken from the topic ARN. */
-  readonly partition: string;
-  readonly locale: AlertLocale;
-  readonly timeZone: string;
-  /** Users created this recently are left to the event path's re-check. */
-  readonly gracePeriodHours: number;
-  readonly exemptions: readonly Exemption[];
-  readonly trustExemptionTags: boolean;
-  readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
+/** The sweep worker's deployment settings, parsed once at init (the checker's shared ones, and its own). */
+export interface SweepWorkerSettings extends SharedSettings {
   /** A credential report older than this is regenerated. */
   readonly credentialReportMaxAgeHours: number;
   /** The bus every member forward rule must target. */
@@ -52,20 +45,8 @@ const schema = z.object({
  */
 export function loadSweepSettings(env: Readonly<Record<string, string | undefined>>): SweepWorkerSettings {
   const v = parseEnvironment(schema, env, (problems) => new SweepConfigurationError(problems));
-  const topicArn = v[CHECKER_ENV.alertTopicArn];
   return {
-    checkRoleName: v[CHECKER_ENV.checkRoleName],
-    alertTopicArn: topicArn,
-    partition: partitionOf(topicArn),
-    locale: v[CHECKER_ENV.alertLocale],
-    timeZone: v[CHECKER_ENV.alertTimeZone],
-    gracePeriodHours: v[CHECKER_ENV.gracePeriodHours],
-    exemptions: v[CHECKER_ENV.exemptions],
-    trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
-    findings: {
-      tableName: v[FINDINGS_ENV.tableName],
-      resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
-    },
+    ...sharedSettings(v),
     credentialReportMaxAgeHours: v[SWEEP_ENV.credentialReportMaxAgeHours],
     centralBusArn: v[SWEEP_ENV.centralBusArn],
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],

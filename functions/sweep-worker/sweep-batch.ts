@@ -170,22 +170,15 @@ export function parseBatch(raw: unknown): { items: SweepAccountItem[]; batchInpu
  */
 const UNNOTIFIED_AFTER_MS = CHECKER_TIMEOUT_SECONDS * 1000;
 
-/** AWS throttled a read of the account (after the SDK's retries): try the account again later. */
-class ThrottledError extends Error {
-  constructor(
-    readonly step: string,
-    override readonly cause: unknown,
-  ) {
-    super(`${step}: ${describeError(cause)}`);
-    this.name = 'ThrottledError';
-  }
-}
-
-/** A read failed for a reason retrying will not fix soon: the account is `failed`. */
+/**
+ * A read of the account failed at `step`. Throttled (after the SDK's retries): the queue tries the
+ * account again later. Otherwise retrying will not fix it soon: the account is `failed`.
+ */
 class StepError extends Error {
   constructor(
     readonly step: string,
     override readonly cause: unknown,
+    readonly throttled: boolean = isThrottling(cause),
   ) {
     super(`${step}: ${describeError(cause)}`);
     this.name = 'StepError';
@@ -197,8 +190,7 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof ThrottledError || error instanceof StepError) throw error;
-    if (isThrottling(error)) throw new ThrottledError(name, error);
+    if (error instanceof StepError) throw error;
     throw new StepError(name, error);
   }
 }
@@ -386,7 +378,7 @@ export function createSweepWorker(
       const rule = await readForwardRule(deps.eventBridgeFor(credentials), settings.forwardRuleName);
       return judgeForwarding(rule, settings.centralBusArn);
     } catch (error) {
-      if (isThrottling(error)) throw new ThrottledError('events:DescribeRule', error);
+      if (isThrottling(error)) throw new StepError('events:DescribeRule', error, true);
       const reason = `forward rule not verified (${isAccessDenied(error) ? 'the check role may not read it: ' : ''}${describeError(error)})`;
       logger.warn('Forward rule not readable', { accountId: item.accountId, error: describeError(error) });
       return { unverified: reason };
@@ -429,7 +421,7 @@ export function createSweepWorker(
     }
   }
 
-  /** One account, start to end. Throws ThrottledError for the queue to retry; other failures are results. */
+  /** One account, start to end. Throws a throttled StepError for the queue to retry; other failures are results. */
   async function sweepAccount(
     item: SweepAccountItem,
     batchInput: SweepBatchInput | undefined,
@@ -443,7 +435,7 @@ export function createSweepWorker(
       credentials = await deps.sessions.credentialsFor(accountId, hint);
     } catch (error) {
       if (isAccessDenied(error)) return notCovered(item, batchInput, error);
-      if (isThrottling(error)) throw new ThrottledError('sts:AssumeRole', error);
+      if (isThrottling(error)) throw new StepError('sts:AssumeRole', error, true);
       return failed(item, `sts:AssumeRole: ${describeError(error)}`);
     }
 
@@ -527,7 +519,7 @@ export function createSweepWorker(
         result: await beforeDeadline(context, tuning.reserveMs, () => sweepAccount(item, batchInput)),
       };
     } catch (error) {
-      if (error instanceof ThrottledError) {
+      if (error instanceof StepError && error.throttled) {
         logger.warn('Account throttled; trying it again later', {
           accountId: item.accountId,
           attempt: job.attempt,

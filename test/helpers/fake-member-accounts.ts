@@ -133,6 +133,9 @@ export function credentialReportCsv(
   rows: readonly FakeReportRow[],
   root: { readonly mfa: boolean; readonly lastUsed?: string } = { mfa: true },
 ): string {
+  // access_key_2_* and cert_*: no second key, no signing certificates.
+  const unusedCredentials = ['false', 'N/A', 'N/A', 'N/A', 'N/A', 'false', 'N/A', 'false', 'N/A'];
+  const noKey = ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
   const rootRow = [
     '<root_account>',
     `arn:aws:iam::${accountId}:root`,
@@ -142,20 +145,8 @@ export function credentialReportCsv(
     'not_supported',
     'not_supported',
     String(root.mfa),
-    'false',
-    'N/A',
-    'N/A',
-    'N/A',
-    'N/A',
-    'false',
-    'N/A',
-    'N/A',
-    'N/A',
-    'N/A',
-    'false',
-    'N/A',
-    'false',
-    'N/A',
+    ...noKey,
+    ...unusedCredentials,
   ];
   const userRows = rows.map((r) => [
     r.user,
@@ -166,20 +157,10 @@ export function credentialReportCsv(
     r.passwordEnabled ? '2024-01-01T00:00:00+00:00' : 'N/A',
     'N/A',
     String(r.mfaActive),
-    String(r.keyLastUsed !== undefined),
-    r.keyLastUsed === undefined ? 'N/A' : '2024-01-01T00:00:00+00:00',
-    r.keyLastUsed ?? 'N/A',
-    r.keyLastUsed === undefined ? 'N/A' : 'us-east-1',
-    r.keyLastUsed === undefined ? 'N/A' : 's3',
-    'false',
-    'N/A',
-    'N/A',
-    'N/A',
-    'N/A',
-    'false',
-    'N/A',
-    'false',
-    'N/A',
+    ...(r.keyLastUsed === undefined
+      ? noKey
+      : ['true', '2024-01-01T00:00:00+00:00', r.keyLastUsed, 'us-east-1', 's3']),
+    ...unusedCredentials,
   ]);
   return [REPORT_HEADER, rootRow, ...userRows].map((row) => row.join(',')).join('\n');
 }

@@ -7,6 +7,7 @@ import { FindingStore } from '../../functions/core/finding-store';
 import { AccountAliases } from '../../functions/core/iam-facts';
 import type { SweepWorkerSettings } from '../../functions/sweep-worker/env';
 import { createSweepWorker, type SweepTuning } from '../../functions/sweep-worker/sweep-batch';
+import { testSettings } from './checker-harness';
 import type { LocalDynamo } from './dynalite';
 import { createFindingsTable } from './dynalite';
 
@@ -15,16 +16,10 @@ export const TEST_BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/org
 
 /** The sweep worker's settings in tests: grace period off, report max age 4 h, unless overridden. */
 export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): SweepWorkerSettings {
+  // The settings the sweep shares with the checker are the checker's test settings.
+  const { quarantineQueueUrl: _q, notifyOnCreate: _n, scheduler: _s, ...shared } = testSettings();
   return {
-    checkRoleName: 'org-mfa-watch-check',
-    alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
-    partition: 'aws',
-    locale: 'en',
-    timeZone: 'Asia/Seoul',
-    gracePeriodHours: 0,
-    exemptions: [],
-    trustExemptionTags: false,
-    findings: { tableName: 'set-by-the-harness', resolvedRetentionDays: 90 },
+    ...shared,
     credentialReportMaxAgeHours: 4,
     centralBusArn: TEST_BUS_ARN,
     forwardRuleName: 'org-mfa-watch-forward',
