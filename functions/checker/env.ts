@@ -1,26 +1,19 @@
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
-import { FINDINGS_ENV } from '../shared/findings';
-import { exemptionSchema, type Exemption } from '../shared/exemption';
-import { isIanaTimeZone } from '../shared/time-zone';
+import { CHECKER_ENV } from '../shared/contract';
+import {
+  SHARED_ENV_FIELDS,
+  booleanVariable,
+  parseEnvironment,
+  pattern,
+  sharedSettings,
+  type SharedSettings,
+} from '../core/env';
 import { ConfigurationError } from './errors';
 
-/** The checker's deployment settings, parsed once at init. */
-export interface CheckerSettings {
-  readonly checkRoleName: string;
-  readonly alertTopicArn: string;
-  /** Partition of the deployment, taken from the topic ARN (never assumed to be `aws`). */
-  readonly partition: string;
-  readonly locale: AlertLocale;
-  readonly timeZone: string;
+/** The checker's deployment settings, parsed once at init (those it shares with the sweep worker, and its own). */
+export interface CheckerSettings extends SharedSettings {
   readonly quarantineQueueUrl: string;
-  readonly gracePeriodHours: number;
   readonly notifyOnCreate: boolean;
-  readonly exemptions: readonly Exemption[];
-  /** Honour the exemption tag (off unless the deployment opts in). */
-  readonly trustExemptionTags: boolean;
-  /** The finding store: its table, and how long resolved findings are kept. */
-  readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -29,50 +22,10 @@ export interface CheckerSettings {
   };
 }
 
-const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
-
-const jsonArray = z.pipe(
-  z.string(),
-  z.transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.issues.push({ code: 'custom', message: 'expected a JSON array', input: text });
-      return z.NEVER;
-    }
-  }),
-);
-
-const pattern = (re: RegExp, error: string) => z.string().check(z.regex(re, { error }));
-
 const schema = z.object({
-  [CHECKER_ENV.checkRoleName]: pattern(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name'),
-  [CHECKER_ENV.alertTopicArn]: pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN'),
-  [CHECKER_ENV.alertLocale]: z.enum(ALERT_LOCALES, { error: `expected one of ${ALERT_LOCALES.join(', ')}` }),
-  [CHECKER_ENV.alertTimeZone]: z
-    .string()
-    .check(z.refine(isIanaTimeZone, { error: 'expected an IANA time zone name' })),
+  ...SHARED_ENV_FIELDS,
   [CHECKER_ENV.quarantineQueueUrl]: pattern(/^https:\/\/\S+$/, 'expected an SQS queue URL'),
-  [CHECKER_ENV.gracePeriodHours]: z.pipe(
-    pattern(/^\d{1,3}$/, 'expected a whole number of hours (0-720)'),
-    z.pipe(z.transform(Number), z.number().check(z.maximum(720, { error: 'expected at most 720 hours' }))),
-  ),
-  [CHECKER_ENV.notifyOnCreate]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
-  [CHECKER_ENV.exemptions]: z.pipe(jsonArray, z.array(exemptionSchema, { error: 'expected a JSON array' })),
-  [CHECKER_ENV.trustExemptionTags]: z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
-  [FINDINGS_ENV.tableName]: pattern(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name'),
-  [FINDINGS_ENV.resolvedRetentionDays]: z.pipe(
-    pattern(/^\d{1,4}$/, 'expected a whole number of days (1-3650)'),
-    z.pipe(
-      z.transform(Number),
-      z
-        .number()
-        .check(
-          z.minimum(1, { error: 'expected at least 1 day' }),
-          z.maximum(3650, { error: 'expected at most 3650 days' }),
-        ),
-    ),
-  ),
+  [CHECKER_ENV.notifyOnCreate]: booleanVariable,
   [CHECKER_ENV.scheduleGroupName]: z.optional(
     pattern(/^[0-9a-zA-Z\-_.]{1,64}$/, 'expected a schedule group name'),
   ),
@@ -89,16 +42,7 @@ const schema = z.object({
  * @throws ConfigurationError naming every missing or malformed variable
  */
 export function loadSettings(env: Readonly<Record<string, string | undefined>>): CheckerSettings {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigurationError(
-      result.error.issues.map((issue) => {
-        const name = issue.path.map(String).join('.');
-        return env[String(issue.path[0])] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
-      }),
-    );
-  }
-  const v = result.data;
+  const v = parseEnvironment(schema, env, (problems) => new ConfigurationError(problems));
   const gracePeriodHours = v[CHECKER_ENV.gracePeriodHours];
   const groupName = v[CHECKER_ENV.scheduleGroupName];
   const roleArn = v[CHECKER_ENV.schedulerRoleArn];
@@ -111,22 +55,10 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
     ]);
   }
-  const topicArn = v[CHECKER_ENV.alertTopicArn];
   return {
-    checkRoleName: v[CHECKER_ENV.checkRoleName],
-    alertTopicArn: topicArn,
-    partition: topicArn.split(':')[1] ?? 'aws',
-    locale: v[CHECKER_ENV.alertLocale],
-    timeZone: v[CHECKER_ENV.alertTimeZone],
+    ...sharedSettings(v),
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
-    gracePeriodHours,
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
-    exemptions: v[CHECKER_ENV.exemptions],
-    trustExemptionTags: v[CHECKER_ENV.trustExemptionTags] === 'true',
-    findings: {
-      tableName: v[FINDINGS_ENV.tableName],
-      resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
-    },
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

@@ -77,7 +77,8 @@ export interface AlertMessage {
 /** SNS rejects subjects that are not ASCII, contain line breaks, or reach 100 characters. */
 export const MAX_SUBJECT_LENGTH = 99;
 
-const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
+/** Console host per partition, for links in messages. */
+export const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
   aws: 'console.aws.amazon.com',
   'aws-us-gov': 'console.amazonaws-us-gov.com',
   'aws-cn': 'console.amazonaws.cn',

@@ -1,4 +1,3 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   ConflictException,
@@ -10,29 +9,8 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import type { InvalidEventError } from './errors';
-import type { AlertMessage } from './format';
 
-/** Publish one alert to the topic, with its attributes as String message attributes. */
-export async function publishAlert(
-  sns: SNSClient,
-  topicArn: string,
-  message: AlertMessage,
-): Promise<string | undefined> {
-  const response = await sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: message.subject,
-      Message: message.body,
-      MessageAttributes: Object.fromEntries(
-        Object.entries(message.attributes).map(([name, value]) => [
-          name,
-          { DataType: 'String', StringValue: value },
-        ]),
-      ),
-    }),
-  );
-  return response.MessageId;
-}
+export { publishAlert } from '../core/publish';
 
 /** SQS message bodies are limited to 256 KiB; a larger event is kept truncated, with a flag saying so. */
 const MAX_QUARANTINE_BYTES = 200_000;

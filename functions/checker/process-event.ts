@@ -4,6 +4,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AccountSessions } from '../core/credentials';
+import { beforeDeadline } from '../core/deadline';
 import { describeError } from '../core/errors';
 import { evaluateExemptions } from '../core/exemptions';
 import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
@@ -94,35 +95,6 @@ export type CheckResult =
   /** UpdateUser: pending re-checks now follow the user's new name and path. */
   | { readonly outcome: 'rescheduled'; readonly scheduleNames: readonly string[] }
   | { readonly outcome: 'quarantined'; readonly field: string; readonly reason: string };
-
-/** The check did not finish before its deadline (the time left for the failure alert). */
-class DeadlineExceededError extends Error {
-  constructor(budgetMs: number) {
-    super(`no answer within ${Math.max(0, Math.round(budgetMs / 1000))} s (function deadline)`);
-    this.name = 'DeadlineExceededError';
-  }
-}
-
-/** Run `work` under the invocation's deadline, keeping PUBLISH_RESERVE_MS back for the failure alert. */
-async function beforeDeadline<T>(context: InvocationContext, work: () => Promise<T>): Promise<T> {
-  const remaining = context.getRemainingTimeInMillis?.();
-  if (remaining === undefined) return work();
-  const budget = remaining - PUBLISH_RESERVE_MS;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => {
-        reject(new DeadlineExceededError(budget));
-      },
-      Math.max(0, budget),
-    );
-  });
-  try {
-    return await Promise.race([work(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Build the per-event checker: parse -> plan -> (check | schedule) -> judge -> notify. */
 export function createChecker(
@@ -306,7 +278,7 @@ export function createChecker(
   ): Promise<CheckResult> {
     let step = 'sts:AssumeRole';
     let alias: Promise<string | undefined> = Promise.resolve(undefined);
-    const report = await beforeDeadline(context, async () => {
+    const report = await beforeDeadline(context, PUBLISH_RESERVE_MS, async () => {
       const iam = await deps.sessions.iamFor(event.accountId, event.id);
       step = 'IAM read';
       // The alias (cached per account, never failing) is fetched beside the user reads, not after
@@ -373,7 +345,7 @@ export function createChecker(
   ): Promise<CheckResult> {
     let step = 'sts:AssumeRole';
     let alias: Promise<string | undefined> = Promise.resolve(undefined);
-    const facts = await beforeDeadline(context, async () => {
+    const facts = await beforeDeadline(context, PUBLISH_RESERVE_MS, async () => {
       const iam = await deps.sessions.iamFor(event.accountId, event.id);
       step = 'iam:GetAccountSummary';
       alias = aliasOf(event, iam);
@@ -413,9 +385,9 @@ export function createChecker(
       { ...scheduler, functionArn: context.invokedFunctionArn },
     );
     // A re-check that cannot be scheduled is a check that will never run: report it like any failed check.
-    const created = await beforeDeadline(context, () => createRecheck(deps.scheduler, request)).catch(
-      (cause: unknown) => failCheck(event, plan.userName, 'scheduler:CreateSchedule', cause),
-    );
+    const created = await beforeDeadline(context, PUBLISH_RESERVE_MS, () =>
+      createRecheck(deps.scheduler, request),
+    ).catch((cause: unknown) => failCheck(event, plan.userName, 'scheduler:CreateSchedule', cause));
     const scheduleName = request.Name ?? '';
     logger.info(created === 'created' ? 'Re-check scheduled' : 'Re-check already scheduled', {
       scheduleName,
@@ -523,7 +495,7 @@ export function createChecker(
     context: InvocationContext,
     plan: Extract<Plan, { action: 'follow-rename' }>,
   ): Promise<CheckResult> {
-    const moved = await beforeDeadline(context, () =>
+    const moved = await beforeDeadline(context, PUBLISH_RESERVE_MS, () =>
       Promise.all(RECHECK_TRIGGERS.map((trigger) => moveRecheck(event, context, plan, trigger))),
     ).catch((cause: unknown) => failCheck(event, plan.userName, 'scheduler (move re-check)', cause));
     await moveFindings(event, plan);

@@ -13,6 +13,14 @@ export interface AccountSessionOptions {
   readonly now?: () => number;
 }
 
+/** Temporary credentials of a check role, in the shape every SDK client accepts as `credentials`. */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
 /** Credentials are refreshed this long before they expire, so no call runs on nearly-expired keys. */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /** Shortest session STS allows: the checker needs seconds, and short sessions limit exposure. */
@@ -30,8 +38,8 @@ export function sessionName(hint: string): string {
  * A failed AssumeRole is not cached: the next event tries again.
  */
 export class AccountSessions {
-  private readonly clients = new Map<string, { readonly iam: IAMClient; readonly refreshAt: number }>();
-  private readonly pending = new Map<string, Promise<IAMClient>>();
+  private readonly clients = new Map<string, Session>();
+  private readonly pending = new Map<string, Promise<Session>>();
   private readonly now: () => number;
 
   constructor(
@@ -48,8 +56,21 @@ export class AccountSessions {
 
   /** An IAM client acting as the check role of `accountId`; `hint` makes the session traceable (event id). */
   async iamFor(accountId: string, hint: string): Promise<IAMClient> {
+    return (await this.session(accountId, hint)).iam;
+  }
+
+  /**
+   * The check role's credentials in `accountId` (the same cached session as {@link iamFor}), for a
+   * client of another service, e.g. EventBridge in us-east-1 for the sweep's forward-rule read. The
+   * caller builds that client, so this module pulls no other service's SDK into the checker's bundle.
+   */
+  async credentialsFor(accountId: string, hint: string): Promise<RoleCredentials> {
+    return (await this.session(accountId, hint)).credentials;
+  }
+
+  private session(accountId: string, hint: string): Promise<Session> {
     const cached = this.clients.get(accountId);
-    if (cached && this.now() < cached.refreshAt) return cached.iam;
+    if (cached && this.now() < cached.refreshAt) return Promise.resolve(cached);
     const inFlight = this.pending.get(accountId);
     if (inFlight) return inFlight;
     const request = this.assume(accountId, hint).finally(() => this.pending.delete(accountId));
@@ -57,7 +78,7 @@ export class AccountSessions {
     return request;
   }
 
-  private async assume(accountId: string, hint: string): Promise<IAMClient> {
+  private async assume(accountId: string, hint: string): Promise<Session> {
     const response = await this.sts.send(
       new AssumeRoleCommand({
         RoleArn: this.roleArn(accountId),
@@ -69,16 +90,22 @@ export class AccountSessions {
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error(`AssumeRole into ${accountId} returned no complete credentials`);
     }
-    const iam = new IAMClient({
-      ...this.options.iamClientConfig,
-      credentials: {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      },
-    });
-    this.clients.set(accountId, { iam, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS });
-    return iam;
+    const credentials: RoleCredentials = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+    const iam = new IAMClient({ ...this.options.iamClientConfig, credentials });
+    const session = { iam, credentials, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS };
+    this.clients.set(accountId, session);
+    return session;
   }
+}
+
+/** One account's cached session: its credentials and the IAM client on them. */
+interface Session {
+  readonly iam: IAMClient;
+  readonly credentials: RoleCredentials;
+  readonly refreshAt: number;
 }

@@ -36,7 +36,7 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
  * SDK runs, including its HTTP handler with its socket timeouts.
  */
 export async function startFakeAwsServer(
-  aws: FakeAws,
+  aws: Pick<FakeAws, 'requestHandler'>,
   options: FakeAwsServerOptions = {},
 ): Promise<FakeAwsServer> {
   const hung: string[] = [];

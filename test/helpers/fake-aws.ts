@@ -36,13 +36,16 @@ interface HttpRequestLike {
   readonly body?: unknown;
 }
 
-const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+/** XML namespace of IAM's query-protocol answers. */
+export const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
-function xml(action: string, ns: string, result: string): string {
+/** A query-protocol success answer of `action`. */
+export function xml(action: string, ns: string, result: string): string {
   return `<${action}Response xmlns="${ns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>fake-${action}</RequestId></ResponseMetadata></${action}Response>`;
 }
 
-function xmlError(code: string, message: string, ns = IAM_NS): string {
+/** A query-protocol error answer. */
+export function xmlError(code: string, message: string, ns = IAM_NS): string {
   return `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake-error</RequestId></ErrorResponse>`;
 }
 

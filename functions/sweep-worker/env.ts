@@ -1,0 +1,55 @@
+import * as z from 'zod/mini';
+import {
+  SHARED_ENV_FIELDS,
+  parseEnvironment,
+  pattern,
+  sharedSettings,
+  wholeNumber,
+  type SharedSettings,
+} from '../core/env';
+import { SWEEP_ENV } from '../shared/sweep';
+
+/** The sweep worker's deployment settings, parsed once at init (the checker's shared ones, and its own). */
+export interface SweepWorkerSettings extends SharedSettings {
+  /** A credential report older than this is regenerated. */
+  readonly credentialReportMaxAgeHours: number;
+  /** The bus every member forward rule must target. */
+  readonly centralBusArn: string;
+  readonly forwardRuleName: string;
+  /** Where the forward rule lives (us-east-1: IAM's events are published there only). */
+  readonly forwardRuleRegion: string;
+}
+
+/** The sweep worker is deployed with a missing or malformed environment variable. */
+export class SweepConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`org-mfa-watch sweep worker is misconfigured: ${problems.join('; ')}`);
+    this.name = 'SweepConfigurationError';
+  }
+}
+
+const schema = z.object({
+  ...SHARED_ENV_FIELDS,
+  [SWEEP_ENV.credentialReportMaxAgeHours]: wholeNumber(1, 24, 'hours'),
+  [SWEEP_ENV.centralBusArn]: pattern(
+    /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]{1,256}$/,
+    'expected an EventBridge event bus ARN',
+  ),
+  [SWEEP_ENV.forwardRuleName]: pattern(/^[.\-_A-Za-z0-9]{1,64}$/, 'expected an EventBridge rule name'),
+  [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
+});
+
+/**
+ * Read the sweep worker's settings from its environment. Pure over the given record.
+ * @throws SweepConfigurationError naming every missing or malformed variable
+ */
+export function loadSweepSettings(env: Readonly<Record<string, string | undefined>>): SweepWorkerSettings {
+  const v = parseEnvironment(schema, env, (problems) => new SweepConfigurationError(problems));
+  return {
+    ...sharedSettings(v),
+    credentialReportMaxAgeHours: v[SWEEP_ENV.credentialReportMaxAgeHours],
+    centralBusArn: v[SWEEP_ENV.centralBusArn],
+    forwardRuleName: v[SWEEP_ENV.forwardRuleName],
+    forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
+  };
+}

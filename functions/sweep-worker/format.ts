@@ -1,0 +1,217 @@
+/**
+ * Individual alerts of the sweep: a new HIGH or CRITICAL finding (MEDIUM ones go to the digest only).
+ * Plain-text email through SNS with the checker's message attributes, so one subscription filter serves
+ * both paths; `eventName` is `Sweep`. Pure.
+ */
+import {
+  CONSOLE_HOSTS,
+  KO_SUBJECT,
+  MAX_SUBJECT_LENGTH,
+  asciiOnly,
+  utcAndZoned,
+  withParticle,
+  type AlertMessage,
+  type FormatSettings,
+} from '../checker/format';
+import type { FindingKind, FindingSeverity } from '../shared/findings';
+
+/** The `eventName` attribute of sweep alerts (the checker's carry the IAM API call's name). */
+export const SWEEP_EVENT_NAME = 'Sweep';
+
+/** Everything one sweep alert says. */
+export interface SweepAlertInput {
+  readonly accountId: string;
+  /** The account's name in Organizations. */
+  readonly accountName?: string;
+  readonly accountAlias?: string;
+  readonly kind: FindingKind;
+  /** What exactly is wrong: `NO_MFA_CONSOLE`, `ROOT_NO_MFA`, `RULE_DISABLED`... (the `finding` attribute). */
+  readonly detail: string;
+  readonly severity: FindingSeverity;
+  /** For USER_NO_MFA. */
+  readonly userName?: string;
+  readonly findingId: string;
+  readonly firstSeen: Date;
+  readonly consolePassword?: boolean;
+  /** Latest use of the password or an access key (credential report). */
+  readonly lastUsed?: Date;
+  readonly sweepId?: string;
+  /** ACCOUNT_NOT_COVERED: the AssumeRole error. */
+  readonly reason?: string;
+  /** FORWARDING_BROKEN: the rule's name and region, for the console link. */
+  readonly rule?: { readonly name: string; readonly region: string };
+}
+
+interface Texts {
+  readonly headline: string;
+  readonly todo: readonly string[];
+  readonly subject: (who: string) => string;
+}
+
+function forwardingProblem(detail: string, ko: boolean): string {
+  switch (detail) {
+    case 'RULE_MISSING':
+      return ko ? '전달 규칙이 없습니다' : 'the forward rule is missing';
+    case 'RULE_DISABLED':
+      return ko ? '전달 규칙이 비활성화되어 있습니다' : 'the forward rule is disabled';
+    default:
+      return ko
+        ? '전달 규칙이 중앙 이벤트 버스를 대상으로 하지 않습니다'
+        : 'the forward rule does not target the central bus';
+  }
+}
+
+function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  const user = `"${input.userName ?? ''}"`;
+  switch (input.kind) {
+    case 'USER_NO_MFA':
+      return {
+        subject: (who) => `sweep found IAM user ${who} without MFA (${input.accountId})`,
+        headline: ko
+          ? `조직 전체 점검에서 계정 ${account}의 IAM 사용자 ${withParticle(user, KO_SUBJECT)} MFA 없이 발견되었습니다 (IAM에서 방금 확인함).`
+          : `The org-wide sweep found IAM user ${user} in account ${account} without MFA (confirmed in IAM just now).`,
+        todo: ko
+          ? [
+              input.consolePassword
+                ? '사용자 소유자에게 MFA를 활성화하도록 요청하거나, 그때까지 콘솔 비밀번호를 삭제하십시오.'
+                : '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
+              '사용하지 않는 사용자라면 (마지막 사용 참고) 자격 증명을 비활성화하고 사용자를 삭제하십시오.',
+              '승인된 예외라면 예외를 등록하십시오 (docs/operations.md).',
+            ]
+          : [
+              input.consolePassword
+                ? "Ask the user's owner to enable MFA, or delete the console password until they do."
+                : 'If the user is programmatic only, replace it with an IAM role or require MFA for sensitive actions.',
+              'If nobody uses it (see "Last used"), deactivate its credentials and delete the user.',
+              'If it is an approved exception, add an exemption (docs/operations.md).',
+            ],
+      };
+    case 'ROOT_NO_MFA':
+      return {
+        subject: () => `sweep found root user with a password and no MFA (${input.accountId})`,
+        headline: ko
+          ? `조직 전체 점검 결과 계정 ${account}의 루트 사용자에게 비밀번호가 있지만 MFA가 없습니다 (IAM에서 방금 확인함).`
+          : `The org-wide sweep found that the root user of account ${account} has a password and no MFA (confirmed in IAM just now).`,
+        todo: ko
+          ? [
+              '계정 소유자에게 확인하고 루트 MFA를 활성화하십시오.',
+              '루트 비밀번호가 필요하지 않다면 중앙 집중식 루트 액세스로 삭제하십시오.',
+            ]
+          : [
+              'Confirm with the account owner and enable root MFA.',
+              'If the root password is not needed, delete it through centralized root access.',
+            ],
+      };
+    case 'ACCOUNT_NOT_COVERED':
+      return {
+        subject: () => `account ${input.accountId} not covered: check role cannot be assumed`,
+        headline: ko
+          ? `계정 ${account}에서 점검 역할을 맡을 수 없습니다: 이 계정의 IAM 사용자 변경은 감시되지 않습니다.`
+          : `The check role cannot be assumed in account ${account}: IAM changes in this account are not watched.`,
+        todo: ko
+          ? [
+              '이 계정의 StackSet 인스턴스 상태를 확인하십시오 (배포 실패, 제외된 계정, 롤아웃 OU 밖의 계정).',
+              '역할이 삭제되었거나 신뢰 정책이 바뀌었다면 변조로 간주하고 CloudTrail을 검토하십시오.',
+            ]
+          : [
+              "Check the account's StackSet instance (failed deployment, excluded account, account outside the rollout OUs).",
+              'If the role was deleted or its trust policy changed, treat it as tampering and review CloudTrail.',
+            ],
+      };
+    case 'FORWARDING_BROKEN':
+      return {
+        subject: () => `event forwarding broken in ${input.accountId} (${input.detail})`,
+        headline: ko
+          ? `계정 ${account}: ${forwardingProblem(input.detail, true)}. 이 계정의 IAM 이벤트가 중앙으로 전달되지 않습니다.`
+          : `In account ${account}, ${forwardingProblem(input.detail, false)}: its IAM events do not reach the central bus.`,
+        todo: ko
+          ? [
+              'StackSet 인스턴스를 다시 배포하여 규칙을 복구하십시오 (docs/operations.md).',
+              '누가 규칙을 바꿨는지 CloudTrail에서 확인하십시오 (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
+            ]
+          : [
+              'Restore the rule by redeploying the StackSet instance (docs/operations.md).',
+              'Find out in CloudTrail who changed the rule (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
+            ],
+      };
+  }
+}
+
+function consoleLink(input: SweepAlertInput, partition: string): string {
+  const host = CONSOLE_HOSTS[partition] ?? 'console.aws.amazon.com';
+  switch (input.kind) {
+    case 'USER_NO_MFA':
+      return `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName ?? '')}`;
+    case 'ROOT_NO_MFA':
+      return `https://${host}/iam/home#/security_credentials`;
+    case 'ACCOUNT_NOT_COVERED':
+      return `https://${host}/cloudformation/home#/stacksets`;
+    case 'FORWARDING_BROKEN': {
+      const region = input.rule?.region ?? 'us-east-1';
+      const rule = encodeURIComponent(input.rule?.name ?? '');
+      return `https://${host}/events/home?region=${region}#/eventbus/default/rules/${rule}`;
+    }
+  }
+}
+
+/** The subject: `[org-mfa-watch] SEVERITY: ...`, ASCII, under 100 characters, the user name shortened to fit. */
+function subjectOf(texts: Texts, input: SweepAlertInput): string {
+  const prefix = `[org-mfa-watch] ${input.severity}: `;
+  const name = asciiOnly(input.userName ?? '');
+  const room = MAX_SUBJECT_LENGTH - (prefix + texts.subject('')).length;
+  const who = name.length <= room ? name : `${name.slice(0, Math.max(1, room - 3))}...`;
+  return asciiOnly(prefix + texts.subject(who)).slice(0, MAX_SUBJECT_LENGTH);
+}
+
+/** Render one sweep alert: ASCII subject, localized body, the checker's message attributes. Pure. */
+export function formatSweepAlert(input: SweepAlertInput, settings: FormatSettings): AlertMessage {
+  const ko = settings.locale === 'ko';
+  const account = [
+    input.accountId,
+    ...(input.accountAlias === undefined ? [] : [`(${input.accountAlias})`]),
+    ...(input.accountName === undefined || input.accountName === '' ? [] : [`"${input.accountName}"`]),
+  ].join(' ');
+  const texts = textsFor(input, account, ko);
+  const yesNo = (value: boolean) => (ko ? (value ? '있음' : '없음') : value ? 'yes' : 'no');
+  const never = ko ? '사용 기록 없음' : 'never (or before IAM recorded it)';
+  const isUser = input.kind === 'USER_NO_MFA';
+  const lines = [
+    texts.headline,
+    '',
+    `${ko ? '심각도' : 'Severity'}: ${input.severity}`,
+    `${ko ? '결과' : 'Finding'}: ${input.detail}`,
+    `${ko ? '계정' : 'Account'}: ${account}`,
+    ...(isUser ? [`${ko ? '사용자' : 'User'}: ${input.userName ?? ''}`] : []),
+    ...(isUser && input.consolePassword !== undefined
+      ? [`${ko ? '콘솔 비밀번호' : 'Console password'}: ${yesNo(input.consolePassword)}`]
+      : []),
+    ...(isUser || input.kind === 'ROOT_NO_MFA'
+      ? [
+          `${ko ? '마지막 사용' : 'Last used'}: ${
+            input.lastUsed === undefined ? never : utcAndZoned(input.lastUsed, settings.timeZone)
+          }`,
+        ]
+      : []),
+    ...(input.reason === undefined ? [] : [`${ko ? '원인' : 'Cause'}: ${input.reason}`]),
+    `${ko ? '발견 항목 ID' : 'Finding id'}: ${input.findingId}`,
+    `${ko ? '최초 발견' : 'First seen'}: ${utcAndZoned(input.firstSeen, settings.timeZone)}`,
+    ...(input.sweepId === undefined ? [] : [`${ko ? '점검 실행' : 'Sweep'}: ${input.sweepId}`]),
+    '',
+    `${ko ? '조치 사항' : 'What to do'}:`,
+    ...texts.todo.map((step, i) => `  ${i + 1}. ${step}`),
+    '',
+    `${ko ? '콘솔' : 'Console'}: ${consoleLink(input, settings.partition)}`,
+  ];
+  return {
+    subject: subjectOf(texts, input),
+    body: lines.join('\n'),
+    attributes: {
+      severity: input.severity,
+      accountId: input.accountId,
+      eventName: SWEEP_EVENT_NAME,
+      finding: input.detail,
+      findingId: input.findingId,
+      findingState: 'OPEN',
+    },
+  };
+}

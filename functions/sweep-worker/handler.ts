@@ -1,0 +1,43 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { Context } from 'aws-lambda';
+import { AccountSessions } from '../core/credentials';
+import { FindingStore } from '../core/finding-store';
+import { AccountAliases } from '../core/iam-facts';
+import type { SweepBatchResult } from '../shared/sweep';
+import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
+import { loadSweepSettings } from './env';
+import { createSweepWorker } from './sweep-batch';
+
+// Init once per container: a bad deployment fails here, with the variable named, not mid-batch.
+const logger = new Logger({ serviceName: 'org-mfa-watch-sweep' });
+const settings = loadSweepSettings(process.env);
+
+const sweep = createSweepWorker({
+  settings,
+  sessions: new AccountSessions(new STSClient(clientConfig), {
+    roleName: settings.checkRoleName,
+    partition: settings.partition,
+    iamClientConfig: clientConfig,
+  }),
+  // The forward rule lives in us-east-1 of each member account, wherever the sweep runs.
+  eventBridgeFor: (credentials) =>
+    new EventBridgeClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
+  aliases: new AccountAliases(),
+  findings: new FindingStore({
+    client: new DynamoDBClient(clientConfig),
+    tableName: settings.findings.tableName,
+  }),
+  sns: new SNSClient(clientConfig),
+  logger,
+  now: () => new Date(),
+});
+
+/** Entry point: one Distributed Map batch `{ Items, BatchInput? }` per invocation. */
+export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult> {
+  logger.addContext(context);
+  return sweep(batch, context);
+}

@@ -1,0 +1,88 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { AccountSessions } from '../../functions/core/credentials';
+import { FindingStore } from '../../functions/core/finding-store';
+import { AccountAliases } from '../../functions/core/iam-facts';
+import type { SweepWorkerSettings } from '../../functions/sweep-worker/env';
+import { createSweepWorker, type SweepTuning } from '../../functions/sweep-worker/sweep-batch';
+import { testSettings } from './checker-harness';
+import type { LocalDynamo } from './dynalite';
+import { createFindingsTable } from './dynalite';
+
+/** The central bus the member rules must target, in tests. */
+export const TEST_BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/org-mfa-watch';
+
+/** The sweep worker's settings in tests: grace period off, report max age 4 h, unless overridden. */
+export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): SweepWorkerSettings {
+  // The settings the sweep shares with the checker are the checker's test settings.
+  const { quarantineQueueUrl: _q, notifyOnCreate: _n, scheduler: _s, ...shared } = testSettings();
+  return {
+    ...shared,
+    credentialReportMaxAgeHours: 4,
+    centralBusArn: TEST_BUS_ARN,
+    forwardRuleName: 'org-mfa-watch-forward',
+    forwardRuleRegion: 'us-east-1',
+    ...overrides,
+  };
+}
+
+/** Options of {@link sweepWorker}. */
+export interface SweepWorkerHarnessOptions {
+  readonly settings?: Partial<SweepWorkerSettings>;
+  readonly tuning?: Partial<SweepTuning>;
+  readonly now?: () => Date;
+  /** Either a requestHandler (injected) or an endpoint URL (the fake over HTTP). */
+  readonly transport: { readonly requestHandler: unknown } | { readonly endpoint: string };
+  /** SDK attempts per call. @default 1 (the SDK's retries are not what these tests are about) */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * A sweep worker on REAL SDK clients whose HTTP layer is the fake AWS, and a finding store on a fresh
+ * dynalite table. Sleeps are recorded, never waited.
+ */
+export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarnessOptions) {
+  const tableName = await createFindingsTable(dynamo.client, 'sweep');
+  const settings = sweepSettings({
+    ...options.settings,
+    findings: { tableName, resolvedRetentionDays: 90 },
+  });
+  const now = options.now ?? (() => new Date('2026-10-05T10:00:00Z'));
+  const transport =
+    'requestHandler' in options.transport
+      ? { requestHandler: options.transport.requestHandler as never }
+      : { endpoint: options.transport.endpoint };
+  const base = {
+    region: 'us-east-1',
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? 1,
+    ...transport,
+  } as const;
+  const credentials = { accessKeyId: 'AKIDSWEEP', secretAccessKey: 'secret' };
+  const store = new FindingStore({ client: dynamo.client, tableName });
+  const sleeps: number[] = [];
+  const sweep = createSweepWorker({
+    settings,
+    sessions: new AccountSessions(new STSClient({ ...base, credentials }), {
+      roleName: settings.checkRoleName,
+      partition: settings.partition,
+      iamClientConfig: base,
+      now: () => now().getTime(),
+    }),
+    eventBridgeFor: (roleCredentials) =>
+      new EventBridgeClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
+    aliases: new AccountAliases(),
+    findings: store,
+    sns: new SNSClient({ ...base, credentials }),
+    logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
+    now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
+  });
+  return { sweep, store, settings, sleeps };
+}
