@@ -21,6 +21,8 @@ export interface CheckerSettings {
   readonly trustExemptionTags: boolean;
   /** The finding store: its table, and how long resolved findings are kept. */
   readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
+  /** The chat topic (Slack, Microsoft Teams), when configured: alerts go there too, after the email. */
+  readonly chatTopicArn?: string;
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -79,6 +81,7 @@ const schema = z.object({
   [CHECKER_ENV.schedulerRoleArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
   ),
+  [CHECKER_ENV.chatTopicArn]: z.optional(pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN')),
   [CHECKER_ENV.recheckDlqArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
   ),
@@ -112,6 +115,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     ]);
   }
   const topicArn = v[CHECKER_ENV.alertTopicArn];
+  const chatTopicArn = v[CHECKER_ENV.chatTopicArn];
   return {
     checkRoleName: v[CHECKER_ENV.checkRoleName],
     alertTopicArn: topicArn,
@@ -127,6 +131,7 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       tableName: v[FINDINGS_ENV.tableName],
       resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
     },
+    ...(chatTopicArn === undefined ? {} : { chatTopicArn }),
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),
