@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
+import { ChatChannels } from './constructs/chat-channels';
 import { CheckerFunction } from './constructs/checker-function';
 import { FindingTable } from './constructs/finding-table';
 import { watchedEventPattern } from './event-pattern';
@@ -28,6 +29,8 @@ export class CentralStack extends Stack {
   readonly rule: events.Rule;
   /** The finding store's table `org-mfa-watch-findings` and its key. */
   readonly findings: FindingTable;
+  /** The chat topic and channel configurations (Slack, Microsoft Teams), when chat is configured. */
+  readonly chat?: ChatChannels;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -41,6 +44,14 @@ export class CentralStack extends Stack {
     this.findings = new FindingTable(this, 'Findings', {
       retentionDays: config.findings.resolvedRetentionDays,
     });
+    if (config.chat !== undefined) {
+      this.chat = new ChatChannels(this, 'Chat', {
+        ...(config.chat.slack === undefined ? {} : { slack: config.chat.slack }),
+        ...(config.chat.teams === undefined ? {} : { teams: config.chat.teams }),
+        loggingLevel: config.chat.loggingLevel,
+        guardrailPolicies: config.chat.guardrailPolicies,
+      });
+    }
     this.checker = new CheckerFunction(this, 'Checker', {
       organizationId: config.organizationId,
       topic: this.alerts.topic,
@@ -52,6 +63,7 @@ export class CentralStack extends Stack {
       trustExemptionTags: config.trustExemptionTags,
       reservedConcurrency: config.checkerReservedConcurrency,
       findings: this.findings,
+      ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {
@@ -90,6 +102,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
+    if (this.chat !== undefined) new CfnOutput(this, 'ChatTopicArn', { value: this.chat.topic.topicArn });
     for (const [name, queue] of Object.entries(queues)) {
       new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
     }
