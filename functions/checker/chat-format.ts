@@ -37,6 +37,7 @@ function threadOf(accountId: string, userName: string | undefined, findingId: st
 function description(parts: MessageParts): string {
   return [
     ...parts.context,
+    ...(parts.context.length === 0 ? [] : ['']),
     ...parts.facts.map(([label, value]) => `${label}: ${literal(value)}`),
     ...(parts.closing === undefined ? [] : ['', parts.closing]),
     ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),

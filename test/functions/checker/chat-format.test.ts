@@ -167,6 +167,13 @@ describe('chatAlert', () => {
     expect(chatAlert(input, ko).content.description).toContain('소스 IP: `203.0.113.24`');
   });
 
+  it('sets a qualifying sentence apart from the facts', () => {
+    const n = chatAlert(alert('NO_MFA_CONSOLE', 'HIGH', { afterGracePeriod: true }), en);
+    expect(n.content.description).toMatch(
+      /^The grace period has passed and the user still has no MFA\.\n\nSeverity: `HIGH`\n/,
+    );
+  });
+
   it('threads an alert of the finding store under its finding id', () => {
     const n = chatAlert(alert('NO_MFA_CONSOLE', 'HIGH', { record }), en);
     expect(n.metadata?.threadId).toBe(record.findingId);
