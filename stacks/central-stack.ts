@@ -6,6 +6,7 @@ import type { AppConfig } from './config';
 import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
+import { ChatChannels } from './constructs/chat-channels';
 import { CheckerFunction } from './constructs/checker-function';
 import { OperationsDashboard } from './constructs/dashboard';
 import { FindingTable } from './constructs/finding-table';
@@ -31,6 +32,8 @@ export class CentralStack extends Stack {
   readonly findings: FindingTable;
   /** The dashboard `org-mfa-watch`, when `dashboard.enabled`. */
   readonly dashboard?: OperationsDashboard;
+  /** The chat topic and channel configurations (Slack, Microsoft Teams), when chat is configured. */
+  readonly chat?: ChatChannels;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -44,6 +47,14 @@ export class CentralStack extends Stack {
     this.findings = new FindingTable(this, 'Findings', {
       retentionDays: config.findings.resolvedRetentionDays,
     });
+    if (config.chat !== undefined) {
+      this.chat = new ChatChannels(this, 'Chat', {
+        ...(config.chat.slack === undefined ? {} : { slack: config.chat.slack }),
+        ...(config.chat.teams === undefined ? {} : { teams: config.chat.teams }),
+        loggingLevel: config.chat.loggingLevel,
+        guardrailPolicies: config.chat.guardrailPolicies,
+      });
+    }
     this.checker = new CheckerFunction(this, 'Checker', {
       organizationId: config.organizationId,
       topic: this.alerts.topic,
@@ -55,6 +66,7 @@ export class CentralStack extends Stack {
       trustExemptionTags: config.trustExemptionTags,
       reservedConcurrency: config.checkerReservedConcurrency,
       findings: this.findings,
+      ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {
@@ -103,6 +115,7 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
+    if (this.chat !== undefined) new CfnOutput(this, 'ChatTopicArn', { value: this.chat.topic.topicArn });
     for (const [name, queue] of Object.entries(queues)) {
       new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
     }

@@ -16,6 +16,8 @@ export const NAMES = {
   checkerRole: 'org-mfa-watch-checker',
   /** SNS topic the central inbox subscribes to. */
   alertTopic: 'org-mfa-watch-alerts',
+  /** SNS topic of the chat channels (custom notifications only; created when chat is configured). */
+  chatTopic: 'org-mfa-watch-chat',
   /** Service-managed StackSet that carries the member template. */
   stackSet: 'org-mfa-watch-member',
   /** EventBridge Scheduler group of the one-time MFA re-checks. */

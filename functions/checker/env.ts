@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { CHECKER_ENV } from '../shared/contract';
 import {
   SHARED_ENV_FIELDS,
+  SNS_TOPIC_ARN,
   booleanVariable,
   parseEnvironment,
   pattern,
@@ -14,6 +15,8 @@ import { ConfigurationError } from './errors';
 export interface CheckerSettings extends SharedSettings {
   readonly quarantineQueueUrl: string;
   readonly notifyOnCreate: boolean;
+  /** The chat topic (Slack, Microsoft Teams), when configured: alerts go there too, after the email. */
+  readonly chatTopicArn?: string;
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -32,6 +35,7 @@ const schema = z.object({
   [CHECKER_ENV.schedulerRoleArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
   ),
+  [CHECKER_ENV.chatTopicArn]: z.optional(pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN')),
   [CHECKER_ENV.recheckDlqArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
   ),
@@ -55,10 +59,12 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
     ]);
   }
+  const chatTopicArn = v[CHECKER_ENV.chatTopicArn];
   return {
     ...sharedSettings(v),
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
+    ...(chatTopicArn === undefined ? {} : { chatTopicArn }),
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

@@ -444,8 +444,32 @@ function noteText(note: AlertNote, ko: boolean): string {
   }
 }
 
-/** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
-export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
+/**
+ * What one message says, before it is laid out for a channel: email renders it as plain text
+ * ({@link formatAlert}, {@link formatResolution}), chat as a custom notification (chat-format.ts).
+ */
+export interface MessageParts {
+  /** ASCII subject under 100 characters (SNS rule); also the chat summary. */
+  readonly subject: string;
+  /** The first, localized sentence: what happened, to whom, where. */
+  readonly headline: string;
+  /** Sentences that qualify the headline (the grace period has passed). */
+  readonly context: readonly string[];
+  /** Labelled facts, in display order: `[label, value]`. */
+  readonly facts: readonly (readonly [label: string, value: string])[];
+  /** Localized heading of the steps, e.g. `What to do`. */
+  readonly todoLabel: string;
+  /** Numbered steps for the reader; empty for a resolution. */
+  readonly todo: readonly string[];
+  /** A closing line instead of steps (a resolution: nothing to do). */
+  readonly closing?: string;
+  /** Where to look in the console, with its localized label. */
+  readonly console?: { readonly label: string; readonly url: string };
+  readonly attributes: AlertAttributes;
+}
+
+/** The parts of one alert: ASCII subject, localized sentences and facts, steps, console link. Pure. */
+export function alertParts(input: AlertInput, settings: FormatSettings): MessageParts {
   const { event } = input;
   const dueText =
     input.checkDueAt === undefined
@@ -456,36 +480,37 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
   const account =
     input.accountAlias === undefined ? event.accountId : `${event.accountId} (${input.accountAlias})`;
   const l = t.labels;
-  const lines = [
-    t.headline(who, account),
-    ...(input.afterGracePeriod ? [t.afterGrace] : []),
-    '',
-    `${l.severity}: ${input.severity}`,
-    `${l.finding}: ${input.finding}`,
-    `${l.event}: ${event.eventName} (${event.eventId ?? event.id})`,
-    `${l.actor}: ${event.actor.arn} [${event.actor.type}]`,
-    ...(event.actor.invokedBy === undefined ? [] : [`${l.invokedBy}: ${event.actor.invokedBy}`]),
-    `${l.ip}: ${event.sourceIp}`,
-    `${l.agent}: ${event.userAgent}`,
-    `${l.time}: ${utcAndZoned(event.eventTime, settings.timeZone)}`,
-    ...(dueText === '' ? [] : [`${l.due}: ${dueText}`]),
-    ...(input.failure === undefined ? [] : [`${l.failure}: ${input.failure}`]),
+  const facts: [string, string][] = [
+    [l.severity, input.severity],
+    [l.finding, input.finding],
+    [l.event, `${event.eventName} (${event.eventId ?? event.id})`],
+    [l.actor, `${event.actor.arn} [${event.actor.type}]`],
+    ...(event.actor.invokedBy === undefined
+      ? []
+      : [[l.invokedBy, event.actor.invokedBy] as [string, string]]),
+    [l.ip, event.sourceIp],
+    [l.agent, event.userAgent],
+    [l.time, utcAndZoned(event.eventTime, settings.timeZone)],
+    ...(dueText === '' ? [] : [[l.due, dueText] as [string, string]]),
+    ...(input.failure === undefined ? [] : [[l.failure, input.failure] as [string, string]]),
     ...(input.record === undefined
       ? []
       : [
-          `${l.findingId}: ${input.record.findingId}`,
-          `${l.firstSeen}: ${utcAndZoned(input.record.firstSeen, settings.timeZone)}`,
+          [l.findingId, input.record.findingId] as [string, string],
+          [l.firstSeen, utcAndZoned(input.record.firstSeen, settings.timeZone)] as [string, string],
         ]),
-    ...(input.note === undefined ? [] : [`${l.note}: ${noteText(input.note, settings.locale === 'ko')}`]),
-    '',
-    `${l.todo}:`,
-    ...t.todo.map((step, i) => `  ${i + 1}. ${step}`),
-    '',
-    `${l.console}: ${consoleLink(input, settings.partition)}`,
+    ...(input.note === undefined
+      ? []
+      : [[l.note, noteText(input.note, settings.locale === 'ko')] as [string, string]]),
   ];
   return {
     subject: subjectFor(input),
-    body: lines.join('\n'),
+    headline: t.headline(who, account),
+    context: input.afterGracePeriod ? [t.afterGrace] : [],
+    facts,
+    todoLabel: l.todo,
+    todo: t.todo,
+    console: { label: l.console, url: consoleLink(input, settings.partition) },
     attributes: {
       severity: input.severity,
       accountId: event.accountId,
@@ -494,6 +519,27 @@ export function formatAlert(input: AlertInput, settings: FormatSettings): AlertM
       ...(input.record === undefined ? {} : { findingId: input.record.findingId, findingState: 'OPEN' }),
     },
   };
+}
+
+/** Lay out message parts as the plain-text email body. Pure. */
+function plainTextBody(parts: MessageParts): string {
+  return [
+    parts.headline,
+    ...parts.context,
+    '',
+    ...parts.facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    ...(parts.closing === undefined
+      ? [`${parts.todoLabel}:`, ...parts.todo.map((step, i) => `  ${i + 1}. ${step}`)]
+      : [parts.closing]),
+    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
+  ].join('\n');
+}
+
+/** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
+export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
+  const parts = alertParts(input, settings);
+  return { subject: parts.subject, body: plainTextBody(parts), attributes: parts.attributes };
 }
 
 /** `3 d 4 h 5 min` (or `3일 4시간 5분`): how long a finding was open. Pure. */
@@ -533,11 +579,11 @@ function resolutionTexts(cause: ResolutionCause, ko: boolean): { subject: string
 }
 
 /**
- * Render a resolution notice: the finding that was open is fixed. Severity INFO with the attribute
+ * The parts of a resolution notice: the finding that was open is fixed. Severity INFO with the attribute
  * `findingState` = `RESOLVED` (ADR 0009), the same `finding` and `findingId` as the alert that opened
  * it, and how long it was open. Pure.
  */
-export function formatResolution(input: ResolutionInput, settings: FormatSettings): AlertMessage {
+export function resolutionParts(input: ResolutionInput, settings: FormatSettings): MessageParts {
   const ko = settings.locale === 'ko';
   const { event } = input;
   const who =
@@ -556,19 +602,6 @@ export function formatResolution(input: ResolutionInput, settings: FormatSetting
     ? `해결됨: 계정 ${account}의 ${who}: ${texts.headline} (${openFor} 동안 열려 있었음).`
     : `Resolved: ${who} in account ${account} ${texts.headline} (open for ${openFor}).`;
   const first = input.record.firstSeen;
-  const lines = [
-    headline,
-    '',
-    `${ko ? '결과' : 'Finding'}: ${input.finding}`,
-    `${ko ? '발견 항목 ID' : 'Finding id'}: ${input.record.findingId}`,
-    `${ko ? '최초 발견' : 'First seen'}: ${utcAndZoned(first, settings.timeZone)}`,
-    `${ko ? '열린 기간' : 'Open for'}: ${openFor}`,
-    `${ko ? '이벤트' : 'Event'}: ${event.eventName} (${event.eventId ?? event.id})`,
-    `${ko ? '요청자' : 'Requested by'}: ${event.actor.arn} [${event.actor.type}]`,
-    `${ko ? '이벤트 시각' : 'Event time'}: ${utcAndZoned(event.eventTime, settings.timeZone)}`,
-    '',
-    ko ? '조치 사항: 없음. 이 항목은 닫혔습니다.' : 'What to do: nothing. This finding is closed.',
-  ];
   const subjectWho = input.userName === undefined ? 'root user' : `IAM user ${asciiOnly(input.userName)}`;
   let subject = `[org-mfa-watch] RESOLVED: ${subjectWho} ${texts.subject} (${event.accountId})`;
   if (subject.length > MAX_SUBJECT_LENGTH) {
@@ -576,7 +609,20 @@ export function formatResolution(input: ResolutionInput, settings: FormatSetting
   }
   return {
     subject: asciiOnly(subject).slice(0, MAX_SUBJECT_LENGTH),
-    body: lines.join('\n'),
+    headline,
+    context: [],
+    facts: [
+      [ko ? '결과' : 'Finding', input.finding],
+      [ko ? '발견 항목 ID' : 'Finding id', input.record.findingId],
+      [ko ? '최초 발견' : 'First seen', utcAndZoned(first, settings.timeZone)],
+      [ko ? '열린 기간' : 'Open for', openFor],
+      [ko ? '이벤트' : 'Event', `${event.eventName} (${event.eventId ?? event.id})`],
+      [ko ? '요청자' : 'Requested by', `${event.actor.arn} [${event.actor.type}]`],
+      [ko ? '이벤트 시각' : 'Event time', utcAndZoned(event.eventTime, settings.timeZone)],
+    ],
+    todoLabel: ko ? '조치 사항' : 'What to do',
+    todo: [],
+    closing: ko ? '조치 사항: 없음. 이 항목은 닫혔습니다.' : 'What to do: nothing. This finding is closed.',
     attributes: {
       severity: 'INFO',
       accountId: event.accountId,
@@ -586,4 +632,10 @@ export function formatResolution(input: ResolutionInput, settings: FormatSetting
       findingState: 'RESOLVED',
     },
   };
+}
+
+/** Render a resolution notice (see {@link resolutionParts}) as subject, plain-text body and attributes. Pure. */
+export function formatResolution(input: ResolutionInput, settings: FormatSettings): AlertMessage {
+  const parts = resolutionParts(input, settings);
+  return { subject: parts.subject, body: plainTextBody(parts), attributes: parts.attributes };
 }

@@ -24,6 +24,9 @@ import {
   type ResolutionCause,
 } from './format';
 import { createRecheck, deleteRecheck, getRecheckInput, publishAlert, quarantineEvent } from './outputs';
+import { publishChat } from '../core/chat';
+import type { ChatNotification } from '../core/chat-schema';
+import { chatAlert, chatResolution } from './chat-format';
 import { parseEvent, type ParsedEvent } from './parse-event';
 import {
   RECHECK_TRIGGERS,
@@ -107,6 +110,28 @@ export function createChecker(
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
     deps.metrics?.alertPublished(input.severity, input.finding);
     logger.info('Alert published', { finding: input.finding, severity: input.severity, messageId });
+    await postToChat(() => chatAlert(input, settings), message.attributes);
+  }
+
+  /**
+   * Post the same message to the chat topic when one is configured: after the email, best effort. A
+   * failure is logged and swallowed on purpose: the email alert already went out, and failing the event
+   * would redrive it and send that email again (ADR 0011).
+   */
+  async function postToChat(
+    render: () => ChatNotification,
+    attributes: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const topicArn = settings.chatTopicArn;
+    if (topicArn === undefined) return;
+    try {
+      const messageId = await publishChat(deps.sns, topicArn, render(), attributes);
+      logger.info('Chat message published', { messageId });
+    } catch (error) {
+      logger.error('Could not publish the chat message; the email alert is not affected', {
+        error: describeError(error),
+      });
+    }
   }
 
   function aliasOf(event: ParsedEvent, iam: IAMClient): Promise<string | undefined> {
@@ -236,20 +261,19 @@ export function createChecker(
     deps.metrics?.findingResolved(cause, 'event');
     const { finding, openForMs } = resolved;
     const accountAlias = await alias;
-    const message = formatResolution(
-      {
-        event,
-        finding: (finding.detail ?? finding.kind) as Finding,
-        ...(ref.kind === 'USER_NO_MFA' ? { userName: ref.userName } : {}),
-        ...(accountAlias === undefined ? {} : { accountAlias }),
-        record: { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) },
-        cause,
-        openForMs,
-      },
-      settings,
-    );
+    const resolution = {
+      event,
+      finding: (finding.detail ?? finding.kind) as Finding,
+      ...(ref.kind === 'USER_NO_MFA' ? { userName: ref.userName } : {}),
+      ...(accountAlias === undefined ? {} : { accountAlias }),
+      record: { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) },
+      cause,
+      openForMs,
+    };
+    const message = formatResolution(resolution, settings);
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
     logger.info('Resolution published', { findingId: finding.findingId, cause, messageId });
+    await postToChat(() => chatResolution(resolution, settings), message.attributes);
   }
 
   async function dropSupersededConsoleRecheck(event: ParsedEvent, userName: string): Promise<void> {

@@ -8,7 +8,8 @@ import { exemptionSchema, type Exemption } from '../shared/exemption';
 import { FINDINGS_ENV } from '../shared/findings';
 import { isIanaTimeZone } from '../shared/time-zone';
 
-const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
+/** An SNS topic ARN of any partition (the partition is read from it). */
+export const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 
 /** A string matching `re`, else `error`. */
 export const pattern = (re: RegExp, error: string) => z.string().check(z.regex(re, { error }));

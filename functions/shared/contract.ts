@@ -71,4 +71,9 @@ export const CHECKER_ENV = {
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   /** SQS queue (ARN) for re-checks Scheduler could not deliver. */
   recheckDlqArn: 'RECHECK_DLQ_ARN',
+  /**
+   * ARN of the chat topic (custom notifications for Amazon Q Developer in chat applications); unset when
+   * no chat channel is configured. Optional: the email alert never depends on it.
+   */
+  chatTopicArn: 'CHAT_TOPIC_ARN',
 } as const;

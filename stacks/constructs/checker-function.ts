@@ -47,6 +47,11 @@ export interface CheckerFunctionProps {
   readonly reservedConcurrency?: number;
   /** The finding store: the checker records transitions there and keeps its idempotency records. */
   readonly findings: FindingTable;
+  /**
+   * Topic of the chat channels: the checker posts each alert there too, as a custom notification.
+   * @default - no chat
+   */
+  readonly chatTopic?: sns.ITopic;
 }
 
 /** ARN of every schedule in a group of this account and region (pseudo parameters, for stable rendering). */
@@ -154,6 +159,8 @@ export class CheckerFunction extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
+    if (props.chatTopic !== undefined) environment[CHECKER_ENV.chatTopicArn] = props.chatTopic.topicArn;
+
     let schedulerRole: iam.Role | undefined;
     if (props.gracePeriodHours > 0) {
       const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: NAMES.scheduleGroup });
@@ -236,6 +243,7 @@ export class CheckerFunction extends Construct {
     });
 
     props.topic.grantPublish(this.role);
+    props.chatTopic?.grantPublish(this.role);
     props.findings.grantStoreAccess(this.role);
     this.quarantineQueue.grantSendMessages(this.role);
     // The unqualified function ARN only (grantInvoke would add "<arn>:*", every version and alias).
@@ -256,7 +264,7 @@ export class CheckerFunction extends Construct {
     );
     acknowledge(
       'Action::kms:GenerateDataKey*',
-      'From topic.grantPublish: data keys of the single alert-topic key, needed to publish to the encrypted topic.',
+      'From topic.grantPublish: data keys of the alert-topic key (and of the chat-topic key when chat is configured), needed to publish to the encrypted topics.',
     );
     if (props.gracePeriodHours > 0) {
       acknowledge(

@@ -1,0 +1,119 @@
+import { buildChatNotification, chatThreadId, literal } from '../core/chat';
+import type { ChatNotification } from '../core/chat-schema';
+import type { FindingRef } from '../shared/findings';
+import {
+  alertParts,
+  resolutionParts,
+  type AlertInput,
+  type FormatSettings,
+  type MessageParts,
+  type ResolutionInput,
+} from './format';
+
+/**
+ * Alerts and resolutions as custom notifications of Amazon Q Developer in chat applications: the same
+ * parts as the email (format.ts), laid out for a chat channel. Pure.
+ */
+
+/** Unicode emoji (not Slack `:shortcodes:`): Slack and Microsoft Teams both render them. */
+const MARKS: Readonly<Record<string, string>> = {
+  CRITICAL: '🚨',
+  HIGH: '🔴',
+  MEDIUM: '🟠',
+  INFO: 'ℹ️',
+  RESOLVED: '✅',
+};
+
+/** The finding a message belongs to, for its thread: a user's `USER_NO_MFA`, else the root finding. */
+function threadOf(accountId: string, userName: string | undefined, findingId: string | undefined): string {
+  if (findingId !== undefined) return findingId;
+  const ref: FindingRef =
+    userName === undefined
+      ? { accountId, kind: 'ROOT_NO_MFA' }
+      : { accountId, kind: 'USER_NO_MFA', userName };
+  return chatThreadId(ref);
+}
+
+function description(parts: MessageParts): string {
+  return [
+    ...parts.context,
+    ...(parts.context.length === 0 ? [] : ['']),
+    ...parts.facts.map(([label, value]) => `${label}: ${literal(value)}`),
+    ...(parts.closing === undefined ? [] : ['', parts.closing]),
+    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
+  ].join('\n');
+}
+
+/** `no-mfa-console`: a finding as an event type (letters, digits and `-`). */
+function kebab(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
+/**
+ * One alert (a finding, a notice, a failed check) as a custom notification. Thread: the finding id of
+ * the finding store when the alert carries one, else the id that user's (or root's) finding has, so
+ * a creation notice, the alert after the grace period, reminders and the resolution share one thread.
+ */
+export function chatAlert(input: AlertInput, settings: FormatSettings): ChatNotification {
+  const parts = alertParts(input, settings);
+  const { event } = input;
+  const threadId = threadOf(event.accountId, input.userName, input.record?.findingId);
+  return buildChatNotification({
+    id: `${threadId}:${kebab(input.finding)}:${event.eventId ?? event.id}`,
+    title: `${MARKS[input.severity] ?? ''} ${input.severity}: ${parts.headline}`,
+    description: description(parts),
+    nextSteps: parts.todo,
+    keywords: [
+      input.severity,
+      input.finding,
+      event.accountId,
+      ...(input.accountAlias === undefined ? [] : [input.accountAlias]),
+      ...(input.userName === undefined ? ['root'] : [input.userName]),
+    ],
+    threadId,
+    summary: parts.subject,
+    eventType: `org-mfa-watch-${kebab(input.finding)}`,
+    relatedResources: [event.actor.arn],
+    additionalContext: {
+      accountId: event.accountId,
+      severity: input.severity,
+      finding: input.finding,
+      eventName: event.eventName,
+      ...(event.eventId === undefined ? {} : { eventId: event.eventId }),
+      ...(input.record === undefined ? {} : { findingId: input.record.findingId, findingState: 'OPEN' }),
+    },
+  });
+}
+
+/** A resolution notice as a custom notification, in the thread of the alert that opened the finding. */
+export function chatResolution(input: ResolutionInput, settings: FormatSettings): ChatNotification {
+  const parts = resolutionParts(input, settings);
+  const { event } = input;
+  const threadId = input.record.findingId;
+  return buildChatNotification({
+    id: `${threadId}:resolved:${event.eventId ?? event.id}`,
+    title: `${MARKS.RESOLVED ?? ''} ${parts.headline}`,
+    description: description(parts),
+    keywords: [
+      'RESOLVED',
+      input.finding,
+      event.accountId,
+      ...(input.accountAlias === undefined ? [] : [input.accountAlias]),
+      ...(input.userName === undefined ? ['root'] : [input.userName]),
+    ],
+    threadId,
+    summary: parts.subject,
+    eventType: 'org-mfa-watch-resolved',
+    relatedResources: [event.actor.arn],
+    additionalContext: {
+      accountId: event.accountId,
+      severity: 'INFO',
+      finding: input.finding,
+      eventName: event.eventName,
+      ...(event.eventId === undefined ? {} : { eventId: event.eventId }),
+      findingId: input.record.findingId,
+      findingState: 'RESOLVED',
+      cause: input.cause,
+    },
+  });
+}
