@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
+import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import type { SweepReportSummary } from '../shared/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { loadReporterSettings } from './env';
@@ -12,6 +13,7 @@ import { createReporter } from './report';
 // Init once per container: a bad deployment fails here, naming the variable.
 const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadReporterSettings(process.env);
+const metrics = new MetricsRecorder(createMetrics(logger));
 const report = createReporter({
   settings,
   s3: new S3Client(clientConfig),
@@ -22,13 +24,15 @@ const report = createReporter({
   }),
   logger,
   now: () => new Date(),
+  metrics,
 });
+const reportWithMetrics = flushedAfter(metrics, logger, report);
 
 /** Entry point: the state machine's last task, `{ plan, results?, batches? }` → {@link SweepReportSummary}. */
 export async function handler(event: unknown, context: Context): Promise<SweepReportSummary> {
   logger.addContext(context);
   try {
-    return await report(event);
+    return await reportWithMetrics(event);
   } catch (error) {
     logger.error('sweep report failed', { error });
     throw error;

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SweepMetrics } from '../core/metrics';
 import type { FindingStore } from '../core/finding-store';
 import { FindingStoreError } from '../core/finding-errors';
 import {
@@ -29,6 +30,8 @@ export interface ReporterDeps {
   readonly store: FindingStore;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly now: () => Date;
+  /** Sweep totals and open findings by severity, once per sweep (with the digest). */
+  readonly metrics?: Pick<SweepMetrics, 'sweepAccounts' | 'openFindings' | 'findingResolved'>;
 }
 
 /**
@@ -160,6 +163,11 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
         reportJsonKey,
       });
       messageId = await publishDigest(sns, settings.alertTopicArn, digest);
+      // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
+      const { checked, notCovered, failed } = report.totals;
+      deps.metrics?.sweepAccounts({ checked, notCovered, failed });
+      deps.metrics?.openFindings(report.openBySeverity);
+      for (const _ of departed.removed) deps.metrics?.findingResolved('account-removed', 'sweep');
       await putReportObject(
         s3,
         bucket,

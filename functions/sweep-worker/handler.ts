@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { AccountSessions } from '../core/credentials';
 import { FindingStore } from '../core/finding-store';
 import { AccountAliases } from '../core/iam-facts';
+import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import type { SweepBatchResult } from '../shared/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { loadSweepSettings } from './env';
@@ -15,6 +16,7 @@ import { createSweepWorker } from './sweep-batch';
 // Init once per container: a bad deployment fails here, with the variable named, not mid-batch.
 const logger = new Logger({ serviceName: 'org-mfa-watch-sweep' });
 const settings = loadSweepSettings(process.env);
+const metrics = new MetricsRecorder(createMetrics(logger));
 
 const sweep = createSweepWorker({
   settings,
@@ -34,10 +36,12 @@ const sweep = createSweepWorker({
   sns: new SNSClient(clientConfig),
   logger,
   now: () => new Date(),
+  metrics,
 });
+const sweepWithMetrics = flushedAfter(metrics, logger, sweep);
 
 /** Entry point: one Distributed Map batch `{ Items, BatchInput? }` per invocation. */
 export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult> {
   logger.addContext(context);
-  return sweep(batch, context);
+  return sweepWithMetrics(batch, context);
 }

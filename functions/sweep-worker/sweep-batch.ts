@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { sessionName, type AccountSessions, type RoleCredentials } from '../core/credentials';
 import { beforeDeadline, DeadlineExceededError, type RemainingTime } from '../core/deadline';
 import { describeError, isAccessDenied, isThrottling } from '../core/errors';
+import type { SweepMetrics } from '../core/metrics';
 import { shouldNotify, type Finding as StoredFinding, type FindingStore } from '../core/finding-store';
 import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
 import { publishAlert } from '../core/publish';
@@ -77,6 +78,8 @@ export interface SweepWorkerDeps {
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly tuning?: Partial<SweepTuning>;
+  /** Counts the findings this sweep opened and resolved (`NewFindings`, `ResolvedFindings`, source `sweep`). */
+  readonly metrics?: Pick<SweepMetrics, 'findingOpened' | 'findingResolved'>;
 }
 
 /** The batch is not what the Distributed Map sends: names the field and the expectation. */
@@ -327,6 +330,8 @@ export function createSweepWorker(
       ...(extra.alias === undefined ? {} : { accountAlias: extra.alias }),
     });
     const change: SweepFindingChange = shouldNotify(transition) ? 'new' : 'still-open';
+    // Opened or reopened, not escalated: the metric counts findings, not severity changes.
+    if (transition === 'opened' || transition === 'reopened') deps.metrics?.findingOpened('sweep');
     logger.info('Finding observed by the sweep', { findingId: finding.findingId, transition });
     if (change === 'new' || (finding.severity !== 'MEDIUM' && neverNotified(finding))) {
       await notify(item, finding, extra);
@@ -406,6 +411,7 @@ export function createSweepWorker(
         });
         // Not open any more: an event check resolved it meanwhile; that resolution is not this sweep's.
         if (resolved.transition !== 'resolved') return undefined;
+        deps.metrics?.findingResolved(operation.reason, 'sweep');
         logger.info('Finding resolved by the sweep', {
           findingId: resolved.finding.findingId,
           reason: operation.reason,

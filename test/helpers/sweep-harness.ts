@@ -6,7 +6,11 @@ import { AccountSessions } from '../../functions/core/credentials';
 import { FindingStore } from '../../functions/core/finding-store';
 import { AccountAliases } from '../../functions/core/iam-facts';
 import type { SweepWorkerSettings } from '../../functions/sweep-worker/env';
-import { createSweepWorker, type SweepTuning } from '../../functions/sweep-worker/sweep-batch';
+import {
+  createSweepWorker,
+  type SweepTuning,
+  type SweepWorkerDeps,
+} from '../../functions/sweep-worker/sweep-batch';
 import { testSettings } from './checker-harness';
 import type { LocalDynamo } from './dynalite';
 import { createFindingsTable } from './dynalite';
@@ -35,6 +39,8 @@ export interface SweepWorkerHarnessOptions {
   readonly now?: () => Date;
   /** Either a requestHandler (injected) or an endpoint URL (the fake over HTTP). */
   readonly transport: { readonly requestHandler: unknown } | { readonly endpoint: string };
+  /** Where the worker counts the findings it opens and resolves. */
+  readonly metrics?: SweepWorkerDeps['metrics'];
   /** SDK attempts per call. @default 1 (the SDK's retries are not what these tests are about) */
   readonly maxAttempts?: number;
 }
@@ -83,6 +89,7 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
       return Promise.resolve();
     },
     ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return { sweep, store, settings, sleeps };
 }

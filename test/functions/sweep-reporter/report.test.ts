@@ -2,7 +2,10 @@ import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { FindingStore } from '../../../functions/core/finding-store';
+import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
+import { captureEmf, datapointsOf, metricSum } from '../../helpers/emf';
 import type { SweepBatchResult, SweepPlan } from '../../../functions/shared/sweep';
 import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { InvalidReportInputError } from '../../../functions/sweep-reporter/errors';
@@ -79,8 +82,9 @@ afterEach(() => {
   s3.mock.restore();
 });
 
-function reporter(overrides: { store?: FindingStore } = {}) {
+function reporter(overrides: { store?: FindingStore; metrics?: MetricsRecorder } = {}) {
   return createReporter({
+    ...(overrides.metrics === undefined ? {} : { metrics: overrides.metrics }),
     settings,
     s3: new S3Client({ region: 'us-east-1' }),
     sns: new SNSClient({ region: 'us-east-1' }),
@@ -255,5 +259,40 @@ describe('digestReceiptExists', () => {
       'Access Denied',
     );
     denied.restore();
+  });
+});
+
+describe('metrics of a sweep (embedded metric format)', () => {
+  const input = { plan: fullPlan, results: { Bucket: BUCKET, Key: `${RUN}/manifest.json` } };
+
+  it('writes the account outcomes, open findings by severity and the account-removed resolutions once per sweep', async () => {
+    const capture = captureEmf();
+    try {
+      const metrics = new MetricsRecorder(createMetrics(new Logger({ logLevel: 'SILENT' })));
+      const report = reporter({ metrics });
+      await report(input);
+      metrics.flush();
+      const points = datapointsOf(capture.take());
+      const sum = (name: string, dimensions: Record<string, string> = {}) =>
+        metricSum(points, name, { service: 'org-mfa-watch', ...dimensions });
+      // The totals of the summary asserted above: 3 checked, 1 not covered, 4 failed, 4 open.
+      expect(sum('SweepAccountsChecked')).toBe(3);
+      expect(sum('SweepAccountsNotCovered')).toBe(1);
+      expect(sum('SweepAccountsFailed')).toBe(4);
+      expect(
+        (['CRITICAL', 'HIGH', 'MEDIUM'] as const).reduce(
+          (n, s) => n + (sum('OpenFindings', { Severity: s }) ?? 0),
+          0,
+        ),
+      ).toBe(4);
+      expect(sum('ResolvedFindings', { Reason: 'account-removed' })).toBe(1);
+
+      // A retried reporter (the digest receipt exists) publishes nothing and counts nothing again.
+      await report(input);
+      metrics.flush();
+      expect(datapointsOf(capture.take()).filter((p) => p.name.startsWith('Sweep'))).toEqual([]);
+    } finally {
+      capture.restore();
+    }
   });
 });

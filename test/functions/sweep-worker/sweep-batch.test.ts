@@ -227,6 +227,37 @@ describe('sweep worker: users without MFA', () => {
     expect(aws.published).toHaveLength(0);
   });
 
+  it('counts each finding it opens and each it resolves once (NewFindings, ResolvedFindings by reason, source sweep)', async () => {
+    const counted: string[] = [];
+    const metrics = {
+      findingOpened: (source: string) => counted.push(`opened:${source}`),
+      findingResolved: (reason: string, source: string) => counted.push(`resolved:${reason}:${source}`),
+    };
+    const { sweep, store } = await setup(
+      {
+        [A]: {
+          report: { ...FRESH, rows: [{ user: 'ivan', mfaActive: false, passwordEnabled: true }] },
+          users: { ivan: { mfaDevices: 0, console: true } },
+        },
+      },
+      { metrics },
+    );
+    await store.observeProblem({
+      accountId: A,
+      kind: 'USER_NO_MFA',
+      userName: 'judy',
+      severity: 'HIGH',
+      detail: 'NO_MFA_CONSOLE',
+      source: 'event',
+      now: new Date(NOW.getTime() - 2 * HOUR),
+    });
+    await sweep({ Items: [item(A)] });
+    expect(counted.sort()).toEqual(['opened:sweep', 'resolved:deleted:sweep']);
+    counted.length = 0;
+    await sweep({ Items: [item(A)] }); // ivan still open, judy already resolved: nothing new to count
+    expect(counted).toEqual([]);
+  });
+
   it('resolves as exempted a user a configured exemption now covers (matched by the path in the report ARN)', async () => {
     const { sweep, store } = await setup(
       { [A]: { report: FRESH, users: { svc: { mfaDevices: 0, console: false, path: '/service/' } } } },
