@@ -52,6 +52,7 @@ export class CentralStack extends Stack {
       trustExemptionTags: config.trustExemptionTags,
       reservedConcurrency: config.checkerReservedConcurrency,
       findings: this.findings,
+      securityHubExport: config.securityHub.enabled,
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {

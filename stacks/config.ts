@@ -107,6 +107,20 @@ export const configSchema = z.strictObject({
         .default(90),
     })
     .prefault({}),
+  /**
+   * Export findings to AWS Security Hub (docs/configuration.md, "Security Hub"). Off by default. When on,
+   * the member template lets the check role call `securityhub:BatchImportFindings` for its own account,
+   * and the checker imports each finding from inside the member account into the home region.
+   */
+  securityHub: z
+    .strictObject(
+      {
+        /** Import findings (ASFF) into Security Hub in each member account, in `homeRegion`. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(false),
+      },
+      { error: 'expected an object such as { "enabled": true }' },
+    )
+    .prefault({}),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number({ error: 'expected a whole number of days' })

@@ -71,4 +71,11 @@ export const CHECKER_ENV = {
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   /** SQS queue (ARN) for re-checks Scheduler could not deliver. */
   recheckDlqArn: 'RECHECK_DLQ_ARN',
+  /**
+   * `true` or `false` (absent = false): import findings into AWS Security Hub from inside each member
+   * account (through the check role), after the alert.
+   */
+  securityHubExport: 'SECURITY_HUB_EXPORT',
+  /** Region the findings are imported to: the home region. Required when the export is on. */
+  securityHubRegion: 'SECURITY_HUB_REGION',
 } as const;

@@ -47,6 +47,12 @@ export interface CheckerFunctionProps {
   readonly reservedConcurrency?: number;
   /** The finding store: the checker records transitions there and keeps its idempotency records. */
   readonly findings: FindingTable;
+  /**
+   * Import findings into Security Hub in each member account, in this stack's region (the home region),
+   * through the member check role (which carries the permission when the export is on).
+   * @default false
+   */
+  readonly securityHubExport?: boolean;
 }
 
 /** ARN of every schedule in a group of this account and region (pseudo parameters, for stable rendering). */
@@ -153,6 +159,11 @@ export class CheckerFunction extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     };
+
+    if (props.securityHubExport === true) {
+      environment[CHECKER_ENV.securityHubExport] = 'true';
+      environment[CHECKER_ENV.securityHubRegion] = stack.region;
+    }
 
     let schedulerRole: iam.Role | undefined;
     if (props.gracePeriodHours > 0) {
