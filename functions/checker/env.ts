@@ -21,6 +21,8 @@ export interface CheckerSettings {
   readonly trustExemptionTags: boolean;
   /** The finding store: its table, and how long resolved findings are kept. */
   readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
+  /** Present when the Security Hub export is on: the region findings are imported to (home region). */
+  readonly securityHub?: { readonly region: string };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -79,6 +81,12 @@ const schema = z.object({
   [CHECKER_ENV.schedulerRoleArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
   ),
+  [CHECKER_ENV.securityHubExport]: z.optional(
+    z.enum(['true', 'false'], { error: 'expected "true" or "false"' }),
+  ),
+  [CHECKER_ENV.securityHubRegion]: z.optional(
+    pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'expected an AWS region name'),
+  ),
   [CHECKER_ENV.recheckDlqArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
   ),
@@ -111,6 +119,13 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
     ]);
   }
+  const securityHubRegion = v[CHECKER_ENV.securityHubRegion];
+  const securityHubExport = v[CHECKER_ENV.securityHubExport] === 'true';
+  if (securityHubExport && securityHubRegion === undefined) {
+    throw new ConfigurationError([
+      `${CHECKER_ENV.securityHubRegion} must be set when ${CHECKER_ENV.securityHubExport} is "true"`,
+    ]);
+  }
   const topicArn = v[CHECKER_ENV.alertTopicArn];
   return {
     checkRoleName: v[CHECKER_ENV.checkRoleName],
@@ -127,6 +142,9 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       tableName: v[FINDINGS_ENV.tableName],
       resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
     },
+    ...(securityHubExport && securityHubRegion !== undefined
+      ? { securityHub: { region: securityHubRegion } }
+      : {}),
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

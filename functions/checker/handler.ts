@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -9,6 +10,7 @@ import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { AccountSessions } from '../core/credentials';
+import { SECURITY_HUB_METRICS, createSecurityHubExporter, type ExportFailure } from '../core/security-hub';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from '../core/iam-facts';
@@ -20,14 +22,40 @@ const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadSettings(process.env);
 const dynamo = new DynamoDBClient(clientConfig);
 const { tableName } = settings.findings;
+const sessions = new AccountSessions(new STSClient(clientConfig), {
+  roleName: settings.checkRoleName,
+  partition: settings.partition,
+  iamClientConfig: clientConfig,
+  ...(settings.securityHub === undefined
+    ? {}
+    : { securityHubClientConfig: { ...clientConfig, region: settings.securityHub.region } }),
+});
+const metrics = new Metrics({ namespace: SECURITY_HUB_METRICS.namespace, serviceName: 'org-mfa-watch' });
+
+/** One EMF data point per failed export, by reason (not enabled, access denied, rejected...). */
+function countExportFailure(failure: ExportFailure): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension('reason', failure.reason);
+  metric.addMetric(SECURITY_HUB_METRICS.exportFailures, MetricUnit.Count, failure.ids.length);
+}
 
 const checker = createChecker({
   settings,
-  sessions: new AccountSessions(new STSClient(clientConfig), {
-    roleName: settings.checkRoleName,
-    partition: settings.partition,
-    iamClientConfig: clientConfig,
-  }),
+  sessions,
+  ...(settings.securityHub === undefined
+    ? {}
+    : {
+        securityHub: createSecurityHubExporter({
+          sessions,
+          settings: {
+            partition: settings.partition,
+            region: settings.securityHub.region,
+            locale: settings.locale,
+          },
+          logger,
+          onExportFailure: countExportFailure,
+        }),
+      }),
   aliases: new AccountAliases(),
   sns: new SNSClient(clientConfig),
   sqs: new SQSClient(clientConfig),

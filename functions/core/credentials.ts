@@ -1,4 +1,5 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import type { SecurityHubClient, SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
 /** How the checker reaches into member accounts. */
@@ -9,6 +10,11 @@ export interface AccountSessionOptions {
   readonly partition: string;
   /** Region, retry mode and attempts for the per-account IAM clients. */
   readonly iamClientConfig: Omit<IAMClientConfig, 'credentials'>;
+  /**
+   * Region (the home region), retry mode and attempts for the per-account Security Hub clients.
+   * @default none: {@link AccountSessions.securityHubFor} is unavailable
+   */
+  readonly securityHubClientConfig?: Omit<SecurityHubClientConfig, 'credentials'>;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
 }
@@ -30,8 +36,8 @@ export function sessionName(hint: string): string {
  * A failed AssumeRole is not cached: the next event tries again.
  */
 export class AccountSessions {
-  private readonly clients = new Map<string, { readonly iam: IAMClient; readonly refreshAt: number }>();
-  private readonly pending = new Map<string, Promise<IAMClient>>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly pending = new Map<string, Promise<Session>>();
   private readonly now: () => number;
 
   constructor(
@@ -48,8 +54,29 @@ export class AccountSessions {
 
   /** An IAM client acting as the check role of `accountId`; `hint` makes the session traceable (event id). */
   async iamFor(accountId: string, hint: string): Promise<IAMClient> {
-    const cached = this.clients.get(accountId);
-    if (cached && this.now() < cached.refreshAt) return cached.iam;
+    return (await this.sessionFor(accountId, hint)).iam;
+  }
+
+  /**
+   * A Security Hub client acting as the check role of `accountId`, in the configured region, on the same
+   * cached credentials as {@link iamFor}. BatchImportFindings with the default product must be called by
+   * the finding's own account. The client's module is loaded on first use only: it is large, and only
+   * deployments with the export on need it.
+   * @throws Error when the sessions were created without `securityHubClientConfig`
+   */
+  async securityHubFor(accountId: string, hint: string): Promise<SecurityHubClient> {
+    const config = this.options.securityHubClientConfig;
+    if (config === undefined) throw new Error('AccountSessions: no securityHubClientConfig given');
+    const session = await this.sessionFor(accountId, hint);
+    session.securityHub ??= import('@aws-sdk/client-securityhub').then(
+      ({ SecurityHubClient }) => new SecurityHubClient({ ...config, credentials: session.credentials }),
+    );
+    return session.securityHub;
+  }
+
+  private async sessionFor(accountId: string, hint: string): Promise<Session> {
+    const cached = this.sessions.get(accountId);
+    if (cached && this.now() < cached.refreshAt) return cached;
     const inFlight = this.pending.get(accountId);
     if (inFlight) return inFlight;
     const request = this.assume(accountId, hint).finally(() => this.pending.delete(accountId));
@@ -57,7 +84,7 @@ export class AccountSessions {
     return request;
   }
 
-  private async assume(accountId: string, hint: string): Promise<IAMClient> {
+  private async assume(accountId: string, hint: string): Promise<Session> {
     const response = await this.sts.send(
       new AssumeRoleCommand({
         RoleArn: this.roleArn(accountId),
@@ -69,16 +96,32 @@ export class AccountSessions {
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error(`AssumeRole into ${accountId} returned no complete credentials`);
     }
-    const iam = new IAMClient({
-      ...this.options.iamClientConfig,
-      credentials: {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      },
-    });
-    this.clients.set(accountId, { iam, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS });
-    return iam;
+    const credentials: SessionCredentials = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+    const iam = new IAMClient({ ...this.options.iamClientConfig, credentials });
+    const session: Session = { iam, credentials, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS };
+    this.sessions.set(accountId, session);
+    return session;
   }
+}
+
+/** Temporary credentials of the check role, as every SDK client accepts them. */
+interface SessionCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+/** One account's assumed-role session and the clients made on it. */
+interface Session {
+  readonly iam: IAMClient;
+  readonly credentials: SessionCredentials;
+  readonly refreshAt: number;
+  /** Created on first use. */
+  securityHub?: Promise<SecurityHubClient>;
 }
