@@ -61,6 +61,19 @@ function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
   };
 }
 
+describe('the securityHub configuration', () => {
+  it('is off unless configured, and names the field of a bad value', () => {
+    expect(testConfig().securityHub).toEqual({ enabled: false });
+    expect(testConfig({ securityHub: { enabled: true } }).securityHub).toEqual({ enabled: true });
+    expect(() => testConfig({ securityHub: { enabled: 'yes' } })).toThrow(
+      /securityHub\.enabled: expected true or false/,
+    );
+    expect(() => testConfig({ securityHub: { enabled: true, regions: ['us-east-1'] } })).toThrow(
+      /securityHub: unknown field\(s\) "regions"/,
+    );
+  });
+});
+
 describe('Security Hub export in the member template', () => {
   it.each([
     ['StackSet member template', () => enabled.member],

@@ -4,6 +4,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BENCH_ENV } from '../../../bench/cold-init';
+import { loadSettings } from '../../../functions/checker/env';
 import { createChecker } from '../../../functions/checker/process-event';
 import { validateAsff } from '../../../functions/core/asff';
 import { AccountSessions } from '../../../functions/core/credentials';
@@ -278,5 +280,25 @@ describe('the exporter on its own (as the sweep worker calls it)', () => {
     expect(aws.imports).toHaveLength(150);
     expect(aws.imports.every((i) => i.callerAccount === MEMBER && i.region === HOME)).toBe(true);
     expect(aws.count('sts', 'AssumeRole')).toBe(1);
+  });
+});
+
+describe('the export settings', () => {
+  it('reads the export switch and region, and refuses the switch without a region (naming both)', () => {
+    expect(loadSettings({ ...BENCH_ENV }).securityHub).toBeUndefined();
+    expect(
+      loadSettings({ ...BENCH_ENV, SECURITY_HUB_EXPORT: 'true', SECURITY_HUB_REGION: HOME }).securityHub,
+    ).toEqual({ region: HOME });
+    expect(
+      loadSettings({ ...BENCH_ENV, SECURITY_HUB_EXPORT: 'false', SECURITY_HUB_REGION: HOME }).securityHub,
+    ).toBeUndefined();
+    expect(() => loadSettings({ ...BENCH_ENV, SECURITY_HUB_EXPORT: 'true' })).toThrow(
+      /SECURITY_HUB_REGION must be set when SECURITY_HUB_EXPORT is "true"/,
+    );
+    expect(() =>
+      loadSettings({ ...BENCH_ENV, SECURITY_HUB_EXPORT: 'yes', SECURITY_HUB_REGION: 'Frankfurt' }),
+    ).toThrow(
+      /SECURITY_HUB_EXPORT: expected "true" or "false"[\s\S]*SECURITY_HUB_REGION: expected an AWS region name/,
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ASFF_LIMITS,
@@ -13,7 +15,7 @@ import { formatAlert } from '../../../functions/checker/format';
 import { parseEvent } from '../../../functions/checker/parse-event';
 import { ALERT_LOCALES } from '../../../functions/shared/contract';
 import { FINDING_KINDS, findingId, type FindingKind } from '../../../functions/shared/findings';
-import { projectFixture } from '../../helpers/events';
+import { PROJECT_ROOT, projectFixture } from '../../helpers/events';
 
 const ACCOUNT = '333333333333';
 const CONTEXT: AsffContext = { partition: 'aws', region: 'eu-central-1', locale: 'en' };
@@ -211,5 +213,27 @@ describe('validateAsff', () => {
     expect(validateAsff({ ...valid(), ProductFields: many, Note: { Text: 'x'.repeat(150_000) } })).toEqual([
       expect.objectContaining({ field: '(finding)' }),
     ]);
+  });
+});
+
+describe('the example in docs/operations.md', () => {
+  it('is what toAsff renders (the runbook shows a real finding)', () => {
+    const text = readFileSync(join(PROJECT_ROOT, 'docs', 'operations.md'), 'utf8');
+    const section = text.slice(text.indexOf('## Security Hub export'));
+    const json = /```json\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const documented = JSON.parse(json) as Record<string, unknown>;
+    const member = '210987654321';
+    const rendered = toAsff(
+      stored('USER_NO_MFA', {
+        accountId: member,
+        findingId: findingId(member, 'USER_NO_MFA', 'contractor.kim'),
+        subject: 'contractor.kim',
+        detail: 'NO_MFA_CONSOLE',
+        accountAlias: 'acme-prod',
+      }),
+      CONTEXT,
+    );
+    expect(validateAsff(documented)).toEqual([]);
+    expect(rendered).toMatchObject(documented);
   });
 });
