@@ -67,6 +67,7 @@ export class CentralStack extends Stack {
       reservedConcurrency: config.checkerReservedConcurrency,
       findings: this.findings,
       ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
+      securityHubExport: config.securityHub.enabled,
     });
 
     this.rule = new events.Rule(this, 'CheckRule', {

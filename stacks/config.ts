@@ -190,6 +190,20 @@ export const configSchema = z.strictObject({
     )
     .prefault({}),
   /**
+   * Export findings to AWS Security Hub (docs/configuration.md, "Security Hub"). Off by default. When on,
+   * the member template lets the check role call `securityhub:BatchImportFindings` for its own account,
+   * and the checker imports each finding from inside the member account into the home region.
+   */
+  securityHub: z
+    .strictObject(
+      {
+        /** Import findings (ASFF) into Security Hub in each member account, in `homeRegion`. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(false),
+      },
+      { error: 'expected an object such as { "enabled": true }' },
+    )
+    .prefault({}),
+  /**
    * Chat channels (Slack, Microsoft Teams) through Amazon Q Developer in chat applications. Off unless
    * configured; alerts still go by email (docs/configuration.md, "Chat").
    */

@@ -24,6 +24,7 @@ export class ManagementMemberStack extends Stack {
       organizationId: config.organizationId,
       securityAccountId: config.securityAccountId,
       homeRegion: config.homeRegion,
+      securityHubExport: config.securityHub.enabled,
     });
     new CfnOutput(this, 'ForwardRuleArn', { value: this.member.forwardRule.ruleArn });
     new CfnOutput(this, 'CheckRoleArn', { value: this.member.checkRole.roleArn });

@@ -27,6 +27,7 @@ export class MemberTemplateStack extends StackSetStack {
       organizationId: config.organizationId,
       securityAccountId: config.securityAccountId,
       homeRegion: config.homeRegion,
+      securityHubExport: config.securityHub.enabled,
     });
   }
 }

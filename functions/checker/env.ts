@@ -17,6 +17,8 @@ export interface CheckerSettings extends SharedSettings {
   readonly notifyOnCreate: boolean;
   /** The chat topic (Slack, Microsoft Teams), when configured: alerts go there too, after the email. */
   readonly chatTopicArn?: string;
+  /** Present when the Security Hub export is on: the region findings are imported to (home region). */
+  readonly securityHub?: { readonly region: string };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -36,6 +38,10 @@ const schema = z.object({
     pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
   ),
   [CHECKER_ENV.chatTopicArn]: z.optional(pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN')),
+  [CHECKER_ENV.securityHubExport]: z.optional(booleanVariable),
+  [CHECKER_ENV.securityHubRegion]: z.optional(
+    pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'expected an AWS region name'),
+  ),
   [CHECKER_ENV.recheckDlqArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
   ),
@@ -60,11 +66,21 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
     ]);
   }
   const chatTopicArn = v[CHECKER_ENV.chatTopicArn];
+  const securityHubRegion = v[CHECKER_ENV.securityHubRegion];
+  const securityHubExport = v[CHECKER_ENV.securityHubExport] === 'true';
+  if (securityHubExport && securityHubRegion === undefined) {
+    throw new ConfigurationError([
+      `${CHECKER_ENV.securityHubRegion} must be set when ${CHECKER_ENV.securityHubExport} is "true"`,
+    ]);
+  }
   return {
     ...sharedSettings(v),
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
     ...(chatTopicArn === undefined ? {} : { chatTopicArn }),
+    ...(securityHubExport && securityHubRegion !== undefined
+      ? { securityHub: { region: securityHubRegion } }
+      : {}),
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

@@ -1,5 +1,6 @@
 import type { AlertLocale } from '../shared/contract';
 import type { AlertNote, Finding, Severity } from '../core/judge';
+import { findingText } from '../core/finding-texts';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../shared/exemption';
 import type { ParsedEvent } from './parse-event';
 
@@ -153,45 +154,15 @@ function consoleLink(input: AlertInput, partition: string): string {
     : `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName)}`;
 }
 
-/** A Korean particle: its form after a final consonant (batchim) and after a vowel, e.g. 이/가. */
-export type KoreanParticle = readonly [afterConsonant: string, afterVowel: string];
-
-/** Subject particle 이/가. */
-export const KO_SUBJECT: KoreanParticle = ['이', '가'];
-/** Object particle 을/를. */
-export const KO_OBJECT: KoreanParticle = ['을', '를'];
-/** Topic particle 은/는. */
-export const KO_TOPIC: KoreanParticle = ['은', '는'];
-/** Direction particle (으)로: a final ㄹ takes 로, like a vowel. */
-export const KO_DIRECTION: KoreanParticle = ['으로', '로'];
-
-const HANGUL_FIRST = 0xac00;
-const HANGUL_LAST = 0xd7a3;
-/** Index of the final consonant ㄹ in a Hangul syllable's decomposition. */
-const FINAL_RIEUL = 8;
-
-/**
- * `word` followed by the form of a Korean particle that fits it. After a Hangul syllable the form
- * follows its final consonant (사용자가, 계정이; 서울로, 부산으로). After anything else, which for IAM
- * user names (ASCII letters, digits and +=,.@_-) and account ids is all there is, Korean has no single
- * right form: how a Latin name or a number ends depends on how it is read ("kim" 킴, "data" 데이터, "7"
- * 칠, "2" 이), so both forms are written, 이(가), 을(를), (으)로, as Korean interfaces conventionally do.
- * Closing quotes and brackets are looked through to the last letter. Pure.
- */
-export function withParticle(word: string, [afterConsonant, afterVowel]: KoreanParticle): string {
-  const bare = word.replace(/["'\u201d\u2019)\]}>]+$/u, '');
-  // Hangul syllables are single UTF-16 code units, so the last unit is enough to recognize one.
-  const code = bare.charCodeAt(bare.length - 1);
-  if (code >= HANGUL_FIRST && code <= HANGUL_LAST) {
-    const final = (code - HANGUL_FIRST) % 28;
-    const vowelForm = final === 0 || (final === FINAL_RIEUL && afterConsonant === '으로');
-    return `${word}${vowelForm ? afterVowel : afterConsonant}`;
-  }
-  const both = afterConsonant.endsWith(afterVowel)
-    ? `(${afterConsonant.slice(0, -afterVowel.length)})${afterVowel}`
-    : `${afterConsonant}(${afterVowel})`;
-  return `${word}${both}`;
-}
+// The Korean particles moved to core (shared with Security Hub texts); re-exported for existing callers.
+export {
+  KO_DIRECTION,
+  KO_OBJECT,
+  KO_SUBJECT,
+  KO_TOPIC,
+  withParticle,
+  type KoreanParticle,
+} from '../core/finding-texts';
 
 interface Texts {
   headline: (who: string, account: string) => string;
@@ -214,7 +185,7 @@ interface Texts {
     string
   >;
   afterGrace: string;
-  todo: string[];
+  todo: readonly string[];
 }
 
 function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
@@ -257,147 +228,7 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
   const afterGrace = ko
     ? '유예 기간이 지난 뒤에도 MFA가 없습니다.'
     : 'The grace period has passed and the user still has no MFA.';
-  switch (input.finding) {
-    case 'NO_MFA_CONSOLE':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에게 콘솔 비밀번호가 있지만 MFA가 없습니다.`
-          : (who, acct) => `IAM user ${who} in account ${acct} has a console password and no MFA.`,
-        todo: ko
-          ? [
-              '사용자 소유자에게 즉시 MFA를 활성화하도록 요청하거나, 활성화할 때까지 콘솔 비밀번호를 삭제하십시오 (aws iam delete-login-profile).',
-              '예상하지 못한 사용자라면 침해 가능성으로 간주하고 자격 증명을 비활성화한 뒤 생성자의 CloudTrail 기록을 검토하십시오.',
-            ]
-          : [
-              "Ask the user's owner to enable MFA now, or delete the console password until they do (aws iam delete-login-profile).",
-              "If nobody expected this user, treat it as a possible compromise: deactivate its credentials and review the creator's CloudTrail activity.",
-            ],
-      };
-    case 'NO_MFA_NO_CONSOLE':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에게 MFA가 없습니다 (콘솔 비밀번호 없음).`
-          : (who, acct) => `IAM user ${who} in account ${acct} has no MFA (and no console password).`,
-        todo: ko
-          ? [
-              '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
-              '승인된 예외라면 예외를 등록하십시오 (docs/operations.md).',
-            ]
-          : [
-              'If this is a programmatic-only user, replace it with an IAM role or require MFA for sensitive actions.',
-              'If it is an approved exception, add an exemption (docs/operations.md).',
-            ],
-      };
-    case 'ROOT_NO_MFA':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (_who, acct) => `계정 ${acct}: 루트 사용자에게 비밀번호가 있지만 MFA가 없습니다 (IAM에서 확인함).`
-          : (_who, acct) =>
-              `The root user of account ${acct} has a password and no MFA (read from IAM just now).`,
-        todo: ko
-          ? [
-              '계정 소유자에게 즉시 확인하고 루트 MFA를 활성화하십시오.',
-              '루트 비밀번호가 필요하지 않다면 중앙 집중식 루트 액세스로 삭제하십시오.',
-              '예상하지 못한 변경이라면 루트 자격 증명 침해로 간주하십시오: 루트 비밀번호를 변경하고 CloudTrail을 검토하십시오.',
-            ]
-          : [
-              'Confirm with the account owner at once and enable root MFA.',
-              'If the root password is not needed, delete it through centralized root access.',
-              'If the change was not expected, treat it as a root credential compromise: change the root password and review CloudTrail.',
-            ],
-      };
-    case 'ROOT_PASSWORD_CREATED':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (_who, acct) =>
-              `계정 ${acct}에서 루트 사용자 비밀번호가 생성되었고, 루트 MFA 상태를 읽지 못했습니다.`
-          : (_who, acct) =>
-              `A root user password was created in account ${acct}, and the root user's MFA state could not be read.`,
-        todo: ko
-          ? [
-              '계정 소유자에게 즉시 확인하고 루트 MFA가 활성화되어 있는지 콘솔에서 확인하십시오.',
-              '점검 역할(org-mfa-watch-check)이 이 계정에서 동작하는지 확인하십시오 (docs/operations.md).',
-            ]
-          : [
-              'Confirm with the account owner at once and verify in the console that root MFA is enabled.',
-              'Check that the role org-mfa-watch-check works in this account (docs/operations.md).',
-            ],
-      };
-    case 'TAG_EXEMPTED':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (who, acct) =>
-              `계정 ${acct}의 IAM 사용자 ${who}에게 MFA가 없지만 예외 태그 때문에 경고하지 않았습니다.`
-          : (who, acct) =>
-              `IAM user ${who} in account ${acct} has no MFA and was not alerted on because of its exemption tag.`,
-        todo: ko
-          ? [
-              '이 예외가 승인된 것인지 확인하십시오. 태그는 사용자를 만든 사람이 직접 붙일 수 있습니다.',
-              '승인되지 않았다면 태그를 삭제하고 (aws iam untag-user) 생성자의 CloudTrail 기록을 검토하십시오.',
-            ]
-          : [
-              'Confirm that this exemption was approved: whoever created the user may have set the tag.',
-              "If it was not, remove the tag (aws iam untag-user) and review the creator's CloudTrail activity.",
-            ],
-      };
-    case 'ROOT_MFA_REMOVED':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (_who, acct) =>
-              `계정 ${acct}에서 루트 사용자의 MFA 디바이스가 제거되었고, 루트 MFA 상태를 읽지 못했습니다.`
-          : (_who, acct) =>
-              `An MFA device of the root user was removed in account ${acct}, and the root user's MFA state could not be read.`,
-        todo: ko
-          ? [
-              '계정 소유자에게 즉시 확인하고 루트 MFA를 다시 활성화하십시오.',
-              '예상하지 못한 변경이라면 루트 자격 증명 침해로 간주하십시오: 루트 비밀번호를 변경하고 CloudTrail을 검토하십시오.',
-            ]
-          : [
-              'Confirm with the account owner at once and re-enable root MFA.',
-              'If the change was not expected, treat it as a root credential compromise: change the root password and review CloudTrail.',
-            ],
-      };
-    case 'CHECK_FAILED':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (who, acct) => `계정 ${acct}의 IAM 사용자 ${who}에 대한 MFA 점검에 실패했습니다.`
-          : (who, acct) => `The MFA check of IAM user ${who} in account ${acct} failed.`,
-        todo: ko
-          ? [
-              '이 계정에 org-mfa-watch-check 역할이 있고 검사 함수 역할을 신뢰하는지 확인하십시오 (StackSet 인스턴스 상태).',
-              '원인을 해결한 뒤 실패 대기열의 이벤트를 다시 처리하십시오 (docs/operations.md).',
-            ]
-          : [
-              'Check that the role org-mfa-watch-check exists in this account and trusts the checker role (StackSet instance status).',
-              'After fixing the cause, redrive the event from the on-failure queue (docs/operations.md).',
-            ],
-      };
-    case 'USER_CREATED':
-      return {
-        labels,
-        afterGrace,
-        headline: ko
-          ? (who, acct) => `계정 ${acct}에 IAM 사용자 ${withParticle(who, KO_SUBJECT)} 생성되었습니다.`
-          : (who, acct) => `IAM user ${who} was created in account ${acct}.`,
-        todo: ko
-          ? [`지금은 조치가 필요하지 않습니다. ${dueText}에 MFA를 점검합니다.`]
-          : [`No action needed now. MFA will be checked at ${dueText}.`],
-      };
-  }
+  return { labels, afterGrace, ...findingText(input.finding, locale, dueText) };
 }
 
 /** One localized line for an alert note. */

@@ -9,6 +9,7 @@ import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { AccountSessions } from '../core/credentials';
+import { createSecurityHubExporter } from '../core/security-hub';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from '../core/iam-facts';
@@ -24,14 +25,33 @@ const dynamo = new DynamoDBClient(clientConfig);
 const { tableName } = settings.findings;
 // EMF to stdout, written at the end of every invocation (functions/core/metrics.ts).
 const metrics = new MetricsRecorder(createMetrics(logger));
+const sessions = new AccountSessions(new STSClient(clientConfig), {
+  roleName: settings.checkRoleName,
+  partition: settings.partition,
+  iamClientConfig: clientConfig,
+  ...(settings.securityHub === undefined
+    ? {}
+    : { securityHubClientConfig: { ...clientConfig, region: settings.securityHub.region } }),
+});
 
 const checker = createChecker({
   settings,
-  sessions: new AccountSessions(new STSClient(clientConfig), {
-    roleName: settings.checkRoleName,
-    partition: settings.partition,
-    iamClientConfig: clientConfig,
-  }),
+  sessions,
+  ...(settings.securityHub === undefined
+    ? {}
+    : {
+        securityHub: createSecurityHubExporter({
+          sessions,
+          settings: {
+            partition: settings.partition,
+            region: settings.securityHub.region,
+            locale: settings.locale,
+          },
+          logger,
+          // Counted once per finding not imported; the reason is in the log line the exporter writes.
+          onExportFailure: (failure) => metrics.recordExportFailure(failure.ids.length),
+        }),
+      }),
   aliases: new AccountAliases(),
   sns: new SNSClient(clientConfig),
   sqs: new SQSClient(clientConfig),

@@ -12,8 +12,9 @@ import { judgeRoot, judgeUser, type AlertNote, type Finding, type Severity } fro
 import { planEvent, rootFallback, EARLY_RECHECK_TOLERANCE_MS, type Plan, type RootTrigger } from './decide';
 import type { CheckerSettings } from './env';
 import { CheckFailedError, InvalidEventError } from './errors';
-import type { FindingStore } from '../core/finding-store';
+import type { Finding as StoredFinding, FindingStore } from '../core/finding-store';
 import type { CheckerMetrics } from '../core/metrics';
+import type { SecurityHubExporter } from '../core/security-hub';
 import { shouldNotify } from '../core/finding-store';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
 import {
@@ -57,6 +58,11 @@ export interface CheckerDeps {
    * if it were new (as when the store is unreachable).
    */
   readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser' | 'markNotified'>;
+  /**
+   * The Security Hub export: each notified transition of a finding is imported after its message went
+   * out (never before, never blocking it). Absent when the export is off.
+   */
+  readonly securityHub?: SecurityHubExporter;
   readonly logger: Logger;
   readonly now: () => Date;
   /**
@@ -168,7 +174,11 @@ export function createChecker(
     severity: FindingSeverity,
     detail: Finding,
     accountAlias: string | undefined,
-  ): Promise<FindingRecord | { readonly quiet: string; readonly since: string } | undefined> {
+  ): Promise<
+    | (FindingRecord & { readonly stored: StoredFinding })
+    | { readonly quiet: string; readonly since: string }
+    | undefined
+  > {
     if (!deps.findings) return undefined;
     try {
       const { transition, finding } = await deps.findings.observeProblem({
@@ -181,7 +191,11 @@ export function createChecker(
       });
       logger.info('Finding observed', { findingId: finding.findingId, transition });
       if (transition === 'opened' || transition === 'reopened') deps.metrics?.findingOpened('event');
-      const record = { findingId: finding.findingId, firstSeen: new Date(finding.firstSeen) };
+      const record = {
+        findingId: finding.findingId,
+        firstSeen: new Date(finding.firstSeen),
+        stored: finding,
+      };
       if (shouldNotify(transition)) return record;
       // ISO-8601 UTC strings order like the times they name.
       const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
@@ -208,6 +222,7 @@ export function createChecker(
     ref: FindingRef,
     accountAlias: string | undefined,
     alert: AlertInput & { readonly finding: Finding; readonly severity: FindingSeverity },
+    userPath?: string,
   ): Promise<CheckResult> {
     const stored = await recordProblem(ref, alert.severity, alert.finding, accountAlias);
     if (stored !== undefined && 'quiet' in stored) {
@@ -222,8 +237,24 @@ export function createChecker(
       ...(accountAlias === undefined ? {} : { accountAlias }),
       ...(stored === undefined ? {} : { record: stored }),
     });
-    if (stored !== undefined) await markNotified(ref);
+    if (stored !== undefined) {
+      await markNotified(ref);
+      await exportFinding(alert.event, stored.stored, userPath);
+    }
     return { outcome: 'alerted', finding: alert.finding, severity: alert.severity };
+  }
+
+  /**
+   * Import the finding's new state into Security Hub, from inside its account. After the message, and
+   * the exporter never throws: Security Hub off or failing cannot block or fail an alert.
+   */
+  async function exportFinding(event: ParsedEvent, finding: StoredFinding, userPath?: string): Promise<void> {
+    if (!deps.securityHub) return;
+    await deps.securityHub.exportFindings(
+      finding.accountId,
+      [{ finding, ...(userPath === undefined ? {} : { userPath }) }],
+      event.id,
+    );
   }
 
   /** Remember that the finding's alert went out (best effort: off the alert path, after the publish). */
@@ -242,6 +273,7 @@ export function createChecker(
     ref: FindingRef,
     cause: ResolutionCause,
     alias: Promise<string | undefined>,
+    userPath?: string,
   ): Promise<void> {
     if (!deps.findings) return;
     let resolved: Awaited<ReturnType<NonNullable<CheckerDeps['findings']>['resolve']>>;
@@ -274,6 +306,7 @@ export function createChecker(
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
     logger.info('Resolution published', { findingId: finding.findingId, cause, messageId });
     await postToChat(() => chatResolution(resolution, settings), message.attributes);
+    await exportFinding(event, finding, userPath);
   }
 
   async function dropSupersededConsoleRecheck(event: ParsedEvent, userName: string): Promise<void> {
@@ -325,14 +358,14 @@ export function createChecker(
           reason: verdict.reason,
           ...(verdict.exemption ? { exemption: verdict.exemption } : {}),
         });
-        await recordFixed(event, ref, report.exists ? 'exempted' : 'deleted', alias);
+        await recordFixed(event, ref, report.exists ? 'exempted' : 'deleted', alias, path);
         return { outcome: 'skipped', reason: verdict.reason };
       case 'no-alert':
         logger.info('No alert', { reason: verdict.reason });
-        await recordFixed(event, ref, 'mfa-enabled', alias);
+        await recordFixed(event, ref, 'mfa-enabled', alias, path);
         return { outcome: 'no-alert', reason: verdict.reason };
       case 'notice': {
-        await recordFixed(event, ref, 'exempted', alias);
+        await recordFixed(event, ref, 'exempted', alias, path);
         const accountAlias = await alias;
         await publish({
           finding: verdict.finding,
@@ -349,14 +382,19 @@ export function createChecker(
         const note: AlertNote | undefined =
           verdict.note ??
           (renamedFrom === undefined ? undefined : { kind: 'renamed', previousUserName: renamedFrom });
-        return alertFinding(ref, await alias, {
-          finding: verdict.finding,
-          severity: verdict.severity,
-          event,
-          userName,
-          ...(note === undefined ? {} : { note }),
-          afterGracePeriod: event.recheck !== undefined,
-        });
+        return alertFinding(
+          ref,
+          await alias,
+          {
+            finding: verdict.finding,
+            severity: verdict.severity,
+            event,
+            userName,
+            ...(note === undefined ? {} : { note }),
+            afterGracePeriod: event.recheck !== undefined,
+          },
+          path,
+        );
       }
     }
   }

@@ -1,4 +1,5 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import type { SecurityHubClient, SecurityHubClientConfig } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 
 /** How the checker reaches into member accounts. */
@@ -9,6 +10,11 @@ export interface AccountSessionOptions {
   readonly partition: string;
   /** Region, retry mode and attempts for the per-account IAM clients. */
   readonly iamClientConfig: Omit<IAMClientConfig, 'credentials'>;
+  /**
+   * Region (the home region), retry mode and attempts for the per-account Security Hub clients.
+   * @default none: {@link AccountSessions.securityHubFor} is unavailable
+   */
+  readonly securityHubClientConfig?: Omit<SecurityHubClientConfig, 'credentials'>;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
 }
@@ -38,7 +44,7 @@ export function sessionName(hint: string): string {
  * A failed AssumeRole is not cached: the next event tries again.
  */
 export class AccountSessions {
-  private readonly clients = new Map<string, Session>();
+  private readonly sessions = new Map<string, Session>();
   private readonly pending = new Map<string, Promise<Session>>();
   private readonly now: () => number;
 
@@ -56,7 +62,7 @@ export class AccountSessions {
 
   /** An IAM client acting as the check role of `accountId`; `hint` makes the session traceable (event id). */
   async iamFor(accountId: string, hint: string): Promise<IAMClient> {
-    return (await this.session(accountId, hint)).iam;
+    return (await this.sessionFor(accountId, hint)).iam;
   }
 
   /**
@@ -65,11 +71,28 @@ export class AccountSessions {
    * caller builds that client, so this module pulls no other service's SDK into the checker's bundle.
    */
   async credentialsFor(accountId: string, hint: string): Promise<RoleCredentials> {
-    return (await this.session(accountId, hint)).credentials;
+    return (await this.sessionFor(accountId, hint)).credentials;
   }
 
-  private session(accountId: string, hint: string): Promise<Session> {
-    const cached = this.clients.get(accountId);
+  /**
+   * A Security Hub client acting as the check role of `accountId`, in the configured region, on the same
+   * cached credentials as {@link iamFor}. BatchImportFindings with the default product must be called by
+   * the finding's own account. The client's module is loaded on first use only: it is large, and only
+   * deployments with the export on need it.
+   * @throws Error when the sessions were created without `securityHubClientConfig`
+   */
+  async securityHubFor(accountId: string, hint: string): Promise<SecurityHubClient> {
+    const config = this.options.securityHubClientConfig;
+    if (config === undefined) throw new Error('AccountSessions: no securityHubClientConfig given');
+    const session = await this.sessionFor(accountId, hint);
+    session.securityHub ??= import('@aws-sdk/client-securityhub').then(
+      ({ SecurityHubClient }) => new SecurityHubClient({ ...config, credentials: session.credentials }),
+    );
+    return session.securityHub;
+  }
+
+  private sessionFor(accountId: string, hint: string): Promise<Session> {
+    const cached = this.sessions.get(accountId);
     if (cached && this.now() < cached.refreshAt) return Promise.resolve(cached);
     const inFlight = this.pending.get(accountId);
     if (inFlight) return inFlight;
@@ -97,15 +120,17 @@ export class AccountSessions {
       expiration: c.Expiration,
     };
     const iam = new IAMClient({ ...this.options.iamClientConfig, credentials });
-    const session = { iam, credentials, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS };
-    this.clients.set(accountId, session);
+    const session: Session = { iam, credentials, refreshAt: c.Expiration.getTime() - REFRESH_MARGIN_MS };
+    this.sessions.set(accountId, session);
     return session;
   }
 }
 
-/** One account's cached session: its credentials and the IAM client on them. */
+/** One account's assumed-role session and the clients made on it. */
 interface Session {
   readonly iam: IAMClient;
   readonly credentials: RoleCredentials;
   readonly refreshAt: number;
+  /** Created on first use. */
+  securityHub?: Promise<SecurityHubClient>;
 }

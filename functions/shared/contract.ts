@@ -76,4 +76,11 @@ export const CHECKER_ENV = {
    * no chat channel is configured. Optional: the email alert never depends on it.
    */
   chatTopicArn: 'CHAT_TOPIC_ARN',
+  /**
+   * `true` or `false` (absent = false): import findings into AWS Security Hub from inside each member
+   * account (through the check role), after the alert.
+   */
+  securityHubExport: 'SECURITY_HUB_EXPORT',
+  /** Region the findings are imported to: the home region. Required when the export is on. */
+  securityHubRegion: 'SECURITY_HUB_REGION',
 } as const;

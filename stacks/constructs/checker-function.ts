@@ -52,6 +52,12 @@ export interface CheckerFunctionProps {
    * @default - no chat
    */
   readonly chatTopic?: sns.ITopic;
+  /**
+   * Import findings into Security Hub in each member account, in this stack's region (the home region),
+   * through the member check role (which carries the permission when the export is on).
+   * @default false
+   */
+  readonly securityHubExport?: boolean;
 }
 
 /** ARN of every schedule in a group of this account and region (pseudo parameters, for stable rendering). */
@@ -160,6 +166,10 @@ export class CheckerFunction extends Construct {
     };
 
     if (props.chatTopic !== undefined) environment[CHECKER_ENV.chatTopicArn] = props.chatTopic.topicArn;
+    if (props.securityHubExport === true) {
+      environment[CHECKER_ENV.securityHubExport] = 'true';
+      environment[CHECKER_ENV.securityHubRegion] = stack.region;
+    }
 
     let schedulerRole: iam.Role | undefined;
     if (props.gracePeriodHours > 0) {

@@ -28,6 +28,28 @@ export interface MemberResourcesProps {
   readonly securityAccountId: string;
   /** Region of the central bus (the member rule forwards across regions when it is not us-east-1). */
   readonly homeRegion: string;
+  /**
+   * Let the check role import this account's findings into Security Hub (default product, home region).
+   * @default false
+   */
+  readonly securityHubExport?: boolean;
+}
+
+/**
+ * The default product of this account in `region`: the product a custom integration imports its own
+ * findings to (AWS Security Hub User Guide, "BatchImportFindings": the caller must be the account the
+ * finding belongs to when it uses the default product ARN).
+ */
+function defaultProductArn(region: string): string {
+  return Arn.format({
+    partition: Aws.PARTITION,
+    service: 'securityhub',
+    region,
+    account: Aws.ACCOUNT_ID,
+    resource: 'product',
+    resourceName: `${Aws.ACCOUNT_ID}/default`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
 }
 
 /**
@@ -121,6 +143,19 @@ export class MemberResources extends Construct {
         resources: ['*'],
       }),
     );
+    if (props.securityHubExport === true) {
+      // The checker imports findings from inside this account (the caller must own the finding), in the
+      // home region. securityhub:TargetAccount is the finding's AwsAccountId (Service Authorization
+      // Reference, Security Hub): even with this account's credentials, no finding of another account.
+      this.checkRole.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ImportOwnFindingsToSecurityHub',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [defaultProductArn(props.homeRegion)],
+          conditions: { StringEquals: { 'securityhub:TargetAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
     Validations.of(this.checkRole).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_OF_THIS_ACCOUNT_RENDERED}]`,
       reason: 'Read-only actions on any user of this account: any user created here may need checking.',

@@ -59,6 +59,7 @@ export async function startFakeAwsServer(
         hostname: `${service}.fake`,
         headers,
         body,
+        ...(request.url === undefined ? {} : { path: request.url }),
       })) as { response: { statusCode: number; headers: Record<string, string>; body: Readable } };
       response.writeHead(answer.statusCode, answer.headers);
       answer.body.pipe(response);

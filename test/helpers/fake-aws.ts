@@ -28,12 +28,41 @@ export interface FakeAwsOptions {
   readonly latencyMs?: number;
   /** Clock for the expiry of issued credentials (one hour after "now"). */
   readonly now?: () => number;
+  /**
+   * Security Hub in an account and region: `enabled` (the default) imports; `not-enabled` answers
+   * BatchImportFindings with InvalidAccessException (HTTP 401); `not-subscribed` returns every finding
+   * in FailedFindings with ErrorCode InvalidAccess (AWS Security Hub User Guide, "BatchImportFindings for
+   * finding providers": Security Hub disabled or the provider not enabled).
+   */
+  readonly securityHub?: (account: string, region: string) => 'enabled' | 'not-enabled' | 'not-subscribed';
+  /** Return an error to put this finding into FailedFindings (e.g. a validation failure). */
+  readonly rejectFinding?: (
+    finding: Readonly<Record<string, unknown>>,
+  ) => { readonly ErrorCode: string; readonly ErrorMessage: string } | undefined;
+}
+
+/** One finding Security Hub accepted from BatchImportFindings, with the account that called. */
+export interface ImportedFinding {
+  readonly callerAccount: string;
+  readonly region: string;
+  readonly finding: Readonly<Record<string, unknown>>;
+  /** False when Security Hub ignored it: its UpdatedAt was not after the stored finding's. */
+  readonly applied: boolean;
 }
 
 interface HttpRequestLike {
   readonly hostname: string;
   readonly headers: Record<string, string>;
   readonly body?: unknown;
+  /** Path of a REST request (Security Hub's `/findings/import`). */
+  readonly path?: string;
+}
+
+/** A request body as text: the query protocol sends a string, the JSON protocols bytes. */
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  return '';
 }
 
 /** XML namespace of IAM's query-protocol answers. */
@@ -52,10 +81,15 @@ export function xmlError(code: string, message: string, ns = IAM_NS): string {
 /**
  * A fake AWS endpoint injected into real SDK clients as their `requestHandler`, so that the SDK's
  * serialization, signing, retries and parsing all run, and every request is recorded. It speaks the
- * query protocol of STS, IAM and SNS (what the checker calls on its critical path).
+ * query protocol of STS, IAM and SNS (what the checker calls on its critical path), and Security Hub's
+ * REST-JSON BatchImportFindings.
  */
 export class FakeAws {
   readonly calls: RecordedCall[] = [];
+  /** Every finding BatchImportFindings accepted, in order. */
+  readonly imports: ImportedFinding[] = [];
+  /** Security Hub's findings as stored: `<account>/<region>/<Id>`. */
+  readonly securityHubFindings = new Map<string, Readonly<Record<string, unknown>>>();
   private readonly started = performance.now();
   private readonly attempts = new Map<string, number>();
   private accountCounter = 0;
@@ -89,12 +123,28 @@ export class FakeAws {
 
   private async handle(request: HttpRequestLike): Promise<{ response: unknown }> {
     const service = request.hostname.split('.')[0] ?? 'unknown';
+    const at = performance.now() - this.started;
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (service === 'securityhub') {
+      const action = request.path === '/findings/import' ? 'BatchImportFindings' : 'unknown';
+      const [status, body, errorType] = this.securityHubAnswer(action, request);
+      this.calls.push({ service, action, params: {}, at, end: performance.now() - this.started, status });
+      return {
+        response: {
+          statusCode: status,
+          headers: {
+            'content-type': 'application/json',
+            'x-amzn-requestid': 'fake',
+            ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+          },
+          body: Readable.from([Buffer.from(body)]),
+        },
+      };
+    }
     const params = Object.fromEntries(
       new URLSearchParams(typeof request.body === 'string' ? request.body : ''),
     );
     const action = params.Action ?? 'unknown';
-    const at = performance.now() - this.started;
-    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     const [status, body] = this.answer(service, action, params, request);
     this.calls.push({ service, action, params, at, end: performance.now() - this.started, status });
     return {
@@ -104,6 +154,81 @@ export class FakeAws {
         body: Readable.from([Buffer.from(body)]),
       },
     };
+  }
+
+  /**
+   * BatchImportFindings as Security Hub answers it: the caller (from its session token) imports into its
+   * own default product, where Security Hub is enabled; a finding with a known Id is updated only when
+   * its UpdatedAt is later than the stored one (User Guide, "BatchImportFindings for finding providers").
+   * A finding of another account is refused as the check role's policy refuses it (securityhub:TargetAccount).
+   */
+  private securityHubAnswer(action: string, request: HttpRequestLike): [number, string, string?] {
+    if (action !== 'BatchImportFindings') {
+      return [
+        404,
+        JSON.stringify({ message: 'fake AWS answers BatchImportFindings only' }),
+        'ResourceNotFoundException',
+      ];
+    }
+    const caller = /token-(\d{12})/.exec(request.headers['x-amz-security-token'] ?? '')?.[1] ?? '';
+    const region =
+      /Credential=[^/]+\/\d{8}\/([^/]+)\/securityhub\//.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const state = this.options.securityHub?.(caller, region) ?? 'enabled';
+    if (state === 'not-enabled') {
+      return [
+        401,
+        JSON.stringify({
+          Code: 'InvalidAccessException',
+          Message: `Account ${caller} is not subscribed to AWS Security Hub`,
+        }),
+        'InvalidAccessException',
+      ];
+    }
+    const { Findings: findings = [] } = JSON.parse(bodyText(request.body) || '{}') as {
+      Findings?: Record<string, unknown>[];
+    };
+    const foreign = findings.find(
+      (f) =>
+        f.AwsAccountId !== caller ||
+        f.ProductArn !== `arn:aws:securityhub:${region}:${caller}:product/${caller}/default`,
+    );
+    if (caller === '' || foreign !== undefined) {
+      return [
+        403,
+        JSON.stringify({ Message: `User is not authorized to perform: securityhub:BatchImportFindings` }),
+        'AccessDeniedException',
+      ];
+    }
+    const failed: { Id: string; ErrorCode: string; ErrorMessage: string }[] = [];
+    for (const finding of findings) {
+      const id = String(finding.Id);
+      const rejected =
+        state === 'not-subscribed'
+          ? {
+              ErrorCode: 'InvalidAccess',
+              ErrorMessage: 'Security Hub is not enabled for this account and Region',
+            }
+          : this.options.rejectFinding?.(finding);
+      if (rejected) {
+        failed.push({ Id: id, ...rejected });
+        continue;
+      }
+      const key = `${caller}/${region}/${id}`;
+      const existing = this.securityHubFindings.get(key);
+      const applied =
+        existing === undefined ||
+        Date.parse(String(finding.UpdatedAt)) > Date.parse(String(existing.UpdatedAt));
+      if (applied) this.securityHubFindings.set(key, finding);
+      this.imports.push({ callerAccount: caller, region, finding, applied });
+    }
+    return [
+      200,
+      JSON.stringify({
+        FailedCount: failed.length,
+        SuccessCount: findings.length - failed.length,
+        FailedFindings: failed,
+      }),
+    ];
   }
 
   private answer(
