@@ -8,6 +8,7 @@ import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
 import { CheckerFunction } from './constructs/checker-function';
 import { FindingTable } from './constructs/finding-table';
+import { Sweep } from './constructs/sweep';
 import { watchedEventPattern } from './event-pattern';
 
 /** Properties of {@link CentralStack}. */
@@ -28,6 +29,8 @@ export class CentralStack extends Stack {
   readonly rule: events.Rule;
   /** The finding store's table `org-mfa-watch-findings` and its key. */
   readonly findings: FindingTable;
+  /** The org-wide sweep: its bucket, functions, state machine, schedule and joined-account rules. */
+  readonly sweep: Sweep;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -86,10 +89,28 @@ export class CentralStack extends Stack {
         : { scheduleGroupName: this.checker.scheduleGroupName }),
     });
 
+    this.sweep = new Sweep(this, 'Sweep', {
+      config: config.sweep,
+      organizationId: config.organizationId,
+      managementAccountId: config.managementAccountId,
+      rolloutOrganizationalUnitIds: config.rollout.organizationalUnitIds,
+      excludedAccountIds: config.rollout.excludeAccountIds,
+      topic: this.alerts.topic,
+      findings: this.findings,
+      bus: this.bus.bus,
+      locale: config.notifications.locale,
+      timeZone: config.notifications.timeZone,
+      gracePeriodHours: config.gracePeriodHours,
+      exemptions: config.exemptions,
+      trustExemptionTags: config.trustExemptionTags,
+    });
+
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
+    new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SweepBucketName', { value: this.sweep.bucket.bucketName });
     for (const [name, queue] of Object.entries(queues)) {
       new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
     }
