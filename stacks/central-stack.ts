@@ -10,6 +10,7 @@ import { ChatChannels } from './constructs/chat-channels';
 import { CheckerFunction } from './constructs/checker-function';
 import { OperationsDashboard } from './constructs/dashboard';
 import { FindingTable } from './constructs/finding-table';
+import { Sweep } from './constructs/sweep';
 import { watchedEventPattern } from './event-pattern';
 
 /** Properties of {@link CentralStack}. */
@@ -34,6 +35,8 @@ export class CentralStack extends Stack {
   readonly dashboard?: OperationsDashboard;
   /** The chat topic and channel configurations (Slack, Microsoft Teams), when chat is configured. */
   readonly chat?: ChatChannels;
+  /** The org-wide sweep: its bucket, functions, state machine, schedule and joined-account rules. */
+  readonly sweep: Sweep;
 
   constructor(scope: Construct, id: string, props: CentralStackProps) {
     super(scope, id, props);
@@ -111,12 +114,29 @@ export class CentralStack extends Stack {
           : { scheduleGroupName: this.checker.scheduleGroupName }),
       });
     }
+    this.sweep = new Sweep(this, 'Sweep', {
+      config: config.sweep,
+      organizationId: config.organizationId,
+      managementAccountId: config.managementAccountId,
+      rolloutOrganizationalUnitIds: config.rollout.organizationalUnitIds,
+      excludedAccountIds: config.rollout.excludeAccountIds,
+      topic: this.alerts.topic,
+      findings: this.findings,
+      bus: this.bus.bus,
+      locale: config.notifications.locale,
+      timeZone: config.notifications.timeZone,
+      gracePeriodHours: config.gracePeriodHours,
+      exemptions: config.exemptions,
+      trustExemptionTags: config.trustExemptionTags,
+    });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
     if (this.chat !== undefined) new CfnOutput(this, 'ChatTopicArn', { value: this.chat.topic.topicArn });
+    new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'SweepBucketName', { value: this.sweep.bucket.bucketName });
     for (const [name, queue] of Object.entries(queues)) {
       new CfnOutput(this, `${name}QueueUrl`, { value: queue.queueUrl });
     }

@@ -7,6 +7,17 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** EventBridge Scheduler recurring expressions: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
+const SCHEDULE_EXPRESSION = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/;
+/** An IAM role or user ARN; `*` wildcards allowed (the SCP compares it with ArnNotLike). */
+const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov|\*):iam::(\d{12}|\*):(role|user)\/\S+$/;
+const wholeNumber = (what: string, min: number, max: number, fallback: number) =>
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int({ error: `expected a whole number of ${what}` })
+    .min(min, { error: `expected at least ${min} ${what}` })
+    .max(max, { error: `expected at most ${max} ${what}` })
+    .default(fallback);
 const accountId = z.string({ error: 'expected a 12-digit AWS account id string' }).regex(ACCOUNT_ID, {
   error: 'expected a 12-digit AWS account id, e.g. "111122223333" (as a string, leading zeros kept)',
 });
@@ -233,6 +244,85 @@ export const configSchema = z.strictObject({
       },
     )
     .optional(),
+  /** The org-wide sweep (docs/configuration.md, "Sweep"). */
+  sweep: z
+    .strictObject(
+      {
+        /** When the scheduled sweep runs (EventBridge Scheduler). */
+        schedule: z
+          .strictObject(
+            {
+              /** `cron(...)` (six fields) or `rate(...)`, as EventBridge Scheduler reads them. */
+              expression: z
+                .string({ error: 'expected a schedule expression string such as "cron(0 6 * * ? *)"' })
+                .regex(SCHEDULE_EXPRESSION, {
+                  error:
+                    'expected an EventBridge Scheduler expression "cron(minutes hours day-of-month month day-of-week year)" or "rate(1 day)"',
+                })
+                .default('cron(0 6 * * ? *)'),
+              /** IANA time zone of the cron expression. Default: notifications.timeZone. */
+              timeZone: z
+                .string({ error: 'expected an IANA time zone name string such as "UTC"' })
+                .refine(isIanaTimeZone, {
+                  error: 'expected an IANA time zone name such as "Asia/Seoul" or "UTC"',
+                })
+                .optional(),
+            },
+            { error: 'expected an object such as { "expression": "cron(0 6 * * ? *)" }' },
+          )
+          .prefault({}),
+        /** Worker invocations running at once (the Distributed Map's MaxConcurrency). */
+        maxConcurrency: wholeNumber('concurrent batches', 1, 1000, 20),
+        /** Accounts per worker invocation (the ItemBatcher's MaxItemsPerBatch). */
+        batchSize: wholeNumber('accounts per batch', 1, 50, 10),
+        /** Percentage of failed batches the sweep tolerates before it fails. */
+        toleratedFailurePercentage: z
+          .number({ error: 'expected a percentage from 0 to 100' })
+          .min(0, { error: 'expected a percentage from 0 to 100' })
+          .max(100, { error: 'expected a percentage from 0 to 100' })
+          .default(5),
+        /** Hours a credential report is read as it is before the worker generates a new one. */
+        credentialReportMaxAgeHours: wholeNumber('hours', 1, 24, 4),
+        /** Days the sweep reports (CSV and JSON) are kept in the sweep bucket. */
+        reportRetentionDays: wholeNumber('days', 1, 3650, 365),
+        /** Sweeping an account that just joined: wait for its StackSet instance, then retry a bounded time. */
+        joinedAccount: z
+          .strictObject(
+            {
+              /** Minutes to wait before each attempt. */
+              waitMinutes: wholeNumber('minutes', 1, 120, 15),
+              /** Attempts before an unreachable account is reported ACCOUNT_NOT_COVERED. */
+              attempts: wholeNumber('attempts', 1, 24, 4),
+            },
+            { error: 'expected an object such as { "waitMinutes": 15, "attempts": 4 }' },
+          )
+          .prefault({}),
+      },
+      { error: 'expected an object such as { "maxConcurrency": 20 }' },
+    )
+    .prefault({}),
+  /**
+   * Optional service control policy on the rollout OUs: members cannot change or delete the forward
+   * rule, its role, the check role or the exempt tag (docs/deployment.md, "Tamper protection").
+   */
+  tamperProtection: z
+    .strictObject(
+      {
+        /** Create and attach the SCP. Off by default: SCPs must be enabled in the organization. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(false),
+        /** Principals (besides the StackSet execution role) the SCP lets change those resources. */
+        exemptPrincipalArns: z
+          .array(
+            z.string({ error: 'expected an IAM role or user ARN string' }).regex(PRINCIPAL_ARN, {
+              error: 'expected an IAM role or user ARN such as "arn:aws:iam::*:role/BreakGlass"',
+            }),
+            { error: 'expected a list of IAM principal ARNs' },
+          )
+          .default([]),
+      },
+      { error: 'expected an object such as { "enabled": true }' },
+    )
+    .prefault({}),
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number({ error: 'expected a whole number of days' })
@@ -242,8 +332,17 @@ export const configSchema = z.strictObject({
     .default(30),
 });
 
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/** The sweep settings, with the schedule's time zone filled in (default: notifications.timeZone). */
+export type SweepConfig = Readonly<
+  Omit<ParsedConfig['sweep'], 'schedule'> & {
+    readonly schedule: Readonly<{ expression: string; timeZone: string }>;
+  }
+>;
+
 /** The whole, validated application configuration. */
-export type AppConfig = Readonly<z.infer<typeof configSchema>>;
+export type AppConfig = Readonly<Omit<ParsedConfig, 'sweep'> & { readonly sweep: SweepConfig }>;
 
 /** The account the rollout (StackSet) stack is deployed from. */
 export function rolloutAccountId(config: AppConfig): string {
@@ -415,9 +514,20 @@ export function parseConfig(raw: unknown): AppConfig {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => describeIssue(raw, issue)));
   }
-  const problems = crossFieldProblems(result.data);
+  const { sweep, ...rest } = result.data;
+  const config: AppConfig = {
+    ...rest,
+    sweep: {
+      ...sweep,
+      schedule: {
+        expression: sweep.schedule.expression,
+        timeZone: sweep.schedule.timeZone ?? rest.notifications.timeZone,
+      },
+    },
+  };
+  const problems = crossFieldProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
-  return result.data;
+  return config;
 }
 
 /**

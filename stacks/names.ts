@@ -34,6 +34,18 @@ export const NAMES = {
   orgEventsForwardRule: 'org-mfa-watch-forward-org',
   /** CloudWatch dashboard in the security account (only with `dashboard.enabled`). */
   dashboard: 'org-mfa-watch',
+  /**
+   * Role of the member forward rule's target. Named so the tamper-protection SCP can name it (IAM and
+   * rule names are separate namespaces: it may share the rule's name).
+   */
+  memberForwardRole: 'org-mfa-watch-forward',
+  /** EventBridge Scheduler group of the daily sweep (the scheduler role's trust names this group). */
+  sweepScheduleGroup: 'org-mfa-watch-sweep',
+  /** Rules on the central bus that start a sweep of a joining account (created; invited). */
+  sweepJoinedCreatedRule: 'org-mfa-watch-sweep-account-created',
+  sweepJoinedInvitedRule: 'org-mfa-watch-sweep-account-joined',
+  /** Service control policy that protects the member resources (optional, `tamperProtection`). */
+  tamperProtectionPolicy: 'org-mfa-watch-tamper-protection',
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */
@@ -73,6 +85,16 @@ export function checkerRoleArn(scope: Stack, securityAccountId: string): string 
  */
 export function memberCheckRoleArn(scope: Stack, account: string): string {
   return iamRoleArn(scope, account, NAMES.memberCheckRole);
+}
+
+/** ARN of the sweep worker's execution role (the member check role trusts it besides the checker role). */
+export function sweepWorkerRoleArn(scope: Stack, securityAccountId: string): string {
+  return iamRoleArn(scope, securityAccountId, NAMES.sweepWorkerRole);
+}
+
+/** ARN of the sweep planner's execution role (the Organizations delegation policy names it). */
+export function sweepPlannerRoleArn(scope: Stack, securityAccountId: string): string {
+  return iamRoleArn(scope, securityAccountId, NAMES.sweepPlannerRole);
 }
 
 function iamRoleArn(scope: Stack, account: string, roleName: string): string {

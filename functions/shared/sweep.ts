@@ -213,8 +213,27 @@ export const SWEEP_ENV = {
   joinedWithinHours: 'JOINED_WITHIN_HOURS',
 } as const;
 
+/**
+ * The read-only AWS Organizations actions the planner may call, granted to its role in the security
+ * account and allowed by the management account's Organizations delegation policy (the only actions
+ * a delegation policy accepts are Describe and List ones). Nothing else reaches Organizations.
+ */
+export const PLANNER_ORGANIZATIONS_ACTIONS = [
+  'organizations:DescribeOrganization',
+  'organizations:DescribeAccount',
+  'organizations:ListAccounts',
+  'organizations:ListAccountsForParent',
+  'organizations:ListChildren',
+  'organizations:ListParents',
+] as const;
+
 /** S3 keys in the sweep bucket, per execution. */
 export const SWEEP_KEYS = {
+  /**
+   * Prefix the Distributed Map's ResultWriter writes under (a fixed prefix: Step Functions adds a folder
+   * per map run, and the Map's output `ResultWriterDetails` names the manifest).
+   */
+  mapResultsPrefix: 'sweeps/map-results',
   /** The account list the Distributed Map reads. */
   accounts: (sweepId: string) => `sweeps/${sweepId}/accounts.json`,
   /** Prefix the Distributed Map's ResultWriter writes under. */

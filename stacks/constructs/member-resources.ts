@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { watchedEventPattern } from '../event-pattern';
-import { NAMES, centralBusArn, checkerRoleArn } from '../names';
+import { NAMES, centralBusArn, checkerRoleArn, sweepWorkerRoleArn } from '../names';
 
 // Built from the pseudo parameters (not the stack's literal account) so the StackSet template and the
 // management-account stack render it alike.
@@ -98,6 +98,8 @@ export class MemberResources extends Construct {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     const forwardRole = new iam.Role(this, 'ForwardRole', {
+      // Named so the optional tamper-protection SCP can name it.
+      roleName: NAMES.memberForwardRole,
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
         conditions: {
           StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': forwardRuleArn },
@@ -118,12 +120,18 @@ export class MemberResources extends Construct {
 
     this.checkRole = new iam.Role(this, 'CheckRole', {
       roleName: NAMES.memberCheckRole,
-      description: 'org-mfa-watch: read-only MFA check, assumable only by the central checker function',
+      description:
+        'org-mfa-watch: read-only MFA check, assumable only by the central checker and sweep worker',
       maxSessionDuration: Duration.hours(1),
-      // Trust the security account, narrowed to the checker role by ARN: the trust deploys before the
-      // checker exists and survives its re-creation (an ARN principal would turn into an id).
+      // Trust the security account, narrowed to the checker and sweep worker roles by ARN: the trust
+      // deploys before they exist and survives their re-creation (an ARN principal would turn into an id).
       assumedBy: new iam.AccountPrincipal(props.securityAccountId).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': checkerRoleArn(stack, props.securityAccountId) },
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            checkerRoleArn(stack, props.securityAccountId),
+            sweepWorkerRoleArn(stack, props.securityAccountId),
+          ],
+        },
         StringEquals: { 'aws:PrincipalOrgID': props.organizationId },
       }),
     });
@@ -156,6 +164,23 @@ export class MemberResources extends Construct {
         }),
       );
     }
+    // The sweep's candidate list. Neither action supports resource-level permissions ("*" only);
+    // GenerateCredentialReport only starts building the report, it changes nothing else.
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadCredentialReport',
+        actions: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+        resources: ['*'],
+      }),
+    );
+    // The sweep verifies that this account's forward rule exists, is enabled and targets the central bus.
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadForwardRule',
+        actions: ['events:DescribeRule', 'events:ListTargetsByRule'],
+        resources: [forwardRuleArn],
+      }),
+    );
     Validations.of(this.checkRole).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_OF_THIS_ACCOUNT_RENDERED}]`,
       reason: 'Read-only actions on any user of this account: any user created here may need checking.',
@@ -163,7 +188,7 @@ export class MemberResources extends Construct {
     Validations.of(this.checkRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'iam:ListAccountAliases and iam:GetAccountSummary support no resource-level permissions; both are read-only.',
+        'iam:ListAccountAliases, iam:GetAccountSummary, iam:GenerateCredentialReport and iam:GetCredentialReport support no resource-level permissions; all only read (GenerateCredentialReport builds the report).',
     });
   }
 }

@@ -54,6 +54,11 @@ export interface AccessQuestion {
   /** The resource's policy (trust policy of a role, bus policy...). */
   readonly resourcePolicy?: PolicyDocument;
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /**
+   * Service control policies, one list per level of the organization tree, root first (every level
+   * must allow the action). Absent: no SCP applies.
+   */
+  readonly serviceControlPolicies?: readonly (readonly PolicyDocument[])[];
 }
 
 /** Ask the offline IAM simulator; returns 'Allowed', 'ImplicitlyDenied' or 'ExplicitlyDenied'. */
@@ -63,7 +68,13 @@ export async function simulate(question: AccessQuestion): Promise<string> {
       name: `policy${i}`,
       policy: { Version: '2012-10-17', ...policy },
     })),
-    serviceControlPolicies: [],
+    serviceControlPolicies: (question.serviceControlPolicies ?? []).map((level, i) => ({
+      orgIdentifier: `level-${i}`,
+      policies: level.map((policy, j) => ({
+        name: `scp${i}-${j}`,
+        policy: { Version: '2012-10-17', ...policy },
+      })),
+    })),
     resourceControlPolicies: [],
     ...(question.resourcePolicy
       ? { resourcePolicy: { Version: '2012-10-17', ...question.resourcePolicy } }

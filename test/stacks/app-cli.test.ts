@@ -12,7 +12,9 @@ function runApp(context: Record<string, unknown>) {
     cwd: PROJECT_ROOT,
     env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
     encoding: 'utf8',
-    timeout: 60_000,
+    // A whole synth (four bundles, cdk-nag) in a child process; on shared cores under a parallel test run
+    // it took over a minute once the sweep's three functions were added. Under the 120 s test timeout.
+    timeout: 110_000,
   });
 }
 

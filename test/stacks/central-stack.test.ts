@@ -34,7 +34,9 @@ beforeAll(() => {
   template = Template.fromJSON(json);
 }, 120_000);
 
-const functionId = () => logicalIdOf(json, 'AWS::Lambda::Function', { Handler: 'index.handler' });
+// The checker's function and log group, told from the sweep's by its role.
+const functionId = () =>
+  logicalIdOf(json, 'AWS::Lambda::Function', { Role: { 'Fn::GetAtt': [roleId(), 'Arn'] } });
 const roleId = () => logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
 const topicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.alertTopic });
 const busId = () => logicalIdOf(json, 'AWS::Events::EventBus', { Name: NAMES.centralBus });
@@ -43,7 +45,12 @@ const keyId = () =>
 const tableId = () => logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable });
 const findingsKeyId = () =>
   Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('FindingsKey')) ?? '?';
-const logGroupId = () => logicalIdOf(json, 'AWS::Logs::LogGroup', { RetentionInDays: 365 });
+const logGroupId = () =>
+  (
+    template.findResources('AWS::Lambda::Function')[functionId()] as {
+      Properties: { LoggingConfig: { LogGroup: { Ref: string } } };
+    }
+  ).Properties.LoggingConfig.LogGroup.Ref;
 
 /** The queue behind a `...QueueUrl` output (the output is `{ Ref: <queue> }`). */
 function queueId(outputName: string): string {
@@ -62,7 +69,10 @@ function schedulerRoleId(): string {
       },
     },
   });
-  const ids = Object.keys(roles);
+  // The re-checks' role, trusted for the group org-mfa-watch (the sweep's group is org-mfa-watch-sweep).
+  const ids = Object.keys(roles).filter((id) =>
+    JSON.stringify(roles[id]).includes(`schedule-group/${NAMES.scheduleGroup}"`),
+  );
   if (ids.length !== 1 || ids[0] === undefined)
     throw new Error(`expected one scheduler role, found ${ids.length}`);
   return ids[0];
@@ -96,9 +106,22 @@ describe('central bus', () => {
   });
 });
 
+/** The rule that invokes the checker. */
+function checkRuleId(): string {
+  const rules = template.findResources('AWS::Events::Rule');
+  const ids = Object.keys(rules).filter((id) => JSON.stringify(rules[id]).includes(`"${functionId()}"`));
+  if (ids.length !== 1 || ids[0] === undefined)
+    throw new Error(`expected one checker rule, found ${ids.length}`);
+  return ids[0];
+}
+
 describe('central rule', () => {
   it('matches successful watched IAM calls on the central bus only', () => {
-    template.resourceCountIs('AWS::Events::Rule', 1);
+    // One rule for IAM events; the sweep's rules match aws.organizations events (sweep.test.ts).
+    const iamRules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r).includes('"aws.iam"'),
+    );
+    expect(iamRules).toHaveLength(1);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: busId() },
       State: 'ENABLED',
@@ -127,7 +150,7 @@ describe('central rule', () => {
   });
 
   it('lets only this rule write to its dead-letter queue, over TLS', () => {
-    const ruleId = Object.keys(template.findResources('AWS::Events::Rule'))[0];
+    const ruleId = checkRuleId();
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId('RuleDeadLetterQueueUrl') }],
       PolicyDocument: {
@@ -533,7 +556,8 @@ describe('alarms', () => {
     const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
       (a) => (a as { Properties: { MetricName: string } }).Properties.MetricName,
     );
-    expect(metrics).toHaveLength(10);
+    // 10 for the checker and its queues, 5 for the sweep (sweep.test.ts).
+    expect(metrics).toHaveLength(15);
     expect(metrics.filter((m) => m.startsWith('Approximate'))).toEqual([]);
   });
 });
@@ -541,7 +565,7 @@ describe('alarms', () => {
 describe('outputs', () => {
   it('exports the bus ARN, topic ARN, function name and the queue URLs', () => {
     const ruleTarget = (
-      Object.values(template.findResources('AWS::Events::Rule'))[0] as {
+      template.findResources('AWS::Events::Rule')[checkRuleId()] as {
         Properties: { Targets: { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [string, string] } } }[] };
       }
     ).Properties.Targets[0];
@@ -566,6 +590,14 @@ describe('outputs', () => {
       },
       QuarantineQueueUrl: { Value: quarantineUrl },
       RecheckDeadLetterQueueUrl: { Value: { Ref: expect.stringMatching(/RecheckDlq/) as unknown } },
+      SweepStateMachineArn: {
+        Value: {
+          Ref: logicalIdOf(json, 'AWS::StepFunctions::StateMachine', {
+            StateMachineName: NAMES.sweepStateMachine,
+          }),
+        },
+      },
+      SweepBucketName: { Value: { Ref: Object.keys(template.findResources('AWS::S3::Bucket'))[0] } },
     });
   });
 });
@@ -599,8 +631,11 @@ describe('grace period 0 (check at once)', () => {
         }),
     );
     const zero = Template.fromJSON(zeroJson);
-    zero.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
-    expect(JSON.stringify(zeroJson)).not.toContain('scheduler:');
+    // Only the sweep's schedule group remains; nothing of the re-checks' group or permissions.
+    zero.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    zero.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: NAMES.sweepScheduleGroup });
+    expect(JSON.stringify(zeroJson)).not.toContain(`schedule-group/${NAMES.scheduleGroup}"`);
+    expect(JSON.stringify(zeroJson)).not.toMatch(/scheduler:(CreateSchedule|DeleteSchedule|GetSchedule)/);
     zero.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({

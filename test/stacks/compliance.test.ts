@@ -30,6 +30,13 @@ describe('cdk-nag AwsSolutions', () => {
         rollout: { deployFrom: 'delegated-admin', organizationalUnitIds: ['r-ab12'] },
       }),
     ],
+    [
+      'tamper protection on, a custom sweep schedule',
+      testConfig({
+        tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+        sweep: { schedule: { expression: 'rate(12 hours)' }, maxConcurrency: 50 },
+      }),
+    ],
   ])(
     'finds nothing unacknowledged in any stack, the StackSet member template included (%s)',
     (_name, config) => {

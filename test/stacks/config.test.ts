@@ -245,3 +245,117 @@ describe('configWarnings', () => {
     expect(configWarnings(config('2026-11-30'), new Date('2026-11-30T23:59:59Z'))).toEqual([]);
   });
 });
+
+describe('parseConfig: the sweep and tamper protection', () => {
+  const withSweep = (sweep: Record<string, unknown>) => ({ ...rawTestConfig(), sweep });
+
+  it('fills the sweep defaults, the schedule in the time zone of the notifications', () => {
+    const config = testConfig();
+    expect(config.sweep).toEqual({
+      schedule: { expression: 'cron(0 6 * * ? *)', timeZone: 'Asia/Seoul' },
+      maxConcurrency: 20,
+      batchSize: 10,
+      toleratedFailurePercentage: 5,
+      credentialReportMaxAgeHours: 4,
+      reportRetentionDays: 365,
+      joinedAccount: { waitMinutes: 15, attempts: 4 },
+    });
+    expect(config.tamperProtection).toEqual({ enabled: false, exemptPrincipalArns: [] });
+  });
+
+  it('keeps configured values, and a schedule time zone of its own', () => {
+    const config = parseConfig(
+      withSweep({
+        schedule: { expression: 'rate(12 hours)', timeZone: 'Europe/Berlin' },
+        maxConcurrency: 1000,
+        batchSize: 1,
+        toleratedFailurePercentage: 0,
+        credentialReportMaxAgeHours: 24,
+        reportRetentionDays: 30,
+        joinedAccount: { waitMinutes: 5, attempts: 1 },
+      }),
+    );
+    expect(config.sweep).toMatchObject({
+      schedule: { expression: 'rate(12 hours)', timeZone: 'Europe/Berlin' },
+      maxConcurrency: 1000,
+      batchSize: 1,
+      toleratedFailurePercentage: 0,
+      joinedAccount: { waitMinutes: 5, attempts: 1 },
+    });
+  });
+
+  it.each([
+    [
+      'a schedule that is not a Scheduler expression',
+      withSweep({ schedule: { expression: '0 6 * * *' } }),
+      'sweep.schedule.expression: expected an EventBridge Scheduler expression',
+    ],
+    [
+      'a cron expression with five fields',
+      withSweep({ schedule: { expression: 'cron(0 6 * * ?)' } }),
+      'sweep.schedule.expression: expected an EventBridge Scheduler expression',
+    ],
+    [
+      'an unknown schedule time zone',
+      withSweep({ schedule: { timeZone: 'Seoul' } }),
+      'sweep.schedule.timeZone: expected an IANA time zone name',
+    ],
+    ['a concurrency of 0', withSweep({ maxConcurrency: 0 }), 'sweep.maxConcurrency: expected at least 1'],
+    [
+      'a concurrency above the Distributed Map quota',
+      withSweep({ maxConcurrency: 1001 }),
+      'sweep.maxConcurrency: expected at most 1000',
+    ],
+    ['a fractional batch', withSweep({ batchSize: 2.5 }), 'sweep.batchSize: expected a whole number'],
+    [
+      'a percentage above 100',
+      withSweep({ toleratedFailurePercentage: 101 }),
+      'sweep.toleratedFailurePercentage: expected a percentage from 0 to 100',
+    ],
+    [
+      'a report age of a day and more',
+      withSweep({ credentialReportMaxAgeHours: 25 }),
+      'sweep.credentialReportMaxAgeHours: expected at most 24',
+    ],
+    [
+      'a report age of 0',
+      withSweep({ credentialReportMaxAgeHours: 0 }),
+      'sweep.credentialReportMaxAgeHours: expected at least 1',
+    ],
+    [
+      'a retention of 0 days',
+      withSweep({ reportRetentionDays: 0 }),
+      'sweep.reportRetentionDays: expected at least 1',
+    ],
+    [
+      'no attempt for a joined account',
+      withSweep({ joinedAccount: { attempts: 0 } }),
+      'sweep.joinedAccount.attempts: expected at least 1',
+    ],
+    ['an unknown sweep field', withSweep({ concurrency: 5 }), 'sweep: unknown field(s) "concurrency"'],
+    [
+      'an exempt principal that is not an IAM ARN',
+      { ...rawTestConfig(), tamperProtection: { enabled: true, exemptPrincipalArns: ['BreakGlass'] } },
+      'tamperProtection.exemptPrincipalArns[0]: expected an IAM role or user ARN',
+    ],
+    [
+      'tamper protection switched on with a string',
+      { ...rawTestConfig(), tamperProtection: { enabled: 'yes' } },
+      'tamperProtection.enabled: expected true or false',
+    ],
+  ])('rejects %s with a message naming the field', (_name, raw, message) => {
+    const problems = problemsOf(raw);
+    expect(problems.filter((p) => p.startsWith(message))).toHaveLength(1);
+    expect(problems.join('\n')).not.toMatch(/Invalid input/);
+  });
+
+  it('accepts exempt principals with wildcards', () => {
+    const config = testConfig({
+      tamperProtection: {
+        enabled: true,
+        exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::111111111111:user/admin'],
+      },
+    });
+    expect(config.tamperProtection.exemptPrincipalArns).toHaveLength(2);
+  });
+});

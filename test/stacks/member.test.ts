@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { NAMES } from '../../stacks/names';
 import { synthApp, testConfig } from '../helpers/app';
 
 let member: Template;
@@ -66,6 +67,15 @@ describe.each([
     });
   });
 
+  it('names the forward role, so the tamper-protection SCP can name it', () => {
+    template().hasResourceProperties('AWS::IAM::Role', {
+      RoleName: NAMES.memberForwardRole,
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' } })],
+      },
+    });
+  });
+
   it('lets the forward role put events on the central bus only', () => {
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('ForwardRole'),
@@ -90,7 +100,7 @@ describe.each([
     });
   });
 
-  it('trusts only the checker role of the security account, inside the organization', () => {
+  it('trusts only the checker and sweep worker roles of the security account, inside the organization', () => {
     template().hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'org-mfa-watch-check',
       MaxSessionDuration: 3600,
@@ -104,12 +114,24 @@ describe.each([
             },
             Condition: {
               ArnEquals: {
-                'aws:PrincipalArn': {
-                  'Fn::Join': [
-                    '',
-                    ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/org-mfa-watch-checker'],
-                  ],
-                },
+                'aws:PrincipalArn': [
+                  {
+                    'Fn::Join': [
+                      '',
+                      ['arn:', { Ref: 'AWS::Partition' }, ':iam::222222222222:role/org-mfa-watch-checker'],
+                    ],
+                  },
+                  {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        ':iam::222222222222:role/org-mfa-watch-sweep-worker',
+                      ],
+                    ],
+                  },
+                ],
               },
               StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
             },
@@ -119,7 +141,7 @@ describe.each([
     });
   });
 
-  it('grants the check role exactly five read-only IAM actions', () => {
+  it('grants the check role read-only IAM actions, the credential report and a read of its own forward rule', () => {
     template().hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('CheckRole'),
       PolicyDocument: {
@@ -140,6 +162,32 @@ describe.each([
             Effect: 'Allow',
             Action: ['iam:ListAccountAliases', 'iam:GetAccountSummary'],
             Resource: '*',
+          },
+          {
+            // IAM Service Authorization Reference: neither action has a resource type ("*" only).
+            Sid: 'ReadCredentialReport',
+            Effect: 'Allow',
+            Action: ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+            Resource: '*',
+          },
+          {
+            Sid: 'ReadForwardRule',
+            Effect: 'Allow',
+            Action: ['events:DescribeRule', 'events:ListTargetsByRule'],
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':events:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':rule/org-mfa-watch-forward',
+                ],
+              ],
+            },
           },
         ],
       },

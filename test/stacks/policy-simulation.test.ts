@@ -66,13 +66,14 @@ function trustOf(
   ) as PolicyDocument;
 }
 
-function roleTrustedBy(template: Json, service: string): string {
+function roleTrustedBy(template: Json, service: string, alsoMentioning = ''): string {
   const resources = template.Resources as Record<string, { Type: string; Properties: Json }>;
   const ids = Object.entries(resources)
     .filter(
       ([, r]) =>
         r.Type === 'AWS::IAM::Role' &&
-        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(service),
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(service) &&
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(alsoMentioning),
     )
     .map(([id]) => id);
   if (ids.length !== 1 || ids[0] === undefined) throw new Error(`expected one role trusted by ${service}`);
@@ -107,7 +108,12 @@ beforeAll(() => {
     ...memberScope,
   });
   forwardRoleTrust = trustOf(member, forwardRoleId ?? '', memberScope);
-  schedulerRoleTrust = trustOf(central, roleTrustedBy(central, 'scheduler.amazonaws.com'), centralScope);
+  // The re-checks' role (the sweep's own scheduler role is proven in sweep-policy-simulation.test.ts).
+  schedulerRoleTrust = trustOf(
+    central,
+    roleTrustedBy(central, 'scheduler.amazonaws.com', 'schedule-group/org-mfa-watch"'),
+    centralScope,
+  );
   const centralResources = central.Resources as Record<string, { Type: string; Properties: Json }>;
   const topicId = logicalIdOf(central, 'AWS::SNS::Topic', { TopicName: 'org-mfa-watch-alerts' });
   const withTopic = { ...centralScope, resources: { ...centralScope.resources, [topicId]: TOPIC } };

@@ -1,0 +1,221 @@
+import { Arn, ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as organizations from 'aws-cdk-lib/aws-organizations';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/shared/exemption';
+import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/shared/sweep';
+import { NAMES, centralBusArn, sweepPlannerRoleArn } from '../names';
+import { organizationJoinEventsPattern } from '../org-events';
+
+/**
+ * The role service-managed StackSets use in every target account (created by Organizations' trusted
+ * access, named `stacksets-exec-<hash>`; AWS CloudFormation User Guide, "Activate trusted access with
+ * AWS Organizations"). The SCP lets it change the member resources: it deploys them.
+ */
+export const STACKSET_EXECUTION_ROLE_PATTERN = 'arn:*:iam::*:role/stacksets-exec-*';
+
+/** IAM actions that change a role, its policies, trust or tags: what the SCP denies on the member roles. */
+export const ROLE_CHANGE_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:DeleteRole',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+] as const;
+
+/** EventBridge actions that change or remove a rule or its targets. */
+export const RULE_CHANGE_ACTIONS = [
+  'events:DeleteRule',
+  'events:DisableRule',
+  'events:PutRule',
+  'events:PutTargets',
+  'events:RemoveTargets',
+] as const;
+
+/**
+ * IAM actions that set or remove a user tag. CreateUser is among them: it takes tags, so a new user
+ * could be created already exempt.
+ */
+export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser'] as const;
+
+/**
+ * The tamper-protection SCP's document: deny changing the forward rule, the forward role and the check
+ * role, and setting or removing the exemption tags, to every principal except the StackSet execution
+ * role and `exemptPrincipalArns`. Pure; every ARN uses the partition token.
+ */
+export function tamperProtectionDocument(exemptPrincipalArns: readonly string[]): iam.PolicyDocument {
+  const role = (name: string): string =>
+    Arn.format({
+      partition: Aws.PARTITION,
+      service: 'iam',
+      region: '',
+      account: '*',
+      resource: 'role',
+      resourceName: name,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  const exceptDeployers = {
+    ArnNotLike: { 'aws:PrincipalArn': [STACKSET_EXECUTION_ROLE_PATTERN, ...exemptPrincipalArns] },
+  };
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ProtectForwardRule',
+        effect: iam.Effect.DENY,
+        actions: [...RULE_CHANGE_ACTIONS],
+        resources: [
+          Arn.format({
+            partition: Aws.PARTITION,
+            service: 'events',
+            region: '*',
+            account: '*',
+            resource: 'rule',
+            resourceName: NAMES.memberForwardRule,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+        conditions: exceptDeployers,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ProtectMemberRoles',
+        effect: iam.Effect.DENY,
+        actions: [...ROLE_CHANGE_ACTIONS],
+        resources: [role(NAMES.memberCheckRole), role(NAMES.memberForwardRole)],
+        conditions: exceptDeployers,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ProtectExemptionTags',
+        effect: iam.Effect.DENY,
+        actions: [...USER_TAG_ACTIONS],
+        resources: ['*'],
+        conditions: {
+          // Ignoring case: IAM keeps one tag per key whatever its case, so deny every spelling of the keys.
+          'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY] },
+          ...exceptDeployers,
+        },
+      }),
+    ],
+  });
+}
+
+/** Properties of {@link OrganizationResources}. */
+export interface OrganizationResourcesProps {
+  /** Account of the sweep planner role and the central bus. */
+  readonly securityAccountId: string;
+  /** Region of the central bus. */
+  readonly homeRegion: string;
+  /** OU or root ids the tamper-protection SCP is attached to (the rollout OUs). */
+  readonly rolloutOrganizationalUnitIds: readonly string[];
+  /**
+   * Create the tamper-protection SCP and attach it to the rollout OUs.
+   * @default false
+   */
+  readonly tamperProtection?: boolean;
+  /**
+   * Principals besides the StackSet execution role that the SCP lets change the member resources.
+   * @default []
+   */
+  readonly exemptPrincipalArns?: readonly string[];
+}
+
+/**
+ * What only the management account can deploy: the Organizations delegation policy that lets the sweep
+ * planner list accounts, the rule that forwards account-joined events to the central bus, and the
+ * optional tamper-protection SCP. Deployed in us-east-1, where Organizations' events arrive.
+ */
+export class OrganizationResources extends Construct {
+  /** The Organizations resource-based delegation policy (one per organization). */
+  readonly delegationPolicy: organizations.CfnResourcePolicy;
+  /** Rule `org-mfa-watch-forward-org` on the default bus. */
+  readonly orgEventsRule: events.Rule;
+  /** Dead-letter queue of the rule's target. */
+  readonly orgEventsDeadLetterQueue: sqs.Queue;
+  /** The tamper-protection SCP (only when enabled). */
+  readonly tamperProtectionPolicy?: organizations.CfnPolicy;
+
+  constructor(scope: Construct, id: string, props: OrganizationResourcesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // Read-only Organizations calls for the planner role only: the account is the principal (the trust
+    // deploys before the role exists and survives its re-creation), narrowed by aws:PrincipalArn.
+    this.delegationPolicy = new organizations.CfnResourcePolicy(this, 'DelegationPolicy', {
+      content: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'SweepPlannerReadsAccounts',
+            principals: [new iam.AccountPrincipal(props.securityAccountId)],
+            actions: [...PLANNER_ORGANIZATIONS_ACTIONS],
+            resources: ['*'],
+            conditions: {
+              ArnEquals: { 'aws:PrincipalArn': sweepPlannerRoleArn(stack, props.securityAccountId) },
+            },
+          }),
+        ],
+      }),
+    });
+
+    this.orgEventsDeadLetterQueue = new sqs.Queue(this, 'OrgEventsDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.orgEventsDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the org-events forward rule target.',
+    });
+    const ruleArn = Arn.format({
+      partition: Aws.PARTITION,
+      service: 'events',
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      resource: 'rule',
+      resourceName: NAMES.orgEventsForwardRule,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    // The central bus admits only principals of the organization, so the target needs a role; only
+    // EventBridge acting for this rule may use it (confused deputy).
+    const role = new iam.Role(this, 'OrgEventsForwardRole', {
+      description: 'Lets the org-mfa-watch-forward-org rule put account-joined events on the central bus',
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': ruleArn } },
+      }),
+    });
+    this.orgEventsRule = new events.Rule(this, 'OrgEventsForwardRule', {
+      ruleName: NAMES.orgEventsForwardRule,
+      description: 'org-mfa-watch: forward account created/joined events to the central bus (starts a sweep)',
+      eventPattern: organizationJoinEventsPattern(),
+    });
+    this.orgEventsRule.addTarget(
+      new targets.EventBus(
+        events.EventBus.fromEventBusArn(
+          this,
+          'CentralBus',
+          centralBusArn(stack, props.securityAccountId, props.homeRegion),
+        ),
+        { role, deadLetterQueue: this.orgEventsDeadLetterQueue },
+      ),
+    );
+
+    if (props.tamperProtection === true) {
+      this.tamperProtectionPolicy = new organizations.CfnPolicy(this, 'TamperProtection', {
+        name: NAMES.tamperProtectionPolicy,
+        description:
+          'org-mfa-watch: members cannot change the forward rule, its role, the check role or the exemption tags',
+        type: 'SERVICE_CONTROL_POLICY',
+        content: tamperProtectionDocument(props.exemptPrincipalArns ?? []),
+        targetIds: [...props.rolloutOrganizationalUnitIds],
+      });
+    }
+  }
+}
