@@ -1,0 +1,154 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SweepBatchResult } from '../../functions/shared/sweep';
+import type { AppConfig } from '../../stacks/config';
+import { CONFIG_OPTION, UsageError, loadConfig, parseCommandLine } from '../cli';
+import type { LocalAccess } from './local';
+import { executionConsoleUrl, executionName, onDemandInput, startSweep, sweepStateMachineArn } from './start';
+
+/** `npm run sweep -- --help`. */
+export const USAGE = `Usage: npm run sweep -- [--account ID ...] [--local [--role-name NAME]] [--config FILE]
+
+Starts the org-wide sweep (state machine org-mfa-watch-sweep in the security account) and prints a
+link to the execution. Needs security-account credentials allowed states:StartExecution on it.
+  (no --account)      every ACTIVE account of the organization
+  --account ID        only this account (repeat for several)
+
+--local runs the sweep worker's own code on this machine for one --account, with the credentials
+given, and records nothing: the findings it prints are what the sweep would find there now, and the
+alerts it would publish are printed, not sent.
+  --local             run here instead of starting an execution
+  --role-name NAME    assume this role in the account first (e.g. OrganizationAccountAccessRole);
+                      without it, the credentials must be the account's own
+
+  --config FILE       your configuration file; default: what cdk synth reads (cdk.json)
+  -h, --help          this help
+`;
+
+/** The usage hint after a one-line error. */
+export const HINT =
+  'Usage: npm run sweep -- [--account ID ...] [--local [--role-name NAME]]; --help lists the options';
+
+/** Parsed command line. */
+export interface SweepOptions {
+  readonly help: boolean;
+  readonly accountIds: readonly string[];
+  readonly local: boolean;
+  readonly roleName?: string;
+  readonly config?: string;
+}
+
+/**
+ * Parse and check the command line. Pure.
+ * @throws UsageError naming the bad option
+ */
+export function parseSweepOptions(argv: readonly string[]): SweepOptions {
+  const { values } = parseCommandLine(argv, {
+    ...CONFIG_OPTION,
+    help: { type: 'boolean', short: 'h' },
+    account: { type: 'string', multiple: true },
+    local: { type: 'boolean' },
+    'role-name': { type: 'string' },
+  });
+  const accountIds = [...new Set(values.account ?? [])];
+  for (const id of accountIds) {
+    if (!/^\d{12}$/.test(id)) throw new UsageError(`--account: expected a 12-digit account id, got "${id}"`);
+  }
+  const local = values.local === true;
+  const roleName = values['role-name'];
+  if (roleName !== undefined && !local) throw new UsageError('--role-name only goes with --local');
+  if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new UsageError(`--role-name: expected an IAM role name, got "${roleName}"`);
+  }
+  if (local && accountIds.length !== 1) {
+    throw new UsageError('--local sweeps exactly one account: give one --account ID');
+  }
+  return {
+    help: values.help === true,
+    accountIds,
+    local,
+    ...(roleName === undefined ? {} : { roleName }),
+    ...(values.config === undefined ? {} : { config: values.config }),
+  };
+}
+
+/** The local run's result as lines for a terminal. Pure. */
+export function formatLocalResult(result: SweepBatchResult): string {
+  const lines: string[] = [];
+  for (const account of result.accounts) {
+    lines.push(
+      `account ${account.accountId}${account.alias === undefined ? '' : ` (${account.alias})`}: ${account.outcome}${account.reason === undefined ? '' : ` - ${account.reason}`}`,
+    );
+    if (account.users !== undefined) {
+      lines.push(
+        `  users in the credential report: ${account.users}; left to the event path (grace period): ${account.inGracePeriod ?? 0}`,
+      );
+    }
+    if (account.findings.length === 0) lines.push('  no findings');
+    for (const f of account.findings) {
+      const subject = f.userName === undefined ? '' : ` ${f.userName}`;
+      const console =
+        f.consolePassword === undefined
+          ? ''
+          : f.consolePassword
+            ? ', console password'
+            : ', no console password';
+      const used = f.lastUsed === undefined ? '' : `, last used ${f.lastUsed}`;
+      lines.push(`  ${f.severity} ${f.kind}${subject}${console}${used}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Where the CLI writes, and its two AWS paths; injectable for tests. */
+export interface SweepIo {
+  readonly out: (text: string) => void;
+  readonly now?: () => Date;
+  readonly loadConfig?: (file: string | undefined) => AppConfig;
+  readonly start?: (
+    stateMachineArn: string,
+    region: string,
+    name: string,
+    input: ReturnType<typeof onDemandInput>,
+  ) => Promise<string>;
+  readonly runLocal?: (
+    config: AppConfig,
+    accountId: string,
+    access: LocalAccess,
+  ) => Promise<SweepBatchResult>;
+}
+
+/** The tool: returns its exit code (0; a sweep with failed accounts is reported, not an error here). */
+export async function runSweepCli(argv: readonly string[], io: SweepIo): Promise<number> {
+  const options = parseSweepOptions(argv);
+  if (options.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const config = (io.loadConfig ?? loadConfig)(options.config);
+  if (options.local) {
+    const accountId = options.accountIds[0] ?? '';
+    const access: LocalAccess =
+      options.roleName === undefined ? { kind: 'direct' } : { kind: 'assume', roleName: options.roleName };
+    const runLocal =
+      io.runLocal ??
+      (async (c: AppConfig, id: string, a: LocalAccess) => {
+        const { sweepLocally } = await import('./local');
+        return sweepLocally({ config: c, accountId: id, access: a, print: io.out });
+      });
+    io.out(formatLocalResult(await runLocal(config, accountId, access)));
+    return 0;
+  }
+  const arn = sweepStateMachineArn(config);
+  const name = executionName((io.now ?? (() => new Date()))(), options.accountIds);
+  const input = onDemandInput(options.accountIds);
+  const start =
+    io.start ??
+    ((stateMachineArn: string, region: string, executionName: string, sweepInput: typeof input) =>
+      startSweep(new SFNClient({ region, maxAttempts: 3 }), stateMachineArn, executionName, sweepInput));
+  const executionArn = await start(arn, config.homeRegion, name, input);
+  const scope = options.accountIds.length === 0 ? 'every ACTIVE account' : options.accountIds.join(', ');
+  io.out(
+    `started sweep ${name} (${scope})\n${executionArn}\n${executionConsoleUrl(executionArn, config.homeRegion)}\nThe digest arrives by email when it ends; the report is in the sweep bucket under reports/${name}/.\n`,
+  );
+  return 0;
+}
