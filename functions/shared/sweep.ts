@@ -236,8 +236,6 @@ export const SWEEP_KEYS = {
   mapResultsPrefix: 'sweeps/map-results',
   /** The account list the Distributed Map reads. */
   accounts: (sweepId: string) => `sweeps/${sweepId}/accounts.json`,
-  /** Prefix the Distributed Map's ResultWriter writes under. */
-  results: (sweepId: string) => `sweeps/${sweepId}/results`,
   /** The report (CSV and JSON). */
   reportCsv: (sweepId: string) => `reports/${sweepId}/report.csv`,
   reportJson: (sweepId: string) => `reports/${sweepId}/report.json`,

@@ -86,14 +86,17 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
     const batches: SweepBatchResult[] = [...(input.batches ?? [])];
     const failures: FailedBatch[] = [];
     if (input.results !== undefined) {
-      const prefix = SWEEP_KEYS.results(input.plan.sweepId);
+      // The state machine's ResultWriter writes under one fixed prefix, one folder per Map Run
+      // (<prefix>/<map run id>/manifest.json and its result files): only that run's folder is read.
+      const prefix = SWEEP_KEYS.mapResultsPrefix;
       if (input.results.Bucket !== bucket) {
         throw new InvalidReportInputError('results.Bucket', `the sweep bucket ${bucket}`);
       }
       if (!input.results.Key.startsWith(`${prefix}/`)) {
         throw new InvalidReportInputError('results.Key', `a manifest under ${prefix}/`);
       }
-      const map = await readMapResults(s3, bucket, input.results.Key, prefix);
+      const runFolder = input.results.Key.slice(0, input.results.Key.lastIndexOf('/'));
+      const map = await readMapResults(s3, bucket, input.results.Key, runFolder);
       batches.push(...map.batches);
       failures.push(...map.failures);
     }

@@ -161,11 +161,7 @@ describe('sweep bucket', () => {
   });
 
   it('keeps every key of the contract under a prefix its lifecycle rule covers', () => {
-    for (const key of [
-      SWEEP_KEYS.accounts('s-1'),
-      SWEEP_KEYS.results('s-1'),
-      `${SWEEP_KEYS.mapResultsPrefix}/x`,
-    ]) {
+    for (const key of [SWEEP_KEYS.accounts('s-1'), `${SWEEP_KEYS.mapResultsPrefix}/x`]) {
       expect(key.startsWith(WORKING_FILES_PREFIX)).toBe(true);
     }
     for (const key of [SWEEP_KEYS.reportCsv('s-1'), SWEEP_KEYS.reportJson('s-1')]) {

@@ -22,7 +22,7 @@ import { fakeBucket, type FakeBucket } from './fake-bucket';
 import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
 
 const BUCKET = 'org-mfa-watch-sweep-222222222222';
-const RUN = `sweeps/${SWEEP_ID}/results/ad9b5f27-090b-3ac6-9beb-243cd77144a7`;
+const RUN = `sweeps/map-results/ad9b5f27-090b-3ac6-9beb-243cd77144a7`;
 const settings: ReporterSettings = {
   bucketName: BUCKET,
   alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
@@ -178,15 +178,24 @@ describe('a full sweep reported from the ResultWriter output', () => {
     );
   });
 
+  it('reads only the result files of its own Map Run folder (the ResultWriter prefix is shared by every sweep)', async () => {
+    const otherRun = 'sweeps/map-results/0f0f0f0f-0000-4000-8000-000000000000';
+    s3.objects.set(`${otherRun}/manifest.json`, {
+      body: fixture('manifest.json'), // lists the files of the first run's folder
+      contentType: 'application/json',
+    });
+    await expect(
+      reporter()({ plan: fullPlan, results: { Bucket: BUCKET, Key: `${otherRun}/manifest.json` } }),
+    ).rejects.toThrow(/outside the sweep's prefix/);
+  });
+
   it("refuses a manifest outside this sweep's ResultWriter prefix, or in another bucket", async () => {
     await expect(
       reporter()({
         plan: fullPlan,
-        results: { Bucket: BUCKET, Key: 'sweeps/other/results/x/manifest.json' },
+        results: { Bucket: BUCKET, Key: 'sweeps/other/x/manifest.json' },
       }),
-    ).rejects.toThrow(
-      new InvalidReportInputError('results.Key', `a manifest under sweeps/${SWEEP_ID}/results/`),
-    );
+    ).rejects.toThrow(new InvalidReportInputError('results.Key', 'a manifest under sweeps/map-results/'));
     await expect(
       reporter()({ plan: fullPlan, results: { Bucket: 'elsewhere', Key: `${RUN}/manifest.json` } }),
     ).rejects.toThrow(InvalidReportInputError);

@@ -15,7 +15,7 @@ import {
 // strings (Output only for SUCCEEDED; Error and Cause for FAILED).
 const FIXTURES = join(__dirname, 'fixtures', 'result-writer');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const PREFIX = 'sweeps/daily-20261201/results/ad9b5f27-090b-3ac6-9beb-243cd77144a7';
+const PREFIX = 'sweeps/map-results/ad9b5f27-090b-3ac6-9beb-243cd77144a7';
 
 describe('parseManifest', () => {
   it('lists the SUCCEEDED, FAILED and PENDING result files of a ResultWriter manifest', () => {
