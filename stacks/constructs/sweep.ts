@@ -267,6 +267,24 @@ export class Sweep extends Construct {
         resources: [objects(WORKING_FILES_PREFIX)],
       }),
     );
+    // The digest receipt (reports/<sweep>/digest.json) is read before publishing, so that a retried
+    // reporter publishes once. A missing object answers NoSuchKey only to a caller allowed s3:ListBucket
+    // on the bucket, otherwise 403 (Amazon S3 API Reference, GetObject, "Permissions"); ListBucket has no
+    // prefix condition because that check is made without one.
+    reporterRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadDigestReceipts',
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${REPORTS_PREFIX}*/digest.json`)],
+      }),
+    );
+    reporterRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingReceiptFromDenied',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
     reporterRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteReports',
@@ -352,6 +370,11 @@ export class Sweep extends Construct {
       reporterRole,
       bucketObjectsRendered(REPORTS_PREFIX),
       'Report keys are per execution (reports/<execution>/report.csv|json); write-only, fenced to the reports prefix.',
+    );
+    acknowledge(
+      reporterRole,
+      `Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${REPORTS_PREFIX}*/digest.json`,
+      'Digest receipts are per execution (reports/<execution>/digest.json); read-only, only that file name.',
     );
   }
 

@@ -251,6 +251,11 @@ describe('the sweep reporter', () => {
     ['s3:PutObject', `arn:aws:s3:::${BUCKET}/reports/s-1/report.json`, 'Allowed'],
     ['s3:PutObject', `arn:aws:s3:::${BUCKET}/sweeps/s-1/accounts.json`, 'ImplicitlyDenied'],
     ['s3:GetObject', `arn:aws:s3:::${BUCKET}/reports/s-1/report.json`, 'ImplicitlyDenied'],
+    // The reporter reads its digest receipt before publishing (once per sweep, even when retried), and a
+    // missing object answers NoSuchKey only to a caller allowed s3:ListBucket on the bucket; otherwise
+    // 403 AccessDenied (Amazon S3 API Reference, GetObject, "Permissions"): every report would fail.
+    ['s3:GetObject', `arn:aws:s3:::${BUCKET}/reports/s-1/digest.json`, 'Allowed'],
+    ['s3:ListBucket', `arn:aws:s3:::${BUCKET}`, 'Allowed'],
     ['dynamodb:Scan', TABLE, 'Allowed'],
     ['dynamodb:UpdateItem', TABLE, 'Allowed'],
     ['dynamodb:DeleteTable', TABLE, 'ImplicitlyDenied'],
