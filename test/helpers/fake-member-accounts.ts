@@ -38,7 +38,12 @@ export type FakeReportState =
   | { readonly state: 'none' }
   | { readonly state: 'expired' }
   | { readonly state: 'ready'; readonly generatedAt: Date; readonly rows?: readonly FakeReportRow[] }
-  | { readonly state: 'in-progress'; readonly pollsLeft: number };
+  | {
+      readonly state: 'in-progress';
+      readonly pollsLeft: number;
+      /** With {@link FakeAccount.generationMs}: when the report is ready (on the fake's clock); polls then do not count. */
+      readonly readyAt?: Date;
+    };
 
 /** One member account. Everything optional: a healthy, empty account. */
 export interface FakeAccount {
@@ -53,6 +58,11 @@ export interface FakeAccount {
   readonly report?: FakeReportState;
   /** ReportInProgress answers after a generation starts, before the report is ready. @default 1 */
   readonly generationPolls?: number;
+  /**
+   * Time IAM takes to generate the report, on the fake's clock (`now`): GetCredentialReport answers
+   * ReportInProgress until then, however often it is polled. Replaces `generationPolls` when set.
+   */
+  readonly generationMs?: number;
   /** Never answer any request of this account (a hung dependency). */
   readonly hang?: boolean;
 }
@@ -85,6 +95,8 @@ export interface FakeMemberOptions {
     readonly service: string;
     readonly action: string;
     readonly attempt: number;
+    /** The call's `UserName` parameter, for per-user calls (attempts are counted per user too). */
+    readonly userName?: string;
   }) => FakeFailure | undefined;
 }
 
@@ -243,7 +255,13 @@ export class FakeMemberAccounts {
     const key = `${account}:${service}:${action}:${params.UserName ?? ''}`;
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
-    const failure = this.options.fail?.({ account, service, action, attempt });
+    const failure = this.options.fail?.({
+      account,
+      service,
+      action,
+      attempt,
+      ...(params.UserName === undefined ? {} : { userName: params.UserName }),
+    });
     let answer: Answer | undefined;
     if (failure !== undefined) {
       answer = json
@@ -358,7 +376,11 @@ export class FakeMemberAccounts {
     }
     this.accounts[accountId] = {
       ...account,
-      report: { state: 'in-progress', pollsLeft: account.generationPolls ?? 1 },
+      report: {
+        state: 'in-progress',
+        pollsLeft: account.generationPolls ?? 1,
+        ...(account.generationMs === undefined ? {} : { readyAt: new Date(now + account.generationMs) }),
+      },
     };
     return [
       200,
@@ -380,7 +402,11 @@ export class FakeMemberAccounts {
       case 'expired':
         return [410, xmlError('ReportExpired', 'Credential report has expired.'), 'text/xml'];
       case 'in-progress':
-        if (report.pollsLeft > 0) {
+        if (report.readyAt !== undefined) {
+          if (this.options.now().getTime() < report.readyAt.getTime()) {
+            return [404, xmlError('ReportInProgress', 'Credential report is being generated.'), 'text/xml'];
+          }
+        } else if (report.pollsLeft > 0) {
           this.accounts[accountId] = {
             ...account,
             report: { state: 'in-progress', pollsLeft: report.pollsLeft - 1 },
