@@ -420,7 +420,7 @@ export async function measureSweep(options: SweepRunOptions = BENCH_SWEEP): Prom
     const results: SweepBatchResult[] = runs.map((r) => r.result);
 
     // Reporter, over a ResultWriter output built from the real results (one SUCCEEDED file).
-    const runPrefix = `${SWEEP_KEYS.results(sweepId)}/bench-map-run`;
+    const runPrefix = `${SWEEP_KEYS.mapResultsPrefix}/bench-map-run-${sweepId}`;
     const succeeded = batches.map((batch, i) => ({
       ExecutionArn: `arn:aws:states:us-east-1:222222222222:execution:org-mfa-watch-sweep/SweepAccounts:bench:${i}`,
       Input: JSON.stringify(batch),

@@ -31,7 +31,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
   const lines = [
     'digraph org_mfa_watch {',
     '  graph [rankdir=TB, fontname="Helvetica", fontsize=16, nodesep=0.35, ranksep=0.7, newrank=true,',
-    `         label=${q('org-mfa-watch: red numbered edges = data flow of one CreateUser (docs/architecture.md, Data flow)')}, labelloc=t];`,
+    `         label=${q('org-mfa-watch: red numbered edges = data flow of one CreateUser; blue edges = the org-wide sweep (docs/architecture.md)')}, labelloc=t];`,
     '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=11];',
     '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
     '',
@@ -45,6 +45,19 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         `stack ${STACK_IDS.managementMember}\\n(same member resources: a service-managed\\nStackSet never deploys to the management account)`,
       ),
       node('trail', 'organization trail\\n(prerequisite: logs management events)', 'shape=note'),
+      node(
+        'org_policy',
+        `Organizations delegation policy\\n(role ${NAMES.sweepPlannerRole}: list and describe accounts only)`,
+      ),
+      node(
+        'org_rule',
+        `rule ${NAMES.orgEventsForwardRule}\\n(aws.organizations: CreateAccountResult,\\nAccountJoinedOrganization)`,
+      ),
+      node(
+        'scp',
+        `SCP ${NAMES.tamperProtectionPolicy} (optional)\\non the rollout OUs: only the StackSet may change\\nthe forward rule, its role, the check role, the exempt tag`,
+        'style="rounded,dashed,filled"',
+      ),
     ]),
     '',
     ...cluster('delegated', 'delegated StackSets administrator (optional)', '#f4f6f6', [
@@ -70,7 +83,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         node('member_dlq', 'SQS dead-letter queue\\n(forward failures)', 'shape=cylinder'),
         node(
           'check_role',
-          `role ${NAMES.memberCheckRole}\\nread-only: ListMFADevices, GetLoginProfile,\\nListUserTags, ListAccountAliases`,
+          `role ${NAMES.memberCheckRole}\\nread-only: ListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary, credential report,\\nits forward rule (+ Security Hub import of its own findings, optional)`,
           'fillcolor="#d5f5e3"',
         ),
       ],
@@ -105,7 +118,26 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         'Amazon Q Developer in chat applications\\n(one configuration per channel: read-only guardrail,\\nrole without permissions)',
         'style="rounded,dashed,filled"',
       ),
-      node('alarms', 'CloudWatch alarms\\n(DLQ depth, function errors)'),
+      node('alarms', 'CloudWatch alarms\\n(queue messages, function and Scheduler errors,\\nfailed sweeps)'),
+      node(
+        'dashboard',
+        `CloudWatch dashboard ${NAMES.dashboard} (optional)\\nEMF metrics of checker and sweep`,
+        'style="rounded,dashed,filled"',
+      ),
+      node(
+        'sweep',
+        `state machine ${NAMES.sweepStateMachine}\\nplan -> Distributed Map (batches, worker\\nrole ${NAMES.sweepWorkerRole}) -> report`,
+        'fillcolor="#d6eaf8"',
+      ),
+      node(
+        'sweep_schedule',
+        `Scheduler group ${NAMES.sweepScheduleGroup}\\n(daily sweep, configured time zone)`,
+      ),
+      node(
+        'sweep_bucket',
+        'S3 sweep bucket (KMS, TLS only, versioned)\\naccount lists, map results, CSV/JSON reports',
+        'shape=cylinder',
+      ),
       node(
         'findings',
         `DynamoDB table ${NAMES.findingsTable}\\nfindings + idempotency records\\n(KMS key, TLS only, PITR, TTL)`,
@@ -115,6 +147,11 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '',
     node('inbox', 'central inbox (email subscriptions)', 'shape=oval, fillcolor="#fcf3cf"'),
     node('chat', 'Slack / Microsoft Teams channels (optional)', 'shape=oval, fillcolor="#fcf3cf"'),
+    node(
+      'securityhub',
+      'AWS Security Hub (optional)\\nin each member account, homeRegion',
+      'shape=oval, style="dashed"',
+    ),
     '',
     '  // deployment (grey, dashed)',
     '  stackset -> default_bus [style=dashed, label="deploys member resources"];',
@@ -140,6 +177,19 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '  chat_config -> chat [style=dashed, label="thread per finding"];',
     '  queues -> alarms [style=dashed];',
     '  checker -> findings [style=dashed, dir=both, label="one conditional write\\nper transition"];',
+    '',
+    '  // the sweep (blue) and the integrations',
+    '  sweep_schedule -> sweep [color="#2e86c1", label="daily"];',
+    '  org_rule -> central_bus [color="#2e86c1", label="account joined"];',
+    `  central_bus -> sweep [color="#2e86c1", label="rules ${NAMES.sweepJoinedCreatedRule},\\n${NAMES.sweepJoinedInvitedRule}:\\nsweep the new account"];`,
+    '  sweep -> org_policy [color="#2e86c1", label="list ACTIVE accounts"];',
+    '  sweep -> check_role [color="#2e86c1", label="per account: assume,\\nreport, rule, root, live reads"];',
+    '  sweep -> findings [color="#2e86c1", dir=both, label="reconcile"];',
+    '  sweep -> sweep_bucket [color="#2e86c1", label="list, results,\\nreport"];',
+    '  sweep -> topic [color="#2e86c1", label="one digest\\n+ new HIGH/CRITICAL"];',
+    '  check_role -> securityhub [style=dashed, label="BatchImportFindings\\n(own account only)"];',
+    '  scp -> check_role [style=dotted, arrowhead=tee, label="protects"];',
+    '  alarms -> topic [style=dashed];',
     '}',
     '',
   ];
