@@ -15,7 +15,14 @@ describe('parseSweepOptions', () => {
   it('sweeps every account by default, and de-duplicates repeated accounts', () => {
     expect(parseSweepOptions([])).toEqual({ help: false, accountIds: [], local: false });
     expect(
-      parseSweepOptions(['--account', '111111111111', '--account', '111111111111', '--account', '222222222222']),
+      parseSweepOptions([
+        '--account',
+        '111111111111',
+        '--account',
+        '111111111111',
+        '--account',
+        '222222222222',
+      ]),
     ).toMatchObject({ accountIds: ['111111111111', '222222222222'] });
   });
 
@@ -27,7 +34,10 @@ describe('parseSweepOptions', () => {
       ['--local', '--account', '111111111111', '--account', '222222222222'],
       '--local sweeps exactly one account: give one --account ID',
     ],
-    [['--local', '--account', '111111111111', '--role-name', 'bad name'], '--role-name: expected an IAM role name'],
+    [
+      ['--local', '--account', '111111111111', '--role-name', 'bad name'],
+      '--role-name: expected an IAM role name',
+    ],
     [['--acount', '111111111111'], 'unknown option --acount'],
   ])('%j is refused: %s', (argv, message) => {
     expect(() => parseSweepOptions(argv)).toThrow(UsageError);
@@ -59,11 +69,16 @@ describe('starting an execution', () => {
         input: { mode: 'on-demand', accountIds: ['444455556666'] },
       },
     ]);
-    expect(out).toContain(`https://${config.homeRegion}.console.aws.amazon.com/states/home?region=${config.homeRegion}#/v2/executions/details/arn%3Aaws%3Astates`);
+    expect(out).toContain(
+      `https://${config.homeRegion}.console.aws.amazon.com/states/home?region=${config.homeRegion}#/v2/executions/details/arn%3Aaws%3Astates`,
+    );
   });
 
   it('names executions within Step Functions rules (1-80 of letters, digits, - and _)', () => {
-    const name = executionName(new Date(), Array.from({ length: 40 }, (_, i) => String(i).padStart(12, '0')));
+    const name = executionName(
+      new Date(),
+      Array.from({ length: 40 }, (_, i) => String(i).padStart(12, '0')),
+    );
     expect(name).toMatch(/^[\w-]{1,80}$/);
     expect(executionName(new Date('2026-01-02T03:04:05Z'), [])).toBe('on-demand-20260102T030405Z');
   });
@@ -126,7 +141,12 @@ describe('the local run (--local)', () => {
   it('prints each account with its outcome, and each finding with its severity', () => {
     const result: SweepBatchResult = {
       accounts: [
-        { accountId: '111111111111', outcome: 'not-covered', reason: 'AccessDenied on sts:AssumeRole', findings: [] },
+        {
+          accountId: '111111111111',
+          outcome: 'not-covered',
+          reason: 'AccessDenied on sts:AssumeRole',
+          findings: [],
+        },
         {
           accountId: '222222222222',
           alias: 'prod',
