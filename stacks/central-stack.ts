@@ -128,6 +128,8 @@ export class CentralStack extends Stack {
       gracePeriodHours: config.gracePeriodHours,
       exemptions: config.exemptions,
       trustExemptionTags: config.trustExemptionTags,
+      ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
+      securityHubExport: config.securityHub.enabled,
     });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });

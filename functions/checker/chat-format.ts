@@ -16,7 +16,7 @@ import {
  */
 
 /** Unicode emoji (not Slack `:shortcodes:`): Slack and Microsoft Teams both render them. */
-const MARKS: Readonly<Record<string, string>> = {
+export const MARKS: Readonly<Record<string, string>> = {
   CRITICAL: '🚨',
   HIGH: '🔴',
   MEDIUM: '🟠',
@@ -34,7 +34,8 @@ function threadOf(accountId: string, userName: string | undefined, findingId: st
   return chatThreadId(ref);
 }
 
-function description(parts: MessageParts): string {
+/** A message's parts as chat markdown: context, facts (values as inline code), closing, console link. */
+export function chatDescription(parts: MessageParts): string {
   return [
     ...parts.context,
     ...(parts.context.length === 0 ? [] : ['']),
@@ -45,7 +46,7 @@ function description(parts: MessageParts): string {
 }
 
 /** `no-mfa-console`: a finding as an event type (letters, digits and `-`). */
-function kebab(code: string): string {
+export function kebab(code: string): string {
   return code.toLowerCase().replace(/_/g, '-');
 }
 
@@ -61,7 +62,7 @@ export function chatAlert(input: AlertInput, settings: FormatSettings): ChatNoti
   return buildChatNotification({
     id: `${threadId}:${kebab(input.finding)}:${event.eventId ?? event.id}`,
     title: `${MARKS[input.severity] ?? ''} ${input.severity}: ${parts.headline}`,
-    description: description(parts),
+    description: chatDescription(parts),
     nextSteps: parts.todo,
     keywords: [
       input.severity,
@@ -93,7 +94,7 @@ export function chatResolution(input: ResolutionInput, settings: FormatSettings)
   return buildChatNotification({
     id: `${threadId}:resolved:${event.eventId ?? event.id}`,
     title: `${MARKS.RESOLVED ?? ''} ${parts.headline}`,
-    description: description(parts),
+    description: chatDescription(parts),
     keywords: [
       'RESOLVED',
       input.finding,

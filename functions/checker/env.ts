@@ -1,24 +1,22 @@
 import * as z from 'zod/mini';
 import { CHECKER_ENV } from '../shared/contract';
 import {
+  OUTPUT_ENV_FIELDS,
   SHARED_ENV_FIELDS,
-  SNS_TOPIC_ARN,
   booleanVariable,
+  outputSettings,
   parseEnvironment,
   pattern,
   sharedSettings,
+  type OutputSettings,
   type SharedSettings,
 } from '../core/env';
 import { ConfigurationError } from './errors';
 
 /** The checker's deployment settings, parsed once at init (those it shares with the sweep worker, and its own). */
-export interface CheckerSettings extends SharedSettings {
+export interface CheckerSettings extends SharedSettings, OutputSettings {
   readonly quarantineQueueUrl: string;
   readonly notifyOnCreate: boolean;
-  /** The chat topic (Slack, Microsoft Teams), when configured: alerts go there too, after the email. */
-  readonly chatTopicArn?: string;
-  /** Present when the Security Hub export is on: the region findings are imported to (home region). */
-  readonly securityHub?: { readonly region: string };
   /** Present when the grace period is on. */
   readonly scheduler?: {
     readonly groupName: string;
@@ -37,11 +35,7 @@ const schema = z.object({
   [CHECKER_ENV.schedulerRoleArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN'),
   ),
-  [CHECKER_ENV.chatTopicArn]: z.optional(pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN')),
-  [CHECKER_ENV.securityHubExport]: z.optional(booleanVariable),
-  [CHECKER_ENV.securityHubRegion]: z.optional(
-    pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'expected an AWS region name'),
-  ),
+  ...OUTPUT_ENV_FIELDS,
   [CHECKER_ENV.recheckDlqArn]: z.optional(
     pattern(/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SQS queue ARN'),
   ),
@@ -65,22 +59,12 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>>):
       `${CHECKER_ENV.scheduleGroupName}, ${CHECKER_ENV.schedulerRoleArn} and ${CHECKER_ENV.recheckDlqArn} must be set when ${CHECKER_ENV.gracePeriodHours} > 0`,
     ]);
   }
-  const chatTopicArn = v[CHECKER_ENV.chatTopicArn];
-  const securityHubRegion = v[CHECKER_ENV.securityHubRegion];
-  const securityHubExport = v[CHECKER_ENV.securityHubExport] === 'true';
-  if (securityHubExport && securityHubRegion === undefined) {
-    throw new ConfigurationError([
-      `${CHECKER_ENV.securityHubRegion} must be set when ${CHECKER_ENV.securityHubExport} is "true"`,
-    ]);
-  }
+  const outputs = outputSettings(v, (problems) => new ConfigurationError(problems));
   return {
     ...sharedSettings(v),
     quarantineQueueUrl: v[CHECKER_ENV.quarantineQueueUrl],
     notifyOnCreate: v[CHECKER_ENV.notifyOnCreate] === 'true',
-    ...(chatTopicArn === undefined ? {} : { chatTopicArn }),
-    ...(securityHubExport && securityHubRegion !== undefined
-      ? { securityHub: { region: securityHubRegion } }
-      : {}),
+    ...outputs,
     ...(groupName !== undefined && roleArn !== undefined && deadLetterQueueArn !== undefined
       ? { scheduler: { groupName, roleArn, deadLetterQueueArn } }
       : {}),

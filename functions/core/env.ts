@@ -64,6 +64,48 @@ export const SHARED_ENV_FIELDS = {
 export const booleanVariable = trueOrFalse;
 
 /**
+ * Optional outputs besides the email, read the same way by both functions: the chat topic, and the
+ * Security Hub export with its region (the home region, where findings are imported).
+ */
+export const OUTPUT_ENV_FIELDS = {
+  [CHECKER_ENV.chatTopicArn]: z.optional(pattern(SNS_TOPIC_ARN, 'expected an SNS topic ARN')),
+  [CHECKER_ENV.securityHubExport]: z.optional(trueOrFalse),
+  [CHECKER_ENV.securityHubRegion]: z.optional(
+    pattern(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'expected an AWS region name'),
+  ),
+} as const;
+
+/** The output variables as parsed by {@link OUTPUT_ENV_FIELDS}. */
+export type OutputEnvironment = z.infer<z.ZodMiniObject<typeof OUTPUT_ENV_FIELDS>>;
+
+/** Where alerts go besides the email, when the deployment configures it. */
+export interface OutputSettings {
+  /** The chat topic (Slack, Microsoft Teams), when configured: alerts go there too, after the email. */
+  readonly chatTopicArn?: string;
+  /** Present when the Security Hub export is on: the region findings are imported to (home region). */
+  readonly securityHub?: { readonly region: string };
+}
+
+/**
+ * The output settings from parsed variables. Pure.
+ * @throws the error `fail` makes when the export is on without its region
+ */
+export function outputSettings(v: OutputEnvironment, fail: (problems: string[]) => Error): OutputSettings {
+  const chatTopicArn = v[CHECKER_ENV.chatTopicArn];
+  const region = v[CHECKER_ENV.securityHubRegion];
+  const exportOn = v[CHECKER_ENV.securityHubExport] === 'true';
+  if (exportOn && region === undefined) {
+    throw fail([
+      `${CHECKER_ENV.securityHubRegion} must be set when ${CHECKER_ENV.securityHubExport} is "true"`,
+    ]);
+  }
+  return {
+    ...(chatTopicArn === undefined ? {} : { chatTopicArn }),
+    ...(exportOn && region !== undefined ? { securityHub: { region } } : {}),
+  };
+}
+
+/**
  * Parse `env` with `schema`; on failure, one problem per variable (`NAME is not set` or
  * `NAME: expectation`), all at once, handed to `fail` (which throws the caller's typed error).
  */

@@ -1,16 +1,22 @@
 import * as z from 'zod/mini';
 import {
+  OUTPUT_ENV_FIELDS,
   SHARED_ENV_FIELDS,
+  outputSettings,
   parseEnvironment,
   pattern,
   sharedSettings,
   wholeNumber,
+  type OutputSettings,
   type SharedSettings,
 } from '../core/env';
 import { SWEEP_ENV } from '../shared/sweep';
 
-/** The sweep worker's deployment settings, parsed once at init (the checker's shared ones, and its own). */
-export interface SweepWorkerSettings extends SharedSettings {
+/**
+ * The sweep worker's deployment settings, parsed once at init: the checker's shared ones, its outputs
+ * (chat topic, Security Hub export: the same variables, read the same way), and its own.
+ */
+export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   /** A credential report older than this is regenerated. */
   readonly credentialReportMaxAgeHours: number;
   /** The bus every member forward rule must target. */
@@ -30,6 +36,7 @@ export class SweepConfigurationError extends Error {
 
 const schema = z.object({
   ...SHARED_ENV_FIELDS,
+  ...OUTPUT_ENV_FIELDS,
   [SWEEP_ENV.credentialReportMaxAgeHours]: wholeNumber(1, 24, 'hours'),
   [SWEEP_ENV.centralBusArn]: pattern(
     /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[\w.\-/]{1,256}$/,
@@ -47,6 +54,7 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
   const v = parseEnvironment(schema, env, (problems) => new SweepConfigurationError(problems));
   return {
     ...sharedSettings(v),
+    ...outputSettings(v, (problems) => new SweepConfigurationError(problems)),
     credentialReportMaxAgeHours: v[SWEEP_ENV.credentialReportMaxAgeHours],
     centralBusArn: v[SWEEP_ENV.centralBusArn],
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],

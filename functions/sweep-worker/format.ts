@@ -12,6 +12,7 @@ import {
   withParticle,
   type AlertMessage,
   type FormatSettings,
+  type MessageParts,
 } from '../checker/format';
 import type { FindingKind, FindingSeverity } from '../shared/findings';
 
@@ -163,8 +164,11 @@ function subjectOf(texts: Texts, input: SweepAlertInput): string {
   return asciiOnly(prefix + texts.subject(who)).slice(0, MAX_SUBJECT_LENGTH);
 }
 
-/** Render one sweep alert: ASCII subject, localized body, the checker's message attributes. Pure. */
-export function formatSweepAlert(input: SweepAlertInput, settings: FormatSettings): AlertMessage {
+/**
+ * The parts of one sweep alert (subject, headline, facts, steps, console link, attributes), shared by
+ * the email ({@link formatSweepAlert}) and the chat message (chat-format.ts). Pure.
+ */
+export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings): MessageParts {
   const ko = settings.locale === 'ko';
   const account = [
     input.accountId,
@@ -175,36 +179,35 @@ export function formatSweepAlert(input: SweepAlertInput, settings: FormatSetting
   const yesNo = (value: boolean) => (ko ? (value ? '있음' : '없음') : value ? 'yes' : 'no');
   const never = ko ? '사용 기록 없음' : 'never (or before IAM recorded it)';
   const isUser = input.kind === 'USER_NO_MFA';
-  const lines = [
-    texts.headline,
-    '',
-    `${ko ? '심각도' : 'Severity'}: ${input.severity}`,
-    `${ko ? '결과' : 'Finding'}: ${input.detail}`,
-    `${ko ? '계정' : 'Account'}: ${account}`,
-    ...(isUser ? [`${ko ? '사용자' : 'User'}: ${input.userName ?? ''}`] : []),
+  const facts: (readonly [string, string])[] = [
+    [ko ? '심각도' : 'Severity', input.severity],
+    [ko ? '결과' : 'Finding', input.detail],
+    [ko ? '계정' : 'Account', account],
+    ...(isUser ? [[ko ? '사용자' : 'User', input.userName ?? ''] as const] : []),
     ...(isUser && input.consolePassword !== undefined
-      ? [`${ko ? '콘솔 비밀번호' : 'Console password'}: ${yesNo(input.consolePassword)}`]
+      ? [[ko ? '콘솔 비밀번호' : 'Console password', yesNo(input.consolePassword)] as const]
       : []),
     ...(isUser || input.kind === 'ROOT_NO_MFA'
       ? [
-          `${ko ? '마지막 사용' : 'Last used'}: ${
-            input.lastUsed === undefined ? never : utcAndZoned(input.lastUsed, settings.timeZone)
-          }`,
+          [
+            ko ? '마지막 사용' : 'Last used',
+            input.lastUsed === undefined ? never : utcAndZoned(input.lastUsed, settings.timeZone),
+          ] as const,
         ]
       : []),
-    ...(input.reason === undefined ? [] : [`${ko ? '원인' : 'Cause'}: ${input.reason}`]),
-    `${ko ? '발견 항목 ID' : 'Finding id'}: ${input.findingId}`,
-    `${ko ? '최초 발견' : 'First seen'}: ${utcAndZoned(input.firstSeen, settings.timeZone)}`,
-    ...(input.sweepId === undefined ? [] : [`${ko ? '점검 실행' : 'Sweep'}: ${input.sweepId}`]),
-    '',
-    `${ko ? '조치 사항' : 'What to do'}:`,
-    ...texts.todo.map((step, i) => `  ${i + 1}. ${step}`),
-    '',
-    `${ko ? '콘솔' : 'Console'}: ${consoleLink(input, settings.partition)}`,
+    ...(input.reason === undefined ? [] : [[ko ? '원인' : 'Cause', input.reason] as const]),
+    [ko ? '발견 항목 ID' : 'Finding id', input.findingId],
+    [ko ? '최초 발견' : 'First seen', utcAndZoned(input.firstSeen, settings.timeZone)],
+    ...(input.sweepId === undefined ? [] : [[ko ? '점검 실행' : 'Sweep', input.sweepId] as const]),
   ];
   return {
     subject: subjectOf(texts, input),
-    body: lines.join('\n'),
+    headline: texts.headline,
+    context: [],
+    facts,
+    todoLabel: ko ? '조치 사항' : 'What to do',
+    todo: texts.todo,
+    console: { label: ko ? '콘솔' : 'Console', url: consoleLink(input, settings.partition) },
     attributes: {
       severity: input.severity,
       accountId: input.accountId,
@@ -214,4 +217,19 @@ export function formatSweepAlert(input: SweepAlertInput, settings: FormatSetting
       findingState: 'OPEN',
     },
   };
+}
+
+/** Render one sweep alert: ASCII subject, localized body, the checker's message attributes. Pure. */
+export function formatSweepAlert(input: SweepAlertInput, settings: FormatSettings): AlertMessage {
+  const parts = sweepAlertParts(input, settings);
+  const lines = [
+    parts.headline,
+    '',
+    ...parts.facts.map(([label, value]) => `${label}: ${value}`),
+    '',
+    `${parts.todoLabel}:`,
+    ...parts.todo.map((step, i) => `  ${i + 1}. ${step}`),
+    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
+  ];
+  return { subject: parts.subject, body: lines.join('\n'), attributes: parts.attributes };
 }

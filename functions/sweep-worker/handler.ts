@@ -8,6 +8,7 @@ import { AccountSessions } from '../core/credentials';
 import { FindingStore } from '../core/finding-store';
 import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
+import { createSecurityHubExporter } from '../core/security-hub';
 import type { SweepBatchResult } from '../shared/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { loadSweepSettings } from './env';
@@ -18,13 +19,33 @@ const logger = new Logger({ serviceName: 'org-mfa-watch-sweep' });
 const settings = loadSweepSettings(process.env);
 const metrics = new MetricsRecorder(createMetrics(logger));
 
+// One session per member account for the reads and the Security Hub import (home region).
+const sessions = new AccountSessions(new STSClient(clientConfig), {
+  roleName: settings.checkRoleName,
+  partition: settings.partition,
+  iamClientConfig: clientConfig,
+  ...(settings.securityHub === undefined
+    ? {}
+    : { securityHubClientConfig: { ...clientConfig, region: settings.securityHub.region } }),
+});
+
 const sweep = createSweepWorker({
   settings,
-  sessions: new AccountSessions(new STSClient(clientConfig), {
-    roleName: settings.checkRoleName,
-    partition: settings.partition,
-    iamClientConfig: clientConfig,
-  }),
+  sessions,
+  // The worker counts the findings not imported (from the exporter's result): no onExportFailure here.
+  ...(settings.securityHub === undefined
+    ? {}
+    : {
+        securityHub: createSecurityHubExporter({
+          sessions,
+          settings: {
+            partition: settings.partition,
+            region: settings.securityHub.region,
+            locale: settings.locale,
+          },
+          logger,
+        }),
+      }),
   // The forward rule lives in us-east-1 of each member account, wherever the sweep runs.
   eventBridgeFor: (credentials) =>
     new EventBridgeClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),

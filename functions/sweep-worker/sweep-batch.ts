@@ -8,13 +8,15 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
+import { publishChat } from '../core/chat';
 import { sessionName, type AccountSessions, type RoleCredentials } from '../core/credentials';
 import { beforeDeadline, DeadlineExceededError, type RemainingTime } from '../core/deadline';
 import { describeError, isAccessDenied, isThrottling } from '../core/errors';
-import type { SweepMetrics } from '../core/metrics';
+import type { ExportMetrics, SweepMetrics } from '../core/metrics';
 import { shouldNotify, type Finding as StoredFinding, type FindingStore } from '../core/finding-store';
 import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
 import { publishAlert } from '../core/publish';
+import type { SecurityHubExporter } from '../core/security-hub';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
 import {
   COVERAGE_KINDS,
@@ -27,9 +29,10 @@ import {
   type SweepFindingChange,
 } from '../shared/sweep';
 import { CHECKER_TIMEOUT_SECONDS } from '../shared/timing';
+import { chatSweepAlert } from './chat-format';
 import { parseCredentialReport } from './credential-report';
 import type { SweepWorkerSettings } from './env';
-import { formatSweepAlert } from './format';
+import { formatSweepAlert, type SweepAlertInput } from './format';
 import { judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
@@ -78,8 +81,19 @@ export interface SweepWorkerDeps {
   /** @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly tuning?: Partial<SweepTuning>;
-  /** Counts the findings this sweep opened and resolved (`NewFindings`, `ResolvedFindings`, source `sweep`). */
-  readonly metrics?: Pick<SweepMetrics, 'findingOpened' | 'findingResolved'>;
+  /**
+   * Imports the findings this sweep opened, escalated or resolved into Security Hub, from inside their
+   * account (the sessions must give Security Hub clients). Absent: the export is off.
+   */
+  readonly securityHub?: Pick<SecurityHubExporter, 'exportFindings'>;
+  /**
+   * Counts the findings this sweep opened and resolved (`NewFindings`, `ResolvedFindings`, source
+   * `sweep`), and those Security Hub did not import (`SecurityHubExportFailures`).
+   */
+  readonly metrics?: Pick<
+    SweepMetrics & ExportMetrics,
+    'findingOpened' | 'findingResolved' | 'recordExportFailure'
+  >;
 }
 
 /** The batch is not what the Distributed Map sends: names the field and the expectation. */
@@ -200,6 +214,23 @@ async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 type Attempt = { readonly result: SweepAccountResult } | { readonly throttled: string };
 
+/** What an alert and an export say beyond the stored finding. */
+interface AlertExtra {
+  readonly alias?: string;
+  readonly sweepId?: string;
+  /** ACCOUNT_NOT_COVERED: the AssumeRole error. */
+  readonly reason?: string;
+  readonly consolePassword?: boolean;
+  readonly lastUsed?: Date;
+  /** USER_NO_MFA: the user's IAM path (credential report), for the Security Hub resource. */
+  readonly userPath?: string;
+}
+
+/** The AssumeRole session name of one sweep run: the same for the reads and the export (one session). */
+function sweepHint(sweepId: string | undefined): string {
+  return sessionName(`sweep-${sweepId ?? 'local'}`);
+}
+
 interface Job {
   readonly item: SweepAccountItem;
   readonly index: number;
@@ -257,34 +288,28 @@ export function createSweepWorker(
    * CRITICAL by email now; MEDIUM only in the digest, but marked notified so the event path does not
    * alert it later. A failed publish is logged and leaves the finding unnotified, for a later try.
    */
-  async function notify(
-    item: SweepAccountItem,
-    finding: StoredFinding,
-    extra: { alias?: string; sweepId?: string; reason?: string; consolePassword?: boolean; lastUsed?: Date },
-  ): Promise<void> {
+  async function notify(item: SweepAccountItem, finding: StoredFinding, extra: AlertExtra): Promise<void> {
     const ref = refOf(finding);
     if (finding.severity !== 'MEDIUM') {
-      const message = formatSweepAlert(
-        {
-          accountId: finding.accountId,
-          accountName: item.name,
-          ...(extra.alias === undefined ? {} : { accountAlias: extra.alias }),
-          kind: finding.kind,
-          detail: finding.detail ?? finding.kind,
-          severity: finding.severity,
-          ...(finding.kind === 'USER_NO_MFA' ? { userName: finding.subject } : {}),
-          findingId: finding.findingId,
-          firstSeen: new Date(finding.firstSeen),
-          ...(extra.consolePassword === undefined ? {} : { consolePassword: extra.consolePassword }),
-          ...(extra.lastUsed === undefined ? {} : { lastUsed: extra.lastUsed }),
-          ...(extra.sweepId === undefined ? {} : { sweepId: extra.sweepId }),
-          ...(extra.reason === undefined ? {} : { reason: extra.reason }),
-          ...(finding.kind === 'FORWARDING_BROKEN'
-            ? { rule: { name: settings.forwardRuleName, region: settings.forwardRuleRegion } }
-            : {}),
-        },
-        settings,
-      );
+      const input: SweepAlertInput = {
+        accountId: finding.accountId,
+        accountName: item.name,
+        ...(extra.alias === undefined ? {} : { accountAlias: extra.alias }),
+        kind: finding.kind,
+        detail: finding.detail ?? finding.kind,
+        severity: finding.severity,
+        ...(finding.kind === 'USER_NO_MFA' ? { userName: finding.subject } : {}),
+        findingId: finding.findingId,
+        firstSeen: new Date(finding.firstSeen),
+        ...(extra.consolePassword === undefined ? {} : { consolePassword: extra.consolePassword }),
+        ...(extra.lastUsed === undefined ? {} : { lastUsed: extra.lastUsed }),
+        ...(extra.sweepId === undefined ? {} : { sweepId: extra.sweepId }),
+        ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+        ...(finding.kind === 'FORWARDING_BROKEN'
+          ? { rule: { name: settings.forwardRuleName, region: settings.forwardRuleRegion } }
+          : {}),
+      };
+      const message = formatSweepAlert(input, settings);
       try {
         const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
         logger.info('Sweep alert published', { findingId: finding.findingId, messageId });
@@ -295,6 +320,7 @@ export function createSweepWorker(
         });
         return;
       }
+      await postToChat(input, message.attributes);
     }
     try {
       await deps.findings.markNotified({ ...ref, now: deps.now() });
@@ -304,6 +330,43 @@ export function createSweepWorker(
         error: describeError(error),
       });
     }
+  }
+
+  /**
+   * Post the alert to the chat topic when one is configured: after the email, best effort. A failure is
+   * logged and swallowed: the email went out, and failing the account would hide its other results.
+   */
+  async function postToChat(
+    input: SweepAlertInput,
+    attributes: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const topicArn = settings.chatTopicArn;
+    if (topicArn === undefined) return;
+    try {
+      const messageId = await publishChat(deps.sns, topicArn, chatSweepAlert(input, settings), attributes);
+      logger.info('Sweep chat message published', { findingId: input.findingId, messageId });
+    } catch (error) {
+      logger.error('Could not publish the sweep chat message; the email alert is not affected', {
+        findingId: input.findingId,
+        error: describeError(error),
+      });
+    }
+  }
+
+  /**
+   * Import the finding's new state into Security Hub (OPEN is ACTIVE, RESOLVED is ARCHIVED), from
+   * inside its account. The exporter never throws, so the account's result cannot depend on it; the
+   * findings it could not import are counted.
+   */
+  async function exportFinding(finding: StoredFinding, sweepId: string | undefined, userPath?: string) {
+    if (deps.securityHub === undefined) return;
+    const { failures } = await deps.securityHub.exportFindings(
+      finding.accountId,
+      [{ finding, ...(userPath === undefined ? {} : { userPath }) }],
+      sweepHint(sweepId),
+    );
+    const notImported = failures.reduce((sum, failure) => sum + failure.ids.length, 0);
+    if (notImported > 0) deps.metrics?.recordExportFailure(notImported);
   }
 
   /** True when an open finding found again was never notified, and no first attempt can still be running. */
@@ -319,7 +382,7 @@ export function createSweepWorker(
     ref: FindingRef,
     severity: FindingSeverity,
     detail: string,
-    extra: { alias?: string; sweepId?: string; reason?: string; consolePassword?: boolean; lastUsed?: Date },
+    extra: AlertExtra,
   ): Promise<SweepFinding> {
     const { transition, finding } = await deps.findings.observeProblem({
       ...ref,
@@ -335,6 +398,8 @@ export function createSweepWorker(
     logger.info('Finding observed by the sweep', { findingId: finding.findingId, transition });
     if (change === 'new' || (finding.severity !== 'MEDIUM' && neverNotified(finding))) {
       await notify(item, finding, extra);
+      // Every severity: Security Hub is the system of record, MEDIUM included (no email, no chat).
+      await exportFinding(finding, extra.sweepId, extra.userPath);
     }
     return sweepFinding(finding, change, extra);
   }
@@ -394,14 +459,18 @@ export function createSweepWorker(
     item: SweepAccountItem,
     operation: StoreOperation,
     extra: { alias?: string; sweepId?: string },
+    paths: ReadonlyMap<string, string>,
   ): Promise<SweepFinding | undefined> {
     switch (operation.op) {
-      case 'observe':
+      case 'observe': {
+        const userPath = operation.ref.kind === 'USER_NO_MFA' ? paths.get(operation.ref.userName) : undefined;
         return observe(item, operation.ref, operation.severity, operation.detail, {
           ...extra,
+          ...(userPath === undefined ? {} : { userPath }),
           ...(operation.consolePassword === undefined ? {} : { consolePassword: operation.consolePassword }),
           ...(operation.lastUsed === undefined ? {} : { lastUsed: operation.lastUsed }),
         });
+      }
       case 'resolve': {
         const resolved = await deps.findings.resolve({
           ...refOf(operation.finding),
@@ -416,6 +485,12 @@ export function createSweepWorker(
           findingId: resolved.finding.findingId,
           reason: operation.reason,
         });
+        // Resolutions go to Security Hub (ARCHIVED) only: the email and chat paths announce new problems.
+        await exportFinding(
+          resolved.finding,
+          extra.sweepId,
+          resolved.finding.kind === 'USER_NO_MFA' ? paths.get(resolved.finding.subject) : undefined,
+        );
         return sweepFinding(resolved.finding, 'resolved', {
           resolvedBecause: operation.reason,
           ...(operation.consolePassword === undefined ? {} : { consolePassword: operation.consolePassword }),
@@ -433,7 +508,7 @@ export function createSweepWorker(
     batchInput: SweepBatchInput | undefined,
   ): Promise<SweepAccountResult> {
     const { accountId } = item;
-    const hint = sessionName(`sweep-${batchInput?.sweepId ?? 'local'}`);
+    const hint = sweepHint(batchInput?.sweepId);
     let iam: IAMClient;
     let credentials: RoleCredentials;
     try {
@@ -461,6 +536,7 @@ export function createSweepWorker(
       step('finding store', () => deps.findings.listFindings({ accountId, state: 'OPEN' })),
     ]);
     const report = await step('credential report', () => Promise.resolve(parseCredentialReport(fetched.csv)));
+    const paths = new Map(report.users.map((user) => [user.userName, user.path]));
     const plan = planReads({ report, open, now, gracePeriodHours: settings.gracePeriodHours });
     const [users, root] = await Promise.all([
       step('iam (user reads)', () =>
@@ -499,7 +575,7 @@ export function createSweepWorker(
     };
     const findings: SweepFinding[] = [];
     for (const operation of operations) {
-      const finding = await step('finding store', () => applyOperation(item, operation, extra));
+      const finding = await step('finding store', () => applyOperation(item, operation, extra, paths));
       if (finding !== undefined) findings.push(finding);
     }
     return {

@@ -90,6 +90,17 @@ export interface SweepProps {
    * @default false
    */
   readonly trustExemptionTags?: boolean;
+  /**
+   * Topic of the chat channels: the worker posts each new HIGH/CRITICAL finding there too, after the email.
+   * @default - no chat
+   */
+  readonly chatTopic?: sns.ITopic;
+  /**
+   * Import the findings the sweep opens, escalates or resolves into Security Hub, in this stack's region
+   * (the home region), through the member check role (which carries the permission when the export is on).
+   * @default false
+   */
+  readonly securityHubExport?: boolean;
 }
 
 const COMMON_ENV = {
@@ -235,6 +246,7 @@ export class Sweep extends Construct {
     );
     props.findings.grantStoreAccess(workerRole);
     props.topic.grantPublish(workerRole);
+    props.chatTopic?.grantPublish(workerRole);
     this.worker = this.sweepFunction('Worker', {
       entry: SWEEP_ENTRIES.worker,
       role: workerRole,
@@ -254,6 +266,11 @@ export class Sweep extends Construct {
         [SWEEP_ENV.centralBusArn]: props.bus.eventBusArn,
         [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
         [SWEEP_ENV.forwardRuleRegion]: MEMBER_REGION,
+        ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
+        // The import is made with the member check role's credentials: nothing to grant the worker itself.
+        ...(props.securityHubExport === true
+          ? { [CHECKER_ENV.securityHubExport]: 'true', [CHECKER_ENV.securityHubRegion]: stack.region }
+          : {}),
         ...COMMON_ENV,
       },
     });

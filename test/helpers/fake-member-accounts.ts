@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { FakeAws, IAM_NS, xml, xmlError } from './fake-aws';
+import { FakeAws, IAM_NS, xml, xmlError, type FakeAwsOptions, type ImportedFinding } from './fake-aws';
 
 /**
  * Member accounts of an organization as the sweep worker sees them through real SDK clients: STS
@@ -97,7 +97,11 @@ export interface FakeMemberOptions {
     readonly attempt: number;
     /** The call's `UserName` parameter, for per-user calls (attempts are counted per user too). */
     readonly userName?: string;
+    /** The request's parameters (query protocol, or the top level of a JSON body), e.g. `TopicArn`. */
+    readonly params: Readonly<Record<string, string>>;
   }) => FakeFailure | undefined;
+  /** Security Hub per account and region, as {@link FakeAwsOptions.securityHub}. @default enabled */
+  readonly securityHub?: FakeAwsOptions['securityHub'];
 }
 
 interface HttpRequestLike {
@@ -208,6 +212,7 @@ export class FakeMemberAccounts {
     this.inner = new FakeAws({
       users: (account, userName) => this.accounts[account]?.users?.[userName],
       now: () => options.now().getTime(),
+      ...(options.securityHub === undefined ? {} : { securityHub: options.securityHub }),
     });
   }
 
@@ -221,8 +226,13 @@ export class FakeMemberAccounts {
     return this.calls.filter((c) => c.account === account && (action === undefined || c.action === action));
   }
 
-  /** The SNS messages published, with their attributes. */
-  get published(): { subject: string; body: string; attributes: Record<string, string> }[] {
+  /** Every finding Security Hub's BatchImportFindings accepted, with the account that imported it. */
+  get imports(): readonly ImportedFinding[] {
+    return this.inner.imports;
+  }
+
+  /** The SNS messages published, with their attributes and topic. */
+  get published(): { subject: string; body: string; attributes: Record<string, string>; topicArn: string }[] {
     return this.calls
       .filter((c) => c.service === 'sns' && c.action === 'Publish' && c.status === 200)
       .map((c) => {
@@ -231,7 +241,12 @@ export class FakeMemberAccounts {
           attributes[c.params[`MessageAttributes.entry.${i}.Name`] ?? ''] =
             c.params[`MessageAttributes.entry.${i}.Value.StringValue`] ?? '';
         }
-        return { subject: c.params.Subject ?? '', body: c.params.Message ?? '', attributes };
+        return {
+          subject: c.params.Subject ?? '',
+          body: c.params.Message ?? '',
+          attributes,
+          topicArn: c.params.TopicArn ?? '',
+        };
       });
   }
 
@@ -260,6 +275,7 @@ export class FakeMemberAccounts {
       service,
       action,
       attempt,
+      params,
       ...(params.UserName === undefined ? {} : { userName: params.UserName }),
     });
     let answer: Answer | undefined;

@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AccountSessions } from '../../functions/core/credentials';
 import { FindingStore } from '../../functions/core/finding-store';
+import { createSecurityHubExporter } from '../../functions/core/security-hub';
 import { AccountAliases } from '../../functions/core/iam-facts';
 import type { SweepWorkerSettings } from '../../functions/sweep-worker/env';
 import {
@@ -39,7 +40,10 @@ export interface SweepWorkerHarnessOptions {
   readonly now?: () => Date;
   /** Either a requestHandler (injected) or an endpoint URL (the fake over HTTP). */
   readonly transport: { readonly requestHandler: unknown } | { readonly endpoint: string };
-  /** Where the worker counts the findings it opens and resolves. */
+  /**
+   * Where the worker counts the findings it opens and resolves, and those Security Hub did not import.
+   * With `settings.securityHub`, the worker exports through the real exporter, in that region.
+   */
   readonly metrics?: SweepWorkerDeps['metrics'];
   /** SDK attempts per call. @default 1 (the SDK's retries are not what these tests are about) */
   readonly maxAttempts?: number;
@@ -69,20 +73,38 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
   const credentials = { accessKeyId: 'AKIDSWEEP', secretAccessKey: 'secret' };
   const store = new FindingStore({ client: dynamo.client, tableName });
   const sleeps: number[] = [];
+  const sessions = new AccountSessions(new STSClient({ ...base, credentials }), {
+    roleName: settings.checkRoleName,
+    partition: settings.partition,
+    iamClientConfig: base,
+    now: () => now().getTime(),
+    ...(settings.securityHub === undefined
+      ? {}
+      : { securityHubClientConfig: { ...base, region: settings.securityHub.region } }),
+  });
+  const logger = new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' });
   const sweep = createSweepWorker({
     settings,
-    sessions: new AccountSessions(new STSClient({ ...base, credentials }), {
-      roleName: settings.checkRoleName,
-      partition: settings.partition,
-      iamClientConfig: base,
-      now: () => now().getTime(),
-    }),
+    sessions,
+    ...(settings.securityHub === undefined
+      ? {}
+      : {
+          securityHub: createSecurityHubExporter({
+            sessions,
+            settings: {
+              partition: settings.partition,
+              region: settings.securityHub.region,
+              locale: settings.locale,
+            },
+            logger,
+          }),
+        }),
     eventBridgeFor: (roleCredentials) =>
       new EventBridgeClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
     aliases: new AccountAliases(),
     findings: store,
     sns: new SNSClient({ ...base, credentials }),
-    logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
+    logger,
     now,
     sleep: (ms) => {
       sleeps.push(ms);

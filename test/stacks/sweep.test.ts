@@ -17,10 +17,18 @@ import {
   WORKING_FILES_DAYS,
   WORKING_FILES_PREFIX,
 } from '../../stacks/constructs/sweep';
-import { NAMES } from '../../stacks/names';
+import { CentralStack } from '../../stacks/central-stack';
+import { NAMES, STACK_IDS } from '../../stacks/names';
 import { synthApp, testConfig } from '../helpers/app';
 import { matchesPattern } from '../helpers/event-pattern';
-import { logicalIdOf, resolveIntrinsics } from '../helpers/policy-simulation';
+import { synthWithNag, violations, type NagReport } from '../helpers/nag';
+import {
+  logicalIdOf,
+  policiesOfRole,
+  resolveIntrinsics,
+  simulate,
+  type PolicyDocument,
+} from '../helpers/policy-simulation';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties: Json };
@@ -236,6 +244,15 @@ describe('sweep functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
     });
+  });
+
+  it('the worker gets no chat topic and no Security Hub switch when both are off (the default)', () => {
+    expect(config.chat).toBeUndefined();
+    expect(config.securityHub.enabled).toBe(false);
+    const env = envOf(functionOfRole(roleId(NAMES.sweepWorkerRole)));
+    expect(env).not.toHaveProperty(CHECKER_ENV.chatTopicArn);
+    expect(env).not.toHaveProperty(CHECKER_ENV.securityHubExport);
+    expect(env).not.toHaveProperty(CHECKER_ENV.securityHubRegion);
   });
 
   it('the reporter gets the bucket, the topic and the finding store', () => {
@@ -666,6 +683,83 @@ describe('management stack: organization resources', () => {
   it('outputs the org-events rule and its dead-letter queue', () => {
     expect(Object.keys(management.findOutputs('*'))).toEqual(
       expect.arrayContaining(['OrgEventsRuleArn', 'OrgEventsDeadLetterQueueUrl']),
+    );
+  });
+});
+
+describe('sweep worker with chat and the Security Hub export on', () => {
+  const onConfig = testConfig({
+    chat: { slack: [{ workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' }] },
+    securityHub: { enabled: true },
+  });
+  const CHAT_TOPIC = `arn:aws:sns:${REGION}:${SECURITY}:${NAMES.chatTopic}`;
+  const WORKER_ROLE = `arn:aws:iam::${SECURITY}:role/${NAMES.sweepWorkerRole}`;
+  let json: Json;
+  let nag: NagReport;
+
+  beforeAll(() => {
+    ({ json, nag } = synthWithNag(
+      (app) =>
+        new CentralStack(app, STACK_IDS.central, {
+          config: onConfig,
+          env: { account: onConfig.securityAccountId, region: onConfig.homeRegion },
+        }),
+    ));
+  }, 180_000);
+
+  const workerRoleId = () => logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.sweepWorkerRole });
+  const chatTopicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.chatTopic });
+  const workerPolicies = (): PolicyDocument[] =>
+    policiesOfRole(json, workerRoleId(), {
+      account: SECURITY,
+      region: REGION,
+      resources: { [chatTopicId()]: CHAT_TOPIC },
+    });
+
+  it('has zero unacknowledged cdk-nag findings', () => {
+    expect(violations(nag)).toEqual([]);
+  });
+
+  it('passes the chat topic and the export switch with the home region to the worker', () => {
+    expect(onConfig.homeRegion).toBe(REGION);
+    const fns = Object.values(json.Resources as Record<string, Resource>).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        JSON.stringify(r.Properties.Role) === JSON.stringify({ 'Fn::GetAtt': [workerRoleId(), 'Arn'] }),
+    );
+    expect(fns).toHaveLength(1);
+    expect(envOf(fns[0]!)).toMatchObject({
+      [CHECKER_ENV.chatTopicArn]: { Ref: chatTopicId() },
+      [CHECKER_ENV.securityHubExport]: 'true',
+      [CHECKER_ENV.securityHubRegion]: REGION,
+    });
+  });
+
+  it('lets the worker publish to the chat topic (policy simulation)', async () => {
+    expect(
+      await simulate({
+        principal: WORKER_ROLE,
+        action: 'sns:Publish',
+        resource: CHAT_TOPIC,
+        resourceAccount: SECURITY,
+        identityPolicies: workerPolicies(),
+      }),
+    ).toBe('Allowed');
+  });
+
+  it('grants the worker itself no Security Hub action: it imports as the member check role', async () => {
+    const question = {
+      principal: WORKER_ROLE,
+      action: 'securityhub:BatchImportFindings',
+      resource: `arn:aws:securityhub:${REGION}:${SECURITY}:product/${SECURITY}/default`,
+      resourceAccount: SECURITY,
+      identityPolicies: workerPolicies(),
+    };
+    expect(await simulate(question)).toBe('ImplicitlyDenied');
+    // The question can fail: the same question with one broad grant on the role is allowed.
+    const grantAll: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    expect(await simulate({ ...question, identityPolicies: [...question.identityPolicies, grantAll] })).toBe(
+      'Allowed',
     );
   });
 });

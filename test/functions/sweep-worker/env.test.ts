@@ -62,4 +62,35 @@ describe('loadSweepSettings', () => {
       'CENTRAL_BUS_ARN is not set',
     ]);
   });
+
+  it('reads the chat topic and the Security Hub export as the checker does (optional, off by default)', () => {
+    const plain = loadSweepSettings(VALID);
+    expect(plain.chatTopicArn).toBeUndefined();
+    expect(plain.securityHub).toBeUndefined();
+    expect(
+      loadSweepSettings({
+        ...VALID,
+        CHAT_TOPIC_ARN: 'arn:aws-us-gov:sns:us-gov-west-1:222222222222:org-mfa-watch-chat',
+        SECURITY_HUB_EXPORT: 'true',
+        SECURITY_HUB_REGION: 'us-gov-west-1',
+      }),
+    ).toMatchObject({
+      chatTopicArn: 'arn:aws-us-gov:sns:us-gov-west-1:222222222222:org-mfa-watch-chat',
+      securityHub: { region: 'us-gov-west-1' },
+    });
+    // A region alone does not turn the export on.
+    expect(loadSweepSettings({ ...VALID, SECURITY_HUB_REGION: 'us-east-1' }).securityHub).toBeUndefined();
+  });
+
+  it.each([
+    [{ CHAT_TOPIC_ARN: 'chat' }, 'CHAT_TOPIC_ARN: expected an SNS topic ARN'],
+    [{ SECURITY_HUB_EXPORT: 'yes' }, 'SECURITY_HUB_EXPORT: expected "true" or "false"'],
+    [
+      { SECURITY_HUB_EXPORT: 'true', SECURITY_HUB_REGION: 'home' },
+      'SECURITY_HUB_REGION: expected an AWS region name',
+    ],
+    [{ SECURITY_HUB_EXPORT: 'true' }, 'SECURITY_HUB_REGION must be set when SECURITY_HUB_EXPORT is "true"'],
+  ])('names a malformed output variable: %o', (vars, problem) => {
+    expect(problems({ ...VALID, ...vars })).toEqual([problem]);
+  });
 });
