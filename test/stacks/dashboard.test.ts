@@ -164,8 +164,10 @@ describe('the dashboard, enabled (grace period on: re-check schedules)', () => {
   it("graphs the checker function's errors and throttles", () => {
     const fn = dashboard.metrics.filter((m) => m.namespace === 'AWS/Lambda');
     const functionIds = Object.entries(dashboard.resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'index.handler')
+      // The checker (the sweep's functions are watched through the state machine and its alarms).
+      .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('CheckerFunction'))
       .map(([id]) => `ref:${id}`);
+    expect(functionIds).toHaveLength(1);
     expect(fn.map((m) => m.name)).toEqual(expect.arrayContaining(['Errors', 'Throttles']));
     expect(new Set(fn.map((m) => m.dimensions.FunctionName))).toEqual(new Set(functionIds));
   });
@@ -173,7 +175,12 @@ describe('the dashboard, enabled (grace period on: re-check schedules)', () => {
   it('graphs the Scheduler metrics the re-check alarms watch, for the re-check schedule group', () => {
     const scheduler = dashboard.metrics.filter((m) => m.namespace === 'AWS/Scheduler');
     const alarmed = Object.values(dashboard.resources)
-      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.Namespace === 'AWS/Scheduler')
+      .filter(
+        (r) =>
+          r.Type === 'AWS::CloudWatch::Alarm' &&
+          r.Properties?.Namespace === 'AWS/Scheduler' &&
+          JSON.stringify(r.Properties.Dimensions ?? []).includes(`"${NAMES.scheduleGroup}"`),
+      )
       .map((r) => r.Properties?.MetricName as string);
     expect(alarmed.length).toBeGreaterThan(0);
     expect(scheduler.map((m) => m.name).sort()).toEqual(alarmed.sort());
