@@ -49,7 +49,9 @@ const checker = createChecker({
           },
           logger,
           // Counted once per finding not imported; the reason is in the log line the exporter writes.
-          onExportFailure: (failure) => metrics.recordExportFailure(failure.ids.length),
+          onExportFailure: (failure) => {
+            metrics.recordExportFailure(failure.ids.length);
+          },
         }),
       }),
   aliases: new AccountAliases(),
