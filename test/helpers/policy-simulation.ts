@@ -132,3 +132,22 @@ export function logicalIdOf(
     throw new Error(`expected one ${type} matching ${JSON.stringify(match)}, found ${ids.length}`);
   return ids[0] ?? '';
 }
+
+/** The same policy with one condition key removed from every statement: the mutant a test must catch. */
+export function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
+  return {
+    ...policy,
+    Statement: policy.Statement.map((statement) => {
+      const conditions = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+      if (conditions === undefined) return statement;
+      const kept: Record<string, Record<string, unknown>> = {};
+      for (const [op, values] of Object.entries(conditions)) {
+        const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
+        if (Object.keys(rest).length > 0) kept[op] = rest;
+      }
+      return Object.keys(kept).length === 0
+        ? Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'Condition'))
+        : { ...statement, Condition: kept };
+    }),
+  };
+}

@@ -5,6 +5,7 @@ import {
   resolveIntrinsics,
   simulate,
   type PolicyDocument,
+  withoutCondition,
 } from '../helpers/policy-simulation';
 import { synthApp, testConfig } from '../helpers/app';
 
@@ -34,25 +35,6 @@ const ALARM = `arn:aws:cloudwatch:${REGION}:${SECURITY}:alarm:OrgMfaWatch-Centra
 const FORWARD_RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/org-mfa-watch-forward`;
 const FINDINGS_TABLE = `arn:aws:dynamodb:${REGION}:${SECURITY}:table/org-mfa-watch-findings`;
 const SCHEDULE_GROUP = `arn:aws:scheduler:${REGION}:${SECURITY}:schedule-group/org-mfa-watch`;
-
-/** The same policy with one condition key removed from every statement: the mutant a test must catch. */
-function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
-  return {
-    ...policy,
-    Statement: policy.Statement.map((statement) => {
-      const conditions = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-      if (conditions === undefined) return statement;
-      const kept: Record<string, Record<string, unknown>> = {};
-      for (const [op, values] of Object.entries(conditions)) {
-        const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
-        if (Object.keys(rest).length > 0) kept[op] = rest;
-      }
-      return Object.keys(kept).length === 0
-        ? Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'Condition'))
-        : { ...statement, Condition: kept };
-    }),
-  };
-}
 
 function trustOf(
   template: Json,

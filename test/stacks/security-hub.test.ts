@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV } from '../../functions/shared/contract';
 import { synthApp, testConfig, type SynthesizedApp } from '../helpers/app';
-import { logicalIdOf, policiesOfRole, simulate, type PolicyDocument } from '../helpers/policy-simulation';
+import {
+  logicalIdOf,
+  policiesOfRole,
+  simulate,
+  type PolicyDocument,
+  withoutCondition,
+} from '../helpers/policy-simulation';
 
 const MEMBER = '333333333333';
 const OTHER = '444444444444';
@@ -41,25 +47,6 @@ beforeAll(() => {
   enabled = synthApp(testConfig({ securityHub: { enabled: true } }));
   disabled = synthApp(testConfig());
 }, 120_000);
-
-/** The same policy with one condition key removed from every statement: the mutant a test must catch. */
-function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
-  return {
-    ...policy,
-    Statement: policy.Statement.map((statement) => {
-      const conditions = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-      if (conditions === undefined) return statement;
-      const kept: Record<string, Record<string, unknown>> = {};
-      for (const [op, values] of Object.entries(conditions)) {
-        const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
-        if (Object.keys(rest).length > 0) kept[op] = rest;
-      }
-      return Object.keys(kept).length === 0
-        ? Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'Condition'))
-        : { ...statement, Condition: kept };
-    }),
-  };
-}
 
 describe('the securityHub configuration', () => {
   it('is off unless configured, and names the field of a bad value', () => {

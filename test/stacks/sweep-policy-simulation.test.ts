@@ -10,6 +10,7 @@ import {
   simulate,
   type PolicyDocument,
   type TemplateScope,
+  withoutCondition,
 } from '../helpers/policy-simulation';
 
 // Every role the sweep adds, its trust, the Organizations delegation policy and the tamper-protection
@@ -35,25 +36,6 @@ const REPORTER = `arn:aws:iam::${SECURITY}:role/org-mfa-watch-sweep-reporter`;
 const CHECK_ROLE = `arn:aws:iam::${MEMBER}:role/${NAMES.memberCheckRole}`;
 const FORWARD_RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/${NAMES.memberForwardRule}`;
 const ADMIN_POLICY: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-
-/** The same policy with one condition key removed from every statement: the mutant a test must catch. */
-function withoutCondition(policy: PolicyDocument, key: string): PolicyDocument {
-  return {
-    ...policy,
-    Statement: policy.Statement.map((statement) => {
-      const conditions = statement.Condition as Record<string, Record<string, unknown>> | undefined;
-      if (conditions === undefined) return statement;
-      const kept: Record<string, Record<string, unknown>> = {};
-      for (const [op, values] of Object.entries(conditions)) {
-        const rest = Object.fromEntries(Object.entries(values).filter(([k]) => k !== key));
-        if (Object.keys(rest).length > 0) kept[op] = rest;
-      }
-      return Object.keys(kept).length === 0
-        ? Object.fromEntries(Object.entries(statement).filter(([k]) => k !== 'Condition'))
-        : { ...statement, Condition: kept };
-    }),
-  };
-}
 
 let central: Json;
 let centralScope: TemplateScope;
