@@ -3,13 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
-import { AccountSessions } from '../core/credentials';
-import { createSecurityHubExporter } from '../core/security-hub';
+import { memberAccess } from '../core/member-access';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
 import { AccountAliases } from '../core/iam-facts';
@@ -25,35 +23,19 @@ const dynamo = new DynamoDBClient(clientConfig);
 const { tableName } = settings.findings;
 // EMF to stdout, written at the end of every invocation (functions/core/metrics.ts).
 const metrics = new MetricsRecorder(createMetrics(logger));
-const sessions = new AccountSessions(new STSClient(clientConfig), {
-  roleName: settings.checkRoleName,
-  partition: settings.partition,
-  iamClientConfig: clientConfig,
-  ...(settings.securityHub === undefined
-    ? {}
-    : { securityHubClientConfig: { ...clientConfig, region: settings.securityHub.region } }),
+const { sessions, securityHub } = memberAccess(settings, {
+  clientConfig,
+  logger,
+  // Counted once per finding not imported; the reason is in the log line the exporter writes.
+  onExportFailure: (failure) => {
+    metrics.recordExportFailure(failure.ids.length);
+  },
 });
 
 const checker = createChecker({
   settings,
   sessions,
-  ...(settings.securityHub === undefined
-    ? {}
-    : {
-        securityHub: createSecurityHubExporter({
-          sessions,
-          settings: {
-            partition: settings.partition,
-            region: settings.securityHub.region,
-            locale: settings.locale,
-          },
-          logger,
-          // Counted once per finding not imported; the reason is in the log line the exporter writes.
-          onExportFailure: (failure) => {
-            metrics.recordExportFailure(failure.ids.length);
-          },
-        }),
-      }),
+  ...(securityHub === undefined ? {} : { securityHub }),
   aliases: new AccountAliases(),
   sns: new SNSClient(clientConfig),
   sqs: new SQSClient(clientConfig),

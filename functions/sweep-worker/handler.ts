@@ -2,13 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import { AccountSessions } from '../core/credentials';
+import { memberAccess } from '../core/member-access';
 import { FindingStore } from '../core/finding-store';
 import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
-import { createSecurityHubExporter } from '../core/security-hub';
 import type { SweepBatchResult } from '../shared/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { loadSweepSettings } from './env';
@@ -19,33 +17,14 @@ const logger = new Logger({ serviceName: 'org-mfa-watch-sweep' });
 const settings = loadSweepSettings(process.env);
 const metrics = new MetricsRecorder(createMetrics(logger));
 
-// One session per member account for the reads and the Security Hub import (home region).
-const sessions = new AccountSessions(new STSClient(clientConfig), {
-  roleName: settings.checkRoleName,
-  partition: settings.partition,
-  iamClientConfig: clientConfig,
-  ...(settings.securityHub === undefined
-    ? {}
-    : { securityHubClientConfig: { ...clientConfig, region: settings.securityHub.region } }),
-});
+// One session per member account for the reads and the Security Hub import (home region). The worker
+// counts the findings not imported from the exporter's result: no onExportFailure here.
+const { sessions, securityHub } = memberAccess(settings, { clientConfig, logger });
 
 const sweep = createSweepWorker({
   settings,
   sessions,
-  // The worker counts the findings not imported (from the exporter's result): no onExportFailure here.
-  ...(settings.securityHub === undefined
-    ? {}
-    : {
-        securityHub: createSecurityHubExporter({
-          sessions,
-          settings: {
-            partition: settings.partition,
-            region: settings.securityHub.region,
-            locale: settings.locale,
-          },
-          logger,
-        }),
-      }),
+  ...(securityHub === undefined ? {} : { securityHub }),
   // The forward rule lives in us-east-1 of each member account, wherever the sweep runs.
   eventBridgeFor: (credentials) =>
     new EventBridgeClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
