@@ -1,6 +1,4 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { DigestMessage } from './digest';
 
 /** Write one report object; encryption is the bucket's default (the stack sets it). */
 export async function putReportObject(
@@ -27,24 +25,4 @@ export async function digestReceiptExists(s3: S3Client, bucket: string, key: str
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return false;
     throw error;
   }
-}
-
-/** Publish the digest; returns the SNS message id. */
-export async function publishDigest(
-  sns: SNSClient,
-  topicArn: string,
-  message: DigestMessage,
-): Promise<string | undefined> {
-  const response = await sns.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: message.subject,
-      Message: message.body,
-      MessageAttributes: {
-        severity: { DataType: 'String', StringValue: message.attributes.severity },
-        finding: { DataType: 'String', StringValue: message.attributes.finding },
-      },
-    }),
-  );
-  return response.MessageId;
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SweepMetrics } from '../core/metrics';
+import { publishAlert } from '../core/publish';
 import type { FindingStore } from '../core/finding-store';
 import { FindingStoreError } from '../core/finding-errors';
 import {
@@ -17,7 +18,7 @@ import { reportCsv } from './csv';
 import { formatDigest } from './digest';
 import type { ReporterSettings } from './env';
 import { InvalidReportInputError, ResultsUnreadableError } from './errors';
-import { digestReceiptExists, publishDigest, putReportObject } from './outputs';
+import { digestReceiptExists, putReportObject } from './outputs';
 import { readMapResults, readText, type FailedBatch } from './results';
 import { resolveRemovedAccounts } from './removed';
 import { accountItemsSchema, reportInputSchema } from './schemas';
@@ -165,7 +166,8 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
         reportCsvKey,
         reportJsonKey,
       });
-      messageId = await publishDigest(sns, settings.alertTopicArn, digest);
+      // The same Publish as every alert: String message attributes for subscription filters.
+      messageId = await publishAlert(sns, settings.alertTopicArn, digest);
       // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
       const { checked, notCovered, failed } = report.totals;
       deps.metrics?.sweepAccounts({ checked, notCovered, failed });
