@@ -2,7 +2,7 @@ import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -15,6 +15,7 @@ import type { Exemption } from '../../functions/shared/exemption';
 import { FINDINGS_ENV } from '../../functions/shared/findings';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
+import { FUNCTION_BUNDLING } from './bundling';
 
 /** Properties of {@link CheckerFunction}. */
 export interface CheckerFunctionProps {
@@ -241,15 +242,7 @@ export class CheckerFunction extends Construct {
       retryAttempts: 0,
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // Bundle the AWS SDK: pinned versions, and only the code the checker uses is loaded.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
 
     props.topic.grantPublish(this.role);

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -29,6 +29,7 @@ import type { SweepConfig } from '../config';
 import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn } from '../names';
 import type { FindingTable } from './finding-table';
+import { FUNCTION_BUNDLING } from './bundling';
 
 /** Entry points of the sweep's functions, bundled by the local esbuild like the checker. */
 export const SWEEP_ENTRIES = {
@@ -433,15 +434,7 @@ export class Sweep extends Construct {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: options.environment,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // Bundle the AWS SDK: pinned versions, and only the code the function uses is loaded.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      bundling: FUNCTION_BUNDLING,
     });
   }
 
