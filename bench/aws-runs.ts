@@ -1,6 +1,6 @@
 import { projectFixture } from '../test/helpers/events';
 import { TEST_CONTEXT, fakeAwsChecker, testSettings } from '../test/helpers/checker-harness';
-import { FakeAws } from '../test/helpers/fake-aws';
+import { FakeAws } from '../scripts/simulation/fake-aws';
 
 /** Round trips for one event through the real SDK clients on a fake AWS with fixed latency. */
 export interface RoundTrips {

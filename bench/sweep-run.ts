@@ -32,13 +32,13 @@ import {
   createSweepWorker,
   type SweepTuning,
 } from '../functions/sweep-worker/sweep-batch';
-import { createFindingsTable, localClient, startDynalite } from '../test/helpers/dynalite';
+import { createFindingsTable, localClient, startDynalite } from '../scripts/simulation/dynalite';
 import {
   FakeMemberAccounts,
   rowsOf,
   type FakeAccount,
   type FakeMemberUser,
-} from '../test/helpers/fake-member-accounts';
+} from '../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepSettings } from '../test/helpers/sweep-harness';
 import { fakeBucket } from '../test/functions/sweep-reporter/fake-bucket';
 import { mockOrganization, type FakeOrgTree } from '../test/functions/sweep-planner/fake-organization';

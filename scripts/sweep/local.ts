@@ -11,7 +11,7 @@ import { createSweepWorker } from '../../functions/sweep-worker/sweep-batch';
 import type { SweepAccountItem, SweepBatchResult } from '../../functions/shared/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { MEMBER_REGION, NAMES } from '../../stacks/names';
-import { createFindingsTable, startDynalite } from '../../test/helpers/dynalite';
+import { createFindingsTable, startDynalite } from '../simulation/dynalite';
 
 /**
  * `npm run sweep -- --local --account ID`: the sweep worker's own code, run on this machine against one

@@ -13,8 +13,8 @@ import {
   type SweepWorkerDeps,
 } from '../../functions/sweep-worker/sweep-batch';
 import { testSettings } from './checker-harness';
-import type { LocalDynamo } from './dynalite';
-import { createFindingsTable } from './dynalite';
+import type { LocalDynamo } from '../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../scripts/simulation/dynalite';
 
 /** The central bus the member rules must target, in tests. */
 export const TEST_BUS_ARN = 'arn:aws:events:us-east-1:222222222222:event-bus/org-mfa-watch';

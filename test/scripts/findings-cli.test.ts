@@ -14,7 +14,7 @@ import {
   createFindingsTable,
   startDynalite,
   type LocalDynamo,
-} from '../helpers/dynalite';
+} from '../../scripts/simulation/dynalite';
 
 // `npm run findings`: option parsing and error wording as functions, then the real entry point as a
 // child process (help, a bad option, no credentials, unreachable AWS, and a listing from dynalite).

@@ -5,8 +5,8 @@ import { formatLocalResult, parseSweepOptions, runSweepCli } from '../../scripts
 import { sweepLocally } from '../../scripts/sweep/local';
 import { executionName } from '../../scripts/sweep/start';
 import { testConfig } from '../helpers/app';
-import { startFakeAwsServer } from '../helpers/fake-aws-server';
-import { FakeMemberAccounts } from '../helpers/fake-member-accounts';
+import { startFakeAwsServer } from '../../scripts/simulation/fake-aws-server';
+import { FakeMemberAccounts } from '../../scripts/simulation/fake-member-accounts';
 
 // `npm run sweep`: options, starting an execution (the call and the printed link), and the local run
 // of the worker's own code against member accounts served over HTTP by the fake AWS.

@@ -18,7 +18,7 @@ import { AccountSessions } from '../../../functions/core/credentials';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { AccountAliases } from '../../../functions/core/iam-facts';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
 import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 

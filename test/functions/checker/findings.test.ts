@@ -24,7 +24,7 @@ import {
   localClient,
   startDynalite,
   type LocalDynamo,
-} from '../../helpers/dynalite';
+} from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
 import { mocks, resetMocks } from '../../helpers/mocked-checker';
 

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHECKER_ENV } from '../../../functions/shared/contract';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
-import { FakeAws } from '../../helpers/fake-aws';
-import { startFakeAwsServer, type FakeAwsServer } from '../../helpers/fake-aws-server';
+import { FakeAws } from '../../../scripts/simulation/fake-aws';
+import { startFakeAwsServer, type FakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
 
 // The real handler.ts, with its own module-scope clients and settings, runs against a fake AWS on the
 // loopback interface (AWS_ENDPOINT_URL): nothing about its client configuration is copied into the test,

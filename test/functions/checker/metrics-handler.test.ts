@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHECKER_ENV } from '../../../functions/shared/contract';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/shared/metrics';
 import { PUBLISH_RESERVE_MS } from '../../../functions/shared/timing';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { captureEmf, datapointsOf, emfProblems, metricSum, type EmfCapture } from '../../helpers/emf';
 import { projectFixture } from '../../helpers/events';
-import { FakeAws } from '../../helpers/fake-aws';
-import { startFakeAwsServer, type FakeAwsServer } from '../../helpers/fake-aws-server';
+import { FakeAws } from '../../../scripts/simulation/fake-aws';
+import { startFakeAwsServer, type FakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
 
 // The real handler.ts (module-scope Metrics, as deployed) against a fake AWS over HTTP and dynalite: it
 // writes its metrics as EMF on stdout at the end of every invocation, also when the invocation fails.

@@ -22,7 +22,7 @@ import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { METRIC_DIMENSIONS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/shared/metrics';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import {
   captureEmf,
   datapointsOf,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_CONTEXT, fakeAwsChecker } from '../../helpers/checker-harness';
 import { projectFixture } from '../../helpers/events';
-import { FakeAws } from '../../helpers/fake-aws';
+import { FakeAws } from '../../../scripts/simulation/fake-aws';
 
 // These tests use the real SDK clients (no aws-sdk-client-mock): only the HTTP layer is fake, so the
 // SDK's own retry of a throttled call is exercised.

@@ -17,9 +17,9 @@ import {
   type SecurityHubExporter,
 } from '../../../functions/core/security-hub';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
-import { FakeAws, type FakeAwsOptions, type FakeUser } from '../../helpers/fake-aws';
+import { FakeAws, type FakeAwsOptions, type FakeUser } from '../../../scripts/simulation/fake-aws';
 
 // The Security Hub export on real SDK clients whose HTTP layer is the fake AWS (serialization, signing,
 // retries and parsing run as in Lambda), with the finding store on dynalite. BatchImportFindings with the

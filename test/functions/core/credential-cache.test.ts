@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_CONTEXT, fakeAwsChecker } from '../../helpers/checker-harness';
 import { projectFixture } from '../../helpers/events';
-import { FakeAws } from '../../helpers/fake-aws';
+import { FakeAws } from '../../../scripts/simulation/fake-aws';
 
 // AssumeRole credentials expire (Expiration in the AssumeRole response) and belong to one account: the
 // cache must never hand out expired credentials, nor one account's credentials for another account.

@@ -14,7 +14,7 @@ import {
   localClient,
   startDynalite,
   type LocalDynamo,
-} from '../../helpers/dynalite';
+} from '../../../scripts/simulation/dynalite';
 
 // The store against a real DynamoDB implementation (dynalite in this process): conditional writes,
 // expressions and return values are DynamoDB's, not a mock's.

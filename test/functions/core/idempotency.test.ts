@@ -10,7 +10,7 @@ import {
   localClient,
   startDynalite,
   type LocalDynamo,
-} from '../../helpers/dynalite';
+} from '../../../scripts/simulation/dynalite';
 
 // Powertools idempotency (DynamoDBPersistenceLayer) on the findings table, against dynalite: the table's
 // key schema and TTL attribute serve both the findings and the idempotency records.

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
 
 // The real handler module: settings from the environment at import, module-scope clients; S3 and SNS

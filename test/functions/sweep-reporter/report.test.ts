@@ -17,7 +17,7 @@ import {
   localClient,
   startDynalite,
   type LocalDynamo,
-} from '../../helpers/dynalite';
+} from '../../../scripts/simulation/dynalite';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
 import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
 

@@ -5,7 +5,7 @@ import {
   parseCsv,
   pathFromArn,
 } from '../../../functions/sweep-worker/credential-report';
-import { credentialReportCsv } from '../../helpers/fake-member-accounts';
+import { credentialReportCsv } from '../../../scripts/simulation/fake-member-accounts';
 
 const ACCOUNT = '111122223333';
 

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
 import { fetchCredentialReport } from '../../../functions/sweep-worker/report-source';
-import { FakeMemberAccounts } from '../../helpers/fake-member-accounts';
+import { FakeMemberAccounts } from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN } from '../../helpers/sweep-harness';
 
 const A = '111111111111';

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidBatchError } from '../../../functions/sweep-worker/sweep-batch';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
-import { startDynalite, type LocalDynamo } from '../../helpers/dynalite';
-import { startFakeAwsServer } from '../../helpers/fake-aws-server';
+import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { startFakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
 import {
   FakeMemberAccounts,
   rowsOf,
   type FakeAccount,
   type FakeMemberOptions,
-} from '../../helpers/fake-member-accounts';
+} from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepWorker, type SweepWorkerHarnessOptions } from '../../helpers/sweep-harness';
 
 const A = '111111111111';

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asffId } from '../../../functions/core/asff';
 import { chatNotificationSchema } from '../../../functions/core/chat-schema';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
-import { startDynalite, type LocalDynamo } from '../../helpers/dynalite';
+import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import {
   FakeMemberAccounts,
   type FakeAccount,
   type FakeMemberOptions,
-} from '../../helpers/fake-member-accounts';
+} from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepWorker } from '../../helpers/sweep-harness';
 
 /**
