@@ -60,6 +60,7 @@ export async function startFakeAwsServer(
         headers,
         body,
         ...(request.url === undefined ? {} : { path: request.url }),
+        ...(request.method === undefined ? {} : { method: request.method }),
       })) as { response: { statusCode: number; headers: Record<string, string>; body: Readable } };
       response.writeHead(answer.statusCode, answer.headers);
       answer.body.pipe(response);
