@@ -107,7 +107,9 @@ export function initialAccounts(now: Date): SimulatedAccount[] {
         [u.pastGrace]: noMfaConsole(at(10 * DAY)),
       },
     }),
-    account(DEMO_IDS.staging, 'acme-staging', { users: { [u.inGrace]: noMfaConsole(at(3 * HOUR)) } }),
+    // Created during the demo's simulated day, three hours before the daily sweep (a day after the start):
+    // still inside its 24-hour grace period when the sweep runs, its CreateUser re-check pending.
+    account(DEMO_IDS.staging, 'acme-staging', { users: { [u.inGrace]: noMfaConsole(at(3 * HOUR - DAY)) } }),
     account(DEMO_IDS.data, 'acme-data', {
       users: {
         [u.service]: {
