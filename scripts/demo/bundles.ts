@@ -3,9 +3,10 @@ import { build, type BuildOptions } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import type { DeployedFunction } from './deployment';
+import { setEnvironment } from './environment';
 
 /**
  * The functions as Lambda runs them: each handler bundled by esbuild with the stack's own bundling
@@ -13,8 +14,11 @@ import type { DeployedFunction } from './deployment';
  * across invocations) with the environment variables the stack sets, and invoked with a Lambda context.
  */
 
+/** The Lambda context of an async handler (the callback-era `done`, `fail`, `succeed` are not offered). */
+export type LambdaContext = Omit<Context, 'done' | 'fail' | 'succeed'>;
+
 /** A loaded function's entry point. */
-export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
 
 /** esbuild's options for the stack's bundling options (what NodejsFunction passes to the local esbuild). Pure. */
 export function esbuildOptions(bundling: BundlingOptions, entry: string, outfile: string): BuildOptions {
@@ -26,7 +30,7 @@ export function esbuildOptions(bundling: BundlingOptions, entry: string, outfile
     minify: bundling.minify ?? false,
     sourcemap: bundling.sourceMap ?? false,
     ...(bundling.target === undefined ? {} : { target: bundling.target }),
-    format: bundling.format === 'esm' ? 'esm' : 'cjs',
+    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
     // NodejsFunction leaves the SDK out only when externalModules is undefined; the stack bundles it.
     external: [...(bundling.externalModules ?? ['@aws-sdk/*'])],
     logLevel: 'silent',
@@ -57,17 +61,13 @@ export function loadHandler(
   bundlePath: string,
   environment: Readonly<Record<string, string>>,
 ): LambdaHandler {
-  const previous = Object.fromEntries(Object.keys(environment).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, environment);
+  const restore = setEnvironment(environment);
   try {
     const loaded = createRequire(bundlePath)(bundlePath) as { handler?: unknown };
     if (typeof loaded.handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
     return loaded.handler as LambdaHandler;
   } finally {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    restore();
   }
 }
 
@@ -80,11 +80,8 @@ export class FunctionTimeoutError extends Error {
 }
 
 /** A Lambda context for one invocation of `fn`, whose remaining time counts down from its timeout. */
-export function lambdaContext(fn: DeployedFunction, timeoutMs: number): Context {
+export function lambdaContext(fn: DeployedFunction, timeoutMs: number): LambdaContext {
   const deadline = Date.now() + timeoutMs;
-  const fail = () => {
-    throw new Error('the demo invokes handlers as async functions only');
-  };
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn.name,
@@ -95,9 +92,6 @@ export function lambdaContext(fn: DeployedFunction, timeoutMs: number): Context 
     logGroupName: `/aws/lambda/${fn.name}`,
     logStreamName: 'demo',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: fail,
-    fail,
-    succeed: fail,
   };
 }
 
@@ -114,7 +108,9 @@ export async function invoke(
   const timeoutMs = Math.min(limitMs, fn.timeoutSeconds * 1000);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FunctionTimeoutError(fn.name, timeoutMs / 1000)), timeoutMs);
+    timer = setTimeout(() => {
+      reject(new FunctionTimeoutError(fn.name, timeoutMs / 1000));
+    }, timeoutMs);
   });
   try {
     return await Promise.race([handler(event, lambdaContext(fn, fn.timeoutSeconds * 1000)), timeout]);

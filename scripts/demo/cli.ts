@@ -69,7 +69,9 @@ export async function main(argv: readonly string[], write: (text: string) => voi
     locale: options.locale,
     chat: options.chat,
     outDir: resolve(options.outDir),
-    emit: (event) => write(render(event)),
+    emit: (event) => {
+      write(render(event));
+    },
   });
   return 0;
 }

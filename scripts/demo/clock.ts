@@ -10,15 +10,17 @@ export class SimulatedClock {
   /** Replace the global Date with one that reads this clock. Returns the function that restores it. */
   install(): () => void {
     const real = this.real;
-    const clock = this;
+    const now = () => real.now() + this.offsetMs;
     function ShiftedDate(this: unknown, ...args: unknown[]): unknown {
-      if (new.target === undefined) return new real(real.now() + clock.offsetMs).toString();
-      if (args.length === 0) return new real(real.now() + clock.offsetMs);
-      return Reflect.construct(real, args, new.target as typeof real);
+      // Called without `new`, Date returns the current time as a string.
+      const target = new.target as unknown as (new (...a: unknown[]) => Date) | undefined;
+      if (target === undefined) return new real(now()).toString();
+      if (args.length === 0) return new real(now());
+      return Reflect.construct(real, args, target);
     }
     Object.setPrototypeOf(ShiftedDate, real);
     ShiftedDate.prototype = real.prototype;
-    Object.defineProperty(ShiftedDate, 'now', { value: () => real.now() + clock.offsetMs });
+    Object.defineProperty(ShiftedDate, 'now', { value: now });
     globalThis.Date = ShiftedDate as unknown as DateConstructor;
     return () => {
       globalThis.Date = real;

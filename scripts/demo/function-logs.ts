@@ -27,8 +27,8 @@ export class FunctionLogs {
     this.active += 1;
     if (this.active > 1) return;
     const { stdout, stderr } = process;
-    const out = stdout.write;
-    const err = stderr.write;
+    const out = stdout.write.bind(stdout);
+    const err = stderr.write.bind(stderr);
     const toFile = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       appendFileSync(this.path, typeof chunk === 'string' ? chunk : Buffer.from(chunk));
       const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;

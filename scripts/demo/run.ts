@@ -73,8 +73,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoEvent[]> {
   const logFile = join(options.outDir, 'function-logs.jsonl');
   writeFileSync(logFile, '');
   const total = STEPS.length + 2;
-  const step = (index: number, title: string) =>
+  const step = (index: number, title: string) => {
     emit({ type: 'step', index, total, title, atMs: performance.now() - started });
+  };
   step(
     1,
     'Deploy: the central stack from the demo configuration, 4 functions bundled with esbuild, the finding store on dynalite',

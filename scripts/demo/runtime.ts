@@ -11,6 +11,7 @@ import type { SimulationGap } from '../simulation/simulated-aws';
 import { bundleFunctions, invoke, loadHandler, type LambdaHandler } from './bundles';
 import { SimulatedClock } from './clock';
 import { DEMO_FUNCTIONS, readDeployment, type DemoFunction, type Deployment } from './deployment';
+import { setEnvironment } from './environment';
 import { FunctionLogs } from './function-logs';
 import { DEMO_REGION, demoConfig, organizationOptions } from './scenario';
 import type { AlertLocale } from '../../functions/shared/contract';
@@ -67,19 +68,6 @@ function sdkEnvironment(server: FakeAwsServer, dynamo: LocalDynamo): Record<stri
   };
 }
 
-/** Set variables (undefined unsets); returns the function that puts the previous values back. */
-function setEnvironment(variables: Record<string, string | undefined>): () => void {
-  const previous = Object.fromEntries(Object.keys(variables).map((k) => [k, process.env[k]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(variables);
-  return () => apply(previous);
-}
-
 /** Deploy the demo: the central stack read, the organization simulated, the functions bundled and loaded. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = new SimulatedClock();
@@ -106,7 +94,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     cleanups.push(setEnvironment(sdkEnvironment(server, dynamo)));
     const bundleDir = options.bundleDir ?? mkdtempSync(join(tmpdir(), 'org-mfa-watch-demo-'));
     if (options.bundleDir === undefined)
-      cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));
+      cleanups.push(() => {
+        rmSync(bundleDir, { recursive: true, force: true });
+      });
     process.setSourceMapsEnabled(true);
     const logs = new FunctionLogs(options.logFile);
     const bundles = await bundleFunctions(DEMO_FUNCTIONS, bundleDir);

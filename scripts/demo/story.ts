@@ -114,7 +114,9 @@ export async function aDayLater(ctx: StoryContext): Promise<void> {
       type: 'detail',
       text: `EventBridge Scheduler fires ${schedule.name} (${schedule.expression})`,
     });
-    const input = JSON.parse(String(schedule.target.Input ?? '{}')) as unknown;
+    const input = JSON.parse(
+      typeof schedule.target.Input === 'string' ? schedule.target.Input : '{}',
+    ) as unknown;
     const result = (await invokeAndTell(ctx, 'checker', input)) as CheckResult;
     ctx.emit({ type: 'detail', text: describeCheck(result) });
   }
@@ -134,7 +136,9 @@ async function sweep(
       sweep: runtime.config.sweep,
       region: runtime.config.homeRegion,
       account: runtime.config.securityAccountId,
-      onState: (state, detail) => ctx.emit({ type: 'detail', text: `state ${state}: ${detail}` }),
+      onState: (state, detail) => {
+        ctx.emit({ type: 'detail', text: `state ${state}: ${detail}` });
+      },
     },
     name,
     input,

@@ -2,7 +2,7 @@ import { FakeMemberAccounts, type FakeAccount, type FakeMemberUser } from './fak
 import { SimulatedAws } from './simulated-aws';
 import { memberServices } from './services/member';
 import { organizationsService, type OrgMember, type OrgTree } from './services/organizations';
-import { s3Service, type Buckets } from './services/s3';
+import { s3Service, type Buckets, type S3Object } from './services/s3';
 import { schedulerService, type Schedules } from './services/scheduler';
 import { sqsService, type Queues } from './services/sqs';
 
@@ -54,7 +54,7 @@ export class SimulatedOrganization {
       ous: options.ous,
       accounts: [],
     };
-    this.buckets = new Map(options.buckets.map((b) => [b, new Map()]));
+    this.buckets = new Map(options.buckets.map((b) => [b, new Map<string, S3Object>()] as const));
     for (const account of options.accounts) this.join(account);
     this.aws = new SimulatedAws([
       organizationsService(this.tree),

@@ -41,7 +41,7 @@ function accountShape(tree: OrgTree, a: OrgMember) {
 }
 
 /** One page of `items` under `key`, from the request's NextToken (an offset) and MaxResults. */
-function page<T>(key: string, items: readonly T[], params: Record<string, unknown>): SimAnswer {
+function page(key: string, items: readonly unknown[], params: Record<string, unknown>): SimAnswer {
   const start = Number(params.NextToken ?? 0);
   const size = Math.min(MAX_PAGE, Number(params.MaxResults ?? MAX_PAGE));
   const end = start + size;

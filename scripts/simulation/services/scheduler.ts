@@ -37,14 +37,14 @@ export function schedulerService(schedules: Schedules, account: string, region: 
     CreateSchedule: (request) => {
       const name = nameOf(request);
       const body = jsonBody(request);
-      const group = String(body.GroupName ?? 'default');
+      const group = typeof body.GroupName === 'string' ? body.GroupName : 'default';
       if (schedules.has(`${group}/${name}`)) {
         return restJsonError(409, 'ConflictException', `Schedule ${name} already exists.`);
       }
       schedules.set(`${group}/${name}`, {
         name,
         groupName: group,
-        expression: String(body.ScheduleExpression ?? ''),
+        expression: typeof body.ScheduleExpression === 'string' ? body.ScheduleExpression : '',
         target: (body.Target ?? {}) as Record<string, unknown>,
         request: body,
       });

@@ -11,8 +11,8 @@ const JSON_10 = 'application/x-amz-json-1.0';
 export function sqsService(queues: Queues): SimulatedService {
   const answers: Record<string, (params: Record<string, unknown>) => SimAnswer> = {
     SendMessage: (params) => {
-      const url = String(params.QueueUrl);
-      const body = String(params.MessageBody ?? '');
+      const url = typeof params.QueueUrl === 'string' ? params.QueueUrl : '';
+      const body = typeof params.MessageBody === 'string' ? params.MessageBody : '';
       queues.set(url, [...(queues.get(url) ?? []), { body, attributes: params.MessageAttributes }]);
       // The SDK checks MD5OfMessageBody against the body it sent.
       return jsonAnswer(

@@ -1,0 +1,66 @@
+import { CloudFormationClient, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAwsServer, type FakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
+import { SimulatedOrganization } from '../../../scripts/simulation/organization';
+import { organizationOptions } from '../../../scripts/demo/scenario';
+
+/**
+ * The simulated organization answers the real SDK clients over HTTP (as the demo's functions reach it
+ * through AWS_ENDPOINT_URL) and refuses, at once and on the record, any operation it does not simulate.
+ */
+
+const BUCKET = 'demo-bucket';
+let org: SimulatedOrganization;
+let server: FakeAwsServer;
+const config = () => ({
+  endpoint: server.url,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDDEMO', secretAccessKey: 'secret' },
+  maxAttempts: 3,
+});
+
+beforeAll(async () => {
+  org = new SimulatedOrganization(organizationOptions(new Date('2026-12-01T00:00:00Z'), BUCKET));
+  server = await startFakeAwsServer(org.aws);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('SimulatedOrganization', () => {
+  it('refuses an operation no simulated service lists, without retries or a hang, and records the gap', async () => {
+    const client = new CloudFormationClient(config());
+    const started = Date.now();
+    await expect(
+      client.send(new ListStackInstancesCommand({ StackSetName: 'org-mfa-watch-member' })),
+    ).rejects.toMatchObject({ name: 'UnknownOperationException' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(org.aws.takeGaps()).toEqual([
+      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central' },
+    ]);
+  });
+
+  it('lists every account through Organizations pages of at most 20', async () => {
+    const client = new OrganizationsClient(config());
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client, pageSize: 5 }, {})) {
+      expect(page.Accounts?.length).toBeLessThanOrEqual(5);
+      ids.push(...(page.Accounts ?? []).map((a) => a.Id ?? ''));
+    }
+    expect(ids).toEqual(org.tree.accounts.map((a) => a.id));
+    expect(org.aws.takeGaps()).toEqual([]);
+  });
+
+  it('keeps S3 objects by bucket and key (path style) and answers NoSuchKey for a missing one', async () => {
+    const s3 = new S3Client(config());
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'reports/a/report.csv', Body: 'x,y\n' }));
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'reports/a/report.csv' }));
+    expect(await object.Body?.transformToString()).toBe('x,y\n');
+    await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'missing' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
+  });
+});
