@@ -7,6 +7,7 @@ import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodej
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import type { DeployedFunction } from './deployment';
 import { setEnvironment } from './environment';
+import { DemoAbortError } from './errors';
 
 /**
  * The functions as Lambda runs them: each handler bundled by esbuild with the stack's own bundling
@@ -72,7 +73,7 @@ export function loadHandler(
 }
 
 /** The function ran past its timeout (Lambda would have stopped it). */
-export class FunctionTimeoutError extends Error {
+export class FunctionTimeoutError extends DemoAbortError {
   constructor(name: string, seconds: number) {
     super(`${name} did not finish within ${seconds} s`);
     this.name = 'FunctionTimeoutError';

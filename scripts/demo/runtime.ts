@@ -12,6 +12,7 @@ import { bundleFunctions, invoke, loadHandler, type LambdaHandler } from './bund
 import { SimulatedClock } from './clock';
 import { DEMO_FUNCTIONS, readDeployment, type DemoFunction, type Deployment } from './deployment';
 import { setEnvironment } from './environment';
+import { DemoAbortError } from './errors';
 import { FunctionLogs } from './function-logs';
 import { DEMO_REGION, demoConfig, organizationOptions } from './scenario';
 import type { AlertLocale } from '../../functions/shared/contract';
@@ -20,10 +21,10 @@ import type { AlertLocale } from '../../functions/shared/contract';
 const INVOCATION_LIMIT_MS = 60_000;
 
 /** A call a function made that the simulation does not answer: the demo stops and names it. */
-export class SimulationGapError extends Error {
+export class SimulationGapError extends DemoAbortError {
   constructor(fn: string, gaps: readonly SimulationGap[]) {
     const list = [...new Set(gaps.map((g) => `${g.service}:${g.operation}`))].join(', ');
-    const files = [...new Set(gaps.map((g) => `scripts/simulation/services/${g.service}.ts`))].join(', ');
+    const files = [...new Set(gaps.map((g) => g.file))].join(', ');
     super(`the ${fn} called ${list}, which the simulated organization does not answer; add it to ${files}`);
     this.name = 'SimulationGapError';
   }
@@ -118,9 +119,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       store: new FindingStore({ client: dynamo.client, tableName: deployment.table.TableName }),
       logs,
       invoke: async (fn, event) => {
-        const run = logs.during(() =>
-          invoke(handlers[fn], deployment.functions[fn], event, INVOCATION_LIMIT_MS),
-        );
+        let stopListening = () => {};
+        // The first refused call ends the invocation at once, before the function's retries and fallbacks.
+        const gap = new Promise<never>((_, reject) => {
+          stopListening = org.aws.onGap((g) => {
+            reject(new SimulationGapError(fn, [g]));
+          });
+        });
+        const run = logs
+          .during(() =>
+            Promise.race([invoke(handlers[fn], deployment.functions[fn], event, INVOCATION_LIMIT_MS), gap]),
+          )
+          .finally(stopListening);
         // A call the simulation refused explains the failure (or a quiet fallback) better than its effect.
         const result = await run.catch((error: unknown) => ({ error }));
         const gaps = org.aws.takeGaps();

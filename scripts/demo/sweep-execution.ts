@@ -11,6 +11,7 @@ import type { SweepConfig } from '../../stacks/config';
 import { NAMES } from '../../stacks/names';
 import type { Buckets } from '../simulation/services/s3';
 import type { DemoFunction } from './deployment';
+import { DemoAbortError } from './errors';
 
 /**
  * One execution of the sweep state machine (stacks/constructs/sweep.ts), its states run in order in
@@ -87,6 +88,8 @@ async function distributedMap(deps: ExecutionDeps, plan: SweepPlan, executionNam
         const output = await deps.invoke('worker', batch);
         return { ...base, Output: JSON.stringify(output), Status: 'SUCCEEDED' };
       } catch (error) {
+        // A function error fails its child execution; a gap in the simulation stops the demo.
+        if (error instanceof DemoAbortError) throw error;
         const e = error instanceof Error ? error : new Error(String(error));
         return {
           ...base,

@@ -16,6 +16,8 @@ export interface SimulationGap {
   readonly operation: string;
   /** The member account the call acted in, or `central`. */
   readonly account: string;
+  /** Where to add the operation: the service's file, or a new one when no service has that name. */
+  readonly file: string;
 }
 
 /** One call the simulation answered. */
@@ -35,6 +37,7 @@ export class SimulatedAws {
   readonly gaps: SimulationGap[] = [];
   readonly calls: SimulatedCall[] = [];
   private readonly services: ReadonlyMap<string, SimulatedService>;
+  private readonly gapListeners = new Set<(gap: SimulationGap) => void>();
 
   constructor(services: readonly SimulatedService[]) {
     this.services = new Map(services.map((s) => [s.name, s]));
@@ -43,6 +46,14 @@ export class SimulatedAws {
   /** The object to pass as `requestHandler` (or to serve with startFakeAwsServer). */
   get requestHandler(): { handle: (request: SimRequest) => Promise<HandlerResponse> } {
     return { handle: (request) => this.handle(request) };
+  }
+
+  /** Be told of each gap as it happens (to stop at once); returns the function that stops listening. */
+  onGap(listener: (gap: SimulationGap) => void): () => void {
+    this.gapListeners.add(listener);
+    return () => {
+      this.gapListeners.delete(listener);
+    };
   }
 
   /** The gaps recorded since the last call, removed from the list. */
@@ -59,7 +70,12 @@ export class SimulatedAws {
       `${request.method ?? '?'} ${restPath(request).path}`;
     const account = callerAccount(request);
     if (service === undefined || !service.operations.includes(operation)) {
-      this.gaps.push({ service: name, operation, account });
+      const file =
+        service?.file ??
+        `scripts/simulation/services/${name}.ts (new; register it in scripts/simulation/organization.ts)`;
+      const gap = { service: name, operation, account, file };
+      this.gaps.push(gap);
+      for (const listener of this.gapListeners) listener(gap);
       const answer = toResponse(
         unknownOperation(request, `the simulation does not answer ${name}:${operation}`),
       );

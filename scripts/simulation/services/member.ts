@@ -21,8 +21,10 @@ export function memberServices(
 ): SimulatedService[] {
   const delegate = (_operation: string, request: SimRequest) =>
     member.requestHandler.handle(request) as Promise<HandlerResponse>;
+  const file = 'scripts/simulation/services/member.ts';
   const service = (name: string, operations: readonly string[]): SimulatedService => ({
     name,
+    file,
     operations,
     operationOf: rpcOperationOf,
     answer: delegate,
@@ -31,6 +33,7 @@ export function memberServices(
     service('sts', ['AssumeRole']),
     {
       name: 'iam',
+      file,
       operations: [
         'ListMFADevices',
         'GetLoginProfile',
@@ -63,6 +66,7 @@ export function memberServices(
     service('sns', ['Publish']),
     {
       name: 'securityhub',
+      file,
       operations: ['BatchImportFindings'],
       operationOf: (request) =>
         restPath(request).path === '/findings/import' ? 'BatchImportFindings' : undefined,

@@ -105,6 +105,7 @@ export function organizationsService(tree: OrgTree): SimulatedService {
   };
   return {
     name: 'organizations',
+    file: 'scripts/simulation/services/organizations.ts',
     operations: Object.keys(answers),
     operationOf: rpcOperationOf,
     answer: (operation, request) => {

@@ -59,6 +59,7 @@ export function s3Service(buckets: Buckets): SimulatedService {
   };
   return {
     name: 's3',
+    file: 'scripts/simulation/services/s3.ts',
     operations: Object.keys(answers),
     operationOf: (request) => {
       const { key } = locate(request);

@@ -73,6 +73,7 @@ export function schedulerService(schedules: Schedules, account: string, region: 
   };
   return {
     name: 'scheduler',
+    file: 'scripts/simulation/services/scheduler.ts',
     operations: Object.keys(answers),
     operationOf: (request) => {
       if (!restPath(request).path.startsWith('/schedules/')) return undefined;

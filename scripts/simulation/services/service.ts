@@ -8,6 +8,8 @@ import type { HandlerResponse, SimRequest } from './protocol';
 export interface SimulatedService {
   /** The SigV4 signing name the SDK uses for the service (`organizations`, `s3`, `scheduler`...). */
   readonly name: string;
+  /** The file that defines it (named when a function calls an operation it does not answer). */
+  readonly file: string;
   /** Every operation this service answers. */
   readonly operations: readonly string[];
   /** The operation a request calls (read from `Action=`, `X-Amz-Target`, or the REST method and path). */

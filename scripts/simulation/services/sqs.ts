@@ -23,6 +23,7 @@ export function sqsService(queues: Queues): SimulatedService {
   };
   return {
     name: 'sqs',
+    file: 'scripts/simulation/services/sqs.ts',
     operations: Object.keys(answers),
     operationOf: rpcOperationOf,
     answer: (operation, request) => {

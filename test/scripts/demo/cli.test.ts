@@ -46,11 +46,11 @@ describe('npm run demo: command line', () => {
 describe('npm run demo: failing loudly', () => {
   it('names the operation the simulation does not answer and the file to add it to', () => {
     const error = new SimulationGapError('planner', [
-      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central' },
-      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central' },
+      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central', file: 'f.ts' },
+      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central', file: 'f.ts' },
     ]);
     expect(error.message).toBe(
-      'the planner called cloudformation:ListStackInstances, which the simulated organization does not answer; add it to scripts/simulation/services/cloudformation.ts',
+      'the planner called cloudformation:ListStackInstances, which the simulated organization does not answer; add it to f.ts',
     );
   });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { chatLines, renderJson, renderText } from '../../../scripts/demo/printer';
 import { closingLine } from '../../../scripts/demo/run';
 import { describeCheck } from '../../../scripts/demo/story';
-import { batchItems } from '../../../scripts/demo/sweep-execution';
 
 const email = {
   type: 'message',
@@ -81,23 +80,5 @@ describe('demo printer', () => {
     [{ outcome: 'skipped', reason: 'exempt' }, 'checker: skipped (exempt)'],
   ] as const)('describes the checker result %o in one line', (result, line) => {
     expect(describeCheck(result)).toBe(line);
-  });
-});
-
-describe('the Distributed Map of the demo', () => {
-  it('batches the item list as ItemBatcher does: MaxItemsPerBatch items, the same BatchInput on each', () => {
-    const plan = {
-      sweepId: 's1',
-      mode: 'scheduled',
-      fullSweep: true,
-      bucket: 'b',
-      key: 'k',
-      count: 5,
-    } as const;
-    const batches = batchItems(plan, [1, 2, 3, 4, 5], 2);
-    expect(batches.map((b) => b.Items.length)).toEqual([2, 2, 1]);
-    expect(new Set(batches.map((b) => JSON.stringify(b.BatchInput)))).toEqual(
-      new Set([JSON.stringify({ sweepId: 's1', mode: 'scheduled' })]),
-    );
   });
 });

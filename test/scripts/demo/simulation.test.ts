@@ -39,7 +39,12 @@ describe('SimulatedOrganization', () => {
     ).rejects.toMatchObject({ name: 'UnknownOperationException' });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(org.aws.takeGaps()).toEqual([
-      { service: 'cloudformation', operation: 'ListStackInstances', account: 'central' },
+      {
+        service: 'cloudformation',
+        operation: 'ListStackInstances',
+        account: 'central',
+        file: 'scripts/simulation/services/cloudformation.ts (new; register it in scripts/simulation/organization.ts)',
+      },
     ]);
   });
 
