@@ -103,6 +103,15 @@ describe('documentation', () => {
     expect(doc).toMatch(/our tools: doctor, preview, bench, test:e2e\s*\|\s*`--config \.\/my-org\.json`/);
   });
 
+  it('starts the quick start with the demo, synthesis on the line below, then the tests', () => {
+    const fence = /## Quick start[\s\S]*?```bash\n([\s\S]*?)```/.exec(read('README.md'))?.[1] ?? '';
+    const commands = fence
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => line.split('#')[0]?.trim());
+    expect(commands).toEqual(['npm ci && npm run demo', 'npx cdk synth', 'npm test']);
+  });
+
   it('lists Graphviz as an optional prerequisite', () => {
     expect(read('README.md')).toMatch(/Optional: Graphviz/);
   });
