@@ -65,6 +65,18 @@ export class UnresolvableTokenError extends Error {
   }
 }
 
+/** The property that names each resource type the functions' variables refer to. */
+const NAME_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::SNS::Topic': 'TopicName',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::Events::EventBus': 'Name',
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::Lambda::Function': 'FunctionName',
+};
+
 /**
  * Resolve `Ref`, `Fn::GetAtt` and `Fn::Join` the way CloudFormation would for this account and region,
  * giving each resource the physical name its properties declare (or its logical id).
@@ -81,18 +93,8 @@ export function tokenResolver(
     'AWS::URLSuffix': 'amazonaws.com',
     'AWS::StackName': STACK_IDS.central,
   };
-  const nameProperty: Record<string, string> = {
-    'AWS::SNS::Topic': 'TopicName',
-    'AWS::SQS::Queue': 'QueueName',
-    'AWS::S3::Bucket': 'BucketName',
-    'AWS::DynamoDB::Table': 'TableName',
-    'AWS::DynamoDB::GlobalTable': 'TableName',
-    'AWS::Events::EventBus': 'Name',
-    'AWS::IAM::Role': 'RoleName',
-    'AWS::Lambda::Function': 'FunctionName',
-  };
   function physicalName(id: string, resource: Resource): string {
-    const property = nameProperty[resource.Type];
+    const property = NAME_PROPERTY[resource.Type];
     if (property === undefined) throw new UnresolvableTokenError(`a reference to ${id} (${resource.Type})`);
     const declared = resource.Properties?.[property];
     if (declared !== undefined) return resolve(declared);

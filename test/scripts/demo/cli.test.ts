@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError, runTool } from '../../../scripts/cli';
 import { HINT, USAGE, main, parseDemoOptions } from '../../../scripts/demo/cli';
@@ -74,5 +76,18 @@ describe('npm run demo: failing loudly', () => {
     );
     expect(tokens.resolve({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':x']] })).toBe('arn:aws:x');
     expect(() => tokens.resolve({ Ref: 'Key' })).toThrow(UnresolvableTokenError);
+  });
+});
+
+describe('npm run demo: the entry point', () => {
+  it('answers an unknown option with one line on stderr and exit code 2, before deploying anything', () => {
+    const tsx = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const result = spawnSync(process.execPath, [tsx, 'scripts/demo.ts', '--bogus'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`demo: unknown option --bogus. ${HINT}\n`);
+    expect(result.stdout).toBe('');
   });
 });
