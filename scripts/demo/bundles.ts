@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { build, type BuildOptions } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import type { DeployedFunction } from './deployment';
@@ -38,7 +38,7 @@ export function esbuildOptions(bundling: BundlingOptions, entry: string, outfile
   };
 }
 
-/** Bundle each entry into `<outDir>/<name>/index.js`, in parallel. Returns the bundle paths by name. */
+/** Bundle each entry (an absolute path) into `<outDir>/<name>/index.js`, in parallel. Returns the bundle paths by name. */
 export async function bundleFunctions<N extends string>(
   entries: Readonly<Record<N, string>>,
   outDir: string,
@@ -47,7 +47,7 @@ export async function bundleFunctions<N extends string>(
   const paths = await Promise.all(
     names.map(async (name) => {
       const outfile = join(outDir, name, 'index.js');
-      await build(esbuildOptions(FUNCTION_BUNDLING, resolve(entries[name]), outfile));
+      await build(esbuildOptions(FUNCTION_BUNDLING, entries[name], outfile));
       return [name, outfile] as const;
     }),
   );

@@ -1,6 +1,8 @@
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CentralStack } from '../../stacks/central-stack';
+import { CHECKER_ENTRY } from '../../stacks/constructs/checker-function';
+import { SWEEP_ENTRIES } from '../../stacks/constructs/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { CHECKER_ENV } from '../../functions/shared/contract';
@@ -12,12 +14,12 @@ import { SWEEP_ENV } from '../../functions/shared/sweep';
  * and name the stack gives it, and the finding store the table definition the stack declares.
  */
 
-/** The functions the demo runs, each with its source entry (what NodejsFunction bundles). */
+/** The functions the demo runs, each with the entry its stack construct gives NodejsFunction. */
 export const DEMO_FUNCTIONS = {
-  checker: 'functions/checker/handler.ts',
-  planner: 'functions/sweep-planner/handler.ts',
-  worker: 'functions/sweep-worker/handler.ts',
-  reporter: 'functions/sweep-reporter/handler.ts',
+  checker: CHECKER_ENTRY,
+  planner: SWEEP_ENTRIES.planner,
+  worker: SWEEP_ENTRIES.worker,
+  reporter: SWEEP_ENTRIES.reporter,
 } as const;
 
 /** One of {@link DEMO_FUNCTIONS}. */
