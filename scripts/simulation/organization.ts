@@ -1,5 +1,6 @@
 import { FakeMemberAccounts, type FakeAccount, type FakeMemberUser } from './fake-member-accounts';
 import { SimulatedAws } from './simulated-aws';
+import { cloudFormationService, type StackInstanceState } from './services/cloudformation';
 import { memberServices } from './services/member';
 import { organizationsService, type OrgMember, type OrgTree } from './services/organizations';
 import { s3Service, type Buckets, type S3Object } from './services/s3';
@@ -12,6 +13,11 @@ export interface SimulatedAccount extends OrgMember {
   readonly alias?: string;
   /** Users, root, forward rule, check role, credential report (see FakeAccount). */
   readonly iam: FakeAccount;
+  /**
+   * Its instance of the member StackSet; `null` when there is none yet.
+   * @default CURRENT (SUCCEEDED); none in the management account
+   */
+  readonly stackInstance?: StackInstanceState | null;
 }
 
 /** What a simulated organization is made of. */
@@ -32,7 +38,8 @@ export interface SimulatedOrganizationOptions {
 
 /**
  * An AWS organization in memory, answering the real SDK clients: Organizations, the member accounts
- * (STS, IAM, EventBridge), SNS, S3, EventBridge Scheduler and SQS (scripts/simulation/services/, one
+ * (STS, IAM, EventBridge), SNS, S3, EventBridge Scheduler, SQS and the member StackSet's instances in
+ * CloudFormation (scripts/simulation/services/, one
  * file per service). Mutate it between steps to change the world (a user enables MFA, an account joins).
  * Its clock is the process clock (`new Date()`), so a simulated clock moves it too.
  */
@@ -44,6 +51,7 @@ export class SimulatedOrganization {
   readonly queues: Queues = new Map();
   readonly aws: SimulatedAws;
   private readonly aliases = new Map<string, string>();
+  private readonly stackInstances = new Map<string, StackInstanceState | null>();
 
   constructor(readonly options: SimulatedOrganizationOptions) {
     this.member = new FakeMemberAccounts({}, { centralBusArn: options.centralBusArn, now: () => new Date() });
@@ -62,15 +70,20 @@ export class SimulatedOrganization {
       s3Service(this.buckets),
       schedulerService(this.schedules, options.securityAccountId, options.region),
       sqsService(this.queues),
+      cloudFormationService(this.tree, options.region, (id) => {
+        const state = this.stackInstances.get(id);
+        return state === null ? undefined : (state ?? { status: 'CURRENT', detailedStatus: 'SUCCEEDED' });
+      }),
     ]);
   }
 
   /** Add an account to the organization (created in it, or invited and joined). */
   join(account: SimulatedAccount): void {
-    const { iam, alias, ...org } = account;
+    const { iam, alias, stackInstance, ...org } = account;
     this.tree.accounts.push(org);
     this.member.accounts[account.id] = iam;
     if (alias !== undefined) this.aliases.set(account.id, alias);
+    if (stackInstance !== undefined) this.stackInstances.set(account.id, stackInstance);
   }
 
   /** The alias of an account, if it has one. */

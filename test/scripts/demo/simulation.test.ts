@@ -1,4 +1,9 @@
-import { CloudFormationClient, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackInstancesCommand,
+} from '@aws-sdk/client-cloudformation';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,20 +37,51 @@ afterAll(async () => {
 
 describe('SimulatedOrganization', () => {
   it('refuses an operation no simulated service lists, without retries or a hang, and records the gap', async () => {
-    const client = new CloudFormationClient(config());
     const started = Date.now();
     await expect(
-      client.send(new ListStackInstancesCommand({ StackSetName: 'org-mfa-watch-member' })),
+      new CloudFormationClient(config()).send(new DescribeStacksCommand({ StackName: 'x' })),
+    ).rejects.toMatchObject({ name: 'UnknownOperationException' });
+    // A service the simulation has no file for at all (awsJson1_0).
+    await expect(
+      new SQSClient(config()).send(new GetQueueAttributesCommand({ QueueUrl: 'https://sqs/q' })),
     ).rejects.toMatchObject({ name: 'UnknownOperationException' });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(org.aws.takeGaps()).toEqual([
       {
         service: 'cloudformation',
-        operation: 'ListStackInstances',
+        operation: 'DescribeStacks',
         account: 'central',
-        file: 'scripts/simulation/services/cloudformation.ts (new; register it in scripts/simulation/organization.ts)',
+        file: 'scripts/simulation/services/cloudformation.ts',
+      },
+      {
+        service: 'sqs',
+        operation: 'GetQueueAttributes',
+        account: 'central',
+        file: 'scripts/simulation/services/sqs.ts',
       },
     ]);
+  });
+
+  it("lists the member StackSet's instances: one per member account, none in the management account", async () => {
+    const client = new CloudFormationClient(config());
+    const { Summaries = [] } = await client.send(
+      new ListStackInstancesCommand({ StackSetName: 'org-mfa-watch-member', CallAs: 'SELF' }),
+    );
+    expect(Summaries.map((s) => s.Account)).toEqual(
+      org.tree.accounts.filter((a) => a.id !== org.tree.managementAccountId).map((a) => a.id),
+    );
+    expect(Summaries[0]).toMatchObject({
+      Status: 'CURRENT',
+      StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+    });
+    const one = await client.send(
+      new ListStackInstancesCommand({
+        StackSetName: 'org-mfa-watch-member',
+        StackInstanceAccount: '210987654321',
+      }),
+    );
+    expect(one.Summaries?.map((s) => s.Account)).toEqual(['210987654321']);
+    expect(org.aws.takeGaps()).toEqual([]);
   });
 
   it('lists every account through Organizations pages of at most 20', async () => {
