@@ -84,7 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoEvent[]> {
   try {
     emit({
       type: 'detail',
-      text: `${runtime.org.tree.accounts.length} accounts simulated (Organizations, STS, IAM, EventBridge, SNS, S3, Scheduler, SQS); functions: ${Object.values(
+      text: `${runtime.org.tree.accounts.length} accounts at the start, one more joins later (Organizations, STS, IAM, EventBridge, SNS, S3, Scheduler, SQS, CloudFormation simulated); functions: ${Object.values(
         runtime.deployment.functions,
       )
         .map((f) => f.name)
