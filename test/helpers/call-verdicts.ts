@@ -39,12 +39,20 @@ export async function decide(
     });
   const result = await ask(identityPolicies, target.resourcePolicy);
   if (result === 'Allowed') return { target, principal, result, identity };
-  // Name the policy that decides: each side alone, with the other side replaced by allow-all.
-  const anyResource: PolicyDocument = {
-    Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: '*', Resource: '*' }],
+  // Name the policy that decides: each side alone, the other side replaced by one that defers to it
+  // (a resource policy naming the caller's account defers to its identity policies, same or cross account).
+  const deferring: PolicyDocument = {
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${principal.split(':')[4] ?? ''}:root` },
+        Action: '*',
+        Resource: '*',
+      },
+    ],
   };
   const blamed: string[] = [];
-  if ((await ask(identityPolicies, anyResource)) !== 'Allowed') blamed.push(identity);
+  if ((await ask(identityPolicies, deferring)) !== 'Allowed') blamed.push(identity);
   if (target.resourcePolicy && (await ask([ALLOW_ALL], target.resourcePolicy)) !== 'Allowed') {
     blamed.push(`resource policy ${target.resourcePolicyName ?? ''}`);
   }
