@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
@@ -296,5 +297,28 @@ describe('behaviours pinned for issue 18, item 9', () => {
       severity: 'HIGH',
     });
     expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
+describe('root resolutions carry the right reason (issue 18, item 9)', () => {
+  const rootIs = (mfa: number, password: number) =>
+    mocks.iam.on(GetAccountSummaryCommand).resolves({
+      SummaryMap: { AccountMFAEnabled: mfa, AccountPasswordPresent: password },
+    });
+
+  it.each([
+    ['MFA enabled', 1, 1, 'mfa-enabled'],
+    ['MFA enabled, password removed too', 1, 0, 'mfa-enabled'],
+    ['password removed (centralized root access)', 0, 0, 'console-removed'],
+  ] as const)('resolves an open root finding: %s', async (_name, mfa, password, reason) => {
+    const { check, store } = await deployment();
+    rootIs(0, 1);
+    await check(event('deactivatemfa-root-self.json', `evt-root-open-${reason}-${password}`), context);
+    clock = new Date('2026-10-05T11:00:00Z');
+    rootIs(mfa, password);
+    await check(event('deactivatemfa-root-self.json', `evt-root-fixed-${reason}-${password}`), context);
+    const [finding] = await store.listFindings({ state: 'ALL', accountId: ACCOUNT });
+    expect(finding).toMatchObject({ kind: 'ROOT_NO_MFA', state: 'RESOLVED', resolution: reason });
+    expect(messages().map((m) => m.state)).toEqual(['OPEN', 'RESOLVED']);
   });
 });
