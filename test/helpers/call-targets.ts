@@ -322,15 +322,26 @@ const forwardRule = (input: RowInput, account: string): string | undefined =>
     ? undefined
     : `arn:${input.deployment.partition}:events:${input.env.FORWARD_RULE_REGION ?? 'us-east-1'}:${account}:rule/${input.env.FORWARD_RULE_NAME}`;
 
-/** Each queue of the member's own template (the check role may read only its own account's queues). */
-const memberQueues =
+/**
+ * The dead-letter queue(s) of the account's forward rule (the queue the check role may read: where the
+ * member rule's undeliverable events land), from the member's own template.
+ */
+const forwardRuleQueues =
   (action: string): Row =>
   (input) => {
     const { id, template } = inMember(input);
     const scope = scopeOf(template, id, 'us-east-1', input.deployment.partition);
-    return Object.entries(resourcesOf(template))
-      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
-      .map(([queueId]) => {
+    const rule = Object.values(resourcesOf(template)).find(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties?.Name === input.env.FORWARD_RULE_NAME,
+    );
+    const targets = (rule?.Properties?.Targets ?? []) as { DeadLetterConfig?: { Arn?: unknown } }[];
+    return targets
+      .map(
+        (t) =>
+          (t.DeadLetterConfig?.Arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0],
+      )
+      .filter((queueId): queueId is string => queueId !== undefined)
+      .map((queueId) => {
         const policy = resourcePolicyOf(template, scope, queueId);
         return {
           action,
@@ -367,5 +378,5 @@ export const CHECK_ROLE_ROWS: Readonly<Record<string, Row>> = {
       },
     ];
   },
-  'sqs:GetQueueAttributes': memberQueues('sqs:GetQueueAttributes'),
+  'sqs:GetQueueAttributes': forwardRuleQueues('sqs:GetQueueAttributes'),
 };
