@@ -14,14 +14,24 @@ export interface Verdict {
 
 const ALLOW_ALL: PolicyDocument = { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
-export async function decide(
-  organizationId: string,
-  principal: string,
-  identityPolicies: PolicyDocument[],
-  identity: string,
-  target: CallTarget,
-): Promise<Verdict> {
-  const ask = (policies: PolicyDocument[], resourcePolicy?: PolicyDocument) =>
+/** Who makes the request, under which policies. */
+export interface Caller {
+  readonly organizationId: string;
+  readonly principal: string;
+  readonly identityPolicies: PolicyDocument[];
+  /** Names the identity policies in a failure message. */
+  readonly identity: string;
+  /**
+   * The service control policy of the principal's account, when one applies (SCPs never apply to the
+   * management account: AWS Organizations User Guide, "Service control policies (SCPs)").
+   */
+  readonly scp?: { readonly policy: PolicyDocument; readonly name: string };
+}
+
+/** Simulate one request; when denied, name the policy that denies it. */
+export async function decide(caller: Caller, target: CallTarget): Promise<Verdict> {
+  const { principal, identityPolicies, identity } = caller;
+  const ask = (policies: PolicyDocument[], resourcePolicy?: PolicyDocument, withScp = true) =>
     simulate({
       principal,
       action: target.action,
@@ -29,11 +39,14 @@ export async function decide(
       resourceAccount: target.resourceAccount,
       identityPolicies: policies,
       ...(resourcePolicy === undefined ? {} : { resourcePolicy }),
+      ...(withScp && caller.scp
+        ? { serviceControlPolicies: [[ALLOW_ALL], [ALLOW_ALL, caller.scp.policy]] }
+        : {}),
       context: {
         'aws:SecureTransport': 'true',
         'aws:PrincipalArn': principal,
         'aws:PrincipalAccount': principal.split(':')[4] ?? '',
-        'aws:PrincipalOrgID': organizationId,
+        'aws:PrincipalOrgID': caller.organizationId,
         ...target.context,
       },
     });
@@ -52,9 +65,12 @@ export async function decide(
     ],
   };
   const blamed: string[] = [];
-  if ((await ask(identityPolicies, deferring)) !== 'Allowed') blamed.push(identity);
-  if (target.resourcePolicy && (await ask([ALLOW_ALL], target.resourcePolicy)) !== 'Allowed') {
+  if ((await ask(identityPolicies, deferring, false)) !== 'Allowed') blamed.push(identity);
+  if (target.resourcePolicy && (await ask([ALLOW_ALL], target.resourcePolicy, false)) !== 'Allowed') {
     blamed.push(`resource policy ${target.resourcePolicyName ?? ''}`);
+  }
+  if (caller.scp && (await ask(identityPolicies, target.resourcePolicy, false)) === 'Allowed') {
+    blamed.push(`service control policy ${caller.scp.name}`);
   }
   return {
     target,

@@ -14,7 +14,7 @@ import {
   PLACEMENT_OVERRIDES,
   type FunctionName,
 } from '../helpers/permission-reasons';
-import { policiesOfRole } from '../helpers/policy-simulation';
+import { policiesOfRole, type PolicyDocument } from '../helpers/policy-simulation';
 import {
   operationsOf,
   placementOfService,
@@ -144,6 +144,26 @@ function checkRoles(setup: Setup) {
   });
 }
 
+/**
+ * The tamper-protection SCP (management-account stack), which applies in every account of the rollout
+ * OUs, the security account possibly among them; never in the management account.
+ */
+function scpOf(setup: Setup, account: string): { scp?: { policy: PolicyDocument; name: string } } {
+  if (account === setup.deployment.managementAccountId) return {};
+  const management = setup.templates.management;
+  const entry = Object.entries(resourcesOf(management)).find(
+    ([, r]) => r.Type === 'AWS::Organizations::Policy' && r.Properties?.Type === 'SERVICE_CONTROL_POLICY',
+  );
+  if (entry === undefined) return {};
+  const scope = scopeOf(management, setup.deployment.managementAccountId, 'us-east-1');
+  return {
+    scp: {
+      policy: resolvedPolicy(entry[1].Properties?.Content, scope),
+      name: `${entry[0]} (management-account stack)`,
+    },
+  };
+}
+
 /** Where the call is signed, derived from how its service's clients are built; or the reviewed override. */
 function placementOf(fn: FunctionName, action: string, clientPackage: string): Placement | undefined {
   const override = PLACEMENT_OVERRIDES.find((o) => o.fn === fn && o.action === action);
@@ -188,10 +208,13 @@ async function verdictsOf(
       for (const target of row(input)) {
         verdicts.push(
           await decide(
-            setup.deployment.organizationId,
-            own.roleArn,
-            own.policies,
-            `identity policies of ${own.roleArn} (central template)`,
+            {
+              organizationId: setup.deployment.organizationId,
+              principal: own.roleArn,
+              identityPolicies: own.policies,
+              identity: `identity policies of ${own.roleArn} (central template)`,
+              ...scpOf(setup, setup.deployment.securityAccountId),
+            },
             target,
           ),
         );
@@ -202,10 +225,13 @@ async function verdictsOf(
       for (const target of row({ ...input, account: { id: role.account, template: role.template } })) {
         verdicts.push(
           await decide(
-            setup.deployment.organizationId,
-            role.arn,
-            role.policies,
-            `policies of ${role.arn} (${role.where})`,
+            {
+              organizationId: setup.deployment.organizationId,
+              principal: role.arn,
+              identityPolicies: role.policies,
+              identity: `policies of ${role.arn} (${role.where})`,
+              ...scpOf(setup, role.account),
+            },
             target,
           ),
         );
