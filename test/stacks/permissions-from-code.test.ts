@@ -272,8 +272,13 @@ describe('every AWS operation the bundled code can send is allowed by the polici
         'sns:Publish',
         'dynamodb:UpdateItem',
         'scheduler:CreateSchedule',
+        // Its command is loaded with import('@aws-sdk/client-securityhub') on first use.
+        'securityhub:BatchImportFindings',
       ]),
     );
+    // Calls a package makes for the code are found too: Powertools idempotency's DynamoDB records.
+    const putItem = operations.get('checker')?.operations.find((o) => o.action === 'dynamodb:PutItem');
+    expect(putItem?.files.some((f) => f.includes('@aws-lambda-powertools/idempotency'))).toBe(true);
     expect(actions('sweep-planner')).toEqual(
       expect.arrayContaining(['organizations:ListAccounts', 'organizations:ListParents', 's3:PutObject']),
     );
