@@ -60,6 +60,8 @@ const S3_KMS_GET =
   'Amazon S3 User Guide, "Using server-side encryption with AWS KMS keys (SSE-KMS)": downloading needs kms:Decrypt';
 const S3_MISSING_KEY =
   'Amazon S3 API Reference, GetObject, "Permissions": a missing key answers NoSuchKey only to a caller allowed s3:ListBucket (the reporter tells a missing digest receipt from a denied one)';
+const DYNAMODB_KMS =
+  'AWS KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS": to access a table under a customer managed key, DynamoDB calls kms:Decrypt for the table key on the caller\'s behalf (kms:ViaService dynamodb)';
 const SCHEDULER_PASS_ROLE =
   'EventBridge Scheduler User Guide, "Setting up the execution role": CreateSchedule needs iam:PassRole on the schedule\'s role';
 
@@ -113,7 +115,15 @@ const tableItems =
   (action: string): Row =>
   (input) => {
     const table = central(input, input.env.FINDINGS_TABLE_NAME);
-    return table === undefined ? [] : [ownAccount(input, action, table.arn, table.id)];
+    if (table === undefined) return [];
+    const viaDynamoDb = { 'kms:ViaService': `dynamodb.${input.deployment.homeRegion}.amazonaws.com` };
+    return [
+      ownAccount(input, action, table.arn, table.id),
+      ...keyCalls(input, table.id, ['kms:Decrypt'], DYNAMODB_KMS).map((t) => ({
+        ...t,
+        context: viaDynamoDb,
+      })),
+    ];
   };
 
 /** Object keys each function reads or writes (from the shared key contract). */
