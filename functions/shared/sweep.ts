@@ -219,7 +219,6 @@ export const SWEEP_ENV = {
  * a delegation policy accepts are Describe and List ones). Nothing else reaches Organizations.
  */
 export const PLANNER_ORGANIZATIONS_ACTIONS = [
-  'organizations:DescribeOrganization',
   'organizations:DescribeAccount',
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',

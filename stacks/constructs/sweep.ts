@@ -196,7 +196,7 @@ export class Sweep extends Construct {
       NAMES.sweepPlannerRole,
       'sweep planner: list accounts',
     );
-    // Organizations' read actions take "*" (ListAccounts and DescribeOrganization have no resource type);
+    // Organizations' read actions take "*" (ListAccounts has no resource type);
     // the management account's delegation policy is what makes them answer, and only for this role.
     plannerRole.addToPolicy(
       new iam.PolicyStatement({
@@ -360,7 +360,7 @@ export class Sweep extends Construct {
     acknowledge(
       plannerRole,
       'Resource::*',
-      'Organizations List/Describe actions: ListAccounts and DescribeOrganization have no resource type; all are read-only and answer only through the delegation policy.',
+      'Organizations List/Describe actions: ListAccounts has no resource type; all are read-only and answer only through the delegation policy.',
     );
     acknowledge(
       plannerRole,

@@ -15,6 +15,7 @@ import {
   startDynalite,
   type LocalDynamo,
 } from '../../scripts/simulation/dynalite';
+import { startPagingProxy } from '../helpers/paged-dynamo';
 
 // `npm run findings`: option parsing and error wording as functions, then the real entry point as a
 // child process (help, a bad option, no credentials, unreachable AWS, and a listing from dynalite).
@@ -290,5 +291,44 @@ describe('npm run findings (child process)', () => {
       state: 'RESOLVED',
       resolution: 'mfa-enabled',
     });
+  });
+});
+
+describe('npm run findings reads every page (issue 18, item 9)', () => {
+  it('lists every open finding when DynamoDB answers the Scan in pages', async () => {
+    const dynamo = await startDynalite();
+    // DynamoDB pages a Scan at 1 MB (Developer Guide, "Paginating table query results"): a proxy that
+    // asks for 2 items per page stands in for a large table.
+    const proxy = await startPagingProxy(dynamo.endpoint, 2);
+    try {
+      const tableName = await createFindingsTable(dynamo.client);
+      const store = new FindingStore({ client: dynamo.client, tableName });
+      const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7'];
+      for (const userName of users) {
+        await store.observeProblem({
+          accountId: '123456789012',
+          kind: 'USER_NO_MFA',
+          userName,
+          severity: 'HIGH',
+          source: 'event',
+          now: new Date(),
+        });
+      }
+      const run = await runCli(
+        ['--region', 'us-east-1', '--endpoint', proxy.endpoint, '--table', tableName, '--json'],
+        {
+          HOME: mkdtempSync(join(tmpdir(), 'findings-cli-')),
+          AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+      );
+      expect(run.stderr).toBe('');
+      expect((JSON.parse(run.stdout) as { subject: string }[]).map((r) => r.subject).sort()).toEqual(users);
+      expect(proxy.pages()).toBeGreaterThan(1);
+    } finally {
+      await proxy.close();
+      await dynamo.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
+  GetAccountSummaryCommand,
   GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
@@ -26,6 +27,7 @@ import {
   type LocalDynamo,
 } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
+import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/shared/timing';
 import { mocks, resetMocks } from '../../helpers/mocked-checker';
 
 // The checker with the finding store on a real DynamoDB implementation (dynalite): IAM, STS and SNS are
@@ -245,5 +247,78 @@ describe('when the store is down', () => {
     });
     expect(messages()).toHaveLength(1);
     expect(messages()[0]?.findingId).toBeUndefined();
+  });
+});
+
+describe('behaviours pinned for issue 18, item 9', () => {
+  it('a rename moves the open finding (same id, previousNames) and sends no new alert', async () => {
+    iamSays(0);
+    const { check, store } = await deployment();
+    await check(event('deactivatemfa-user-console.json', 'evt-before-rename'), context);
+    const before = await store.getFinding({
+      accountId: ACCOUNT,
+      kind: 'USER_NO_MFA',
+      userName: 'contractor.kim',
+    });
+    clock = new Date('2026-10-05T10:05:00Z');
+    const result = await check(event('updateuser-rename.json', 'evt-rename'), context);
+    expect(result.outcome).not.toBe('alerted');
+    expect(messages()).toHaveLength(1);
+    expect(
+      await store.getFinding({ accountId: ACCOUNT, kind: 'USER_NO_MFA', userName: 'svc-reporting' }),
+    ).toMatchObject({
+      findingId: before?.findingId,
+      state: 'OPEN',
+      previousNames: ['contractor.kim'],
+    });
+    expect(
+      await store.getFinding({ accountId: ACCOUNT, kind: 'USER_NO_MFA', userName: 'contractor.kim' }),
+    ).toBeUndefined();
+  });
+
+  it('alerts an open, never-notified finding again only once one checker timeout has passed since it opened', async () => {
+    // The first publish failed (SNS down): the finding is open but was never notified. Another event about
+    // the same problem may arrive while that first attempt could still be running (up to one function
+    // timeout, CHECKER_TIMEOUT_SECONDS): then it stays quiet; after that, it alerts.
+    iamSays(0);
+    const { check } = await deployment();
+    const opened = clock.getTime();
+    mocks.sns.on(PublishCommand).rejectsOnce(new Error('SNS is down')).resolves({ MessageId: 'm' });
+    await expect(check(event('deactivatemfa-user-console.json', 'evt-t0'), context)).rejects.toThrow(
+      'SNS is down',
+    );
+    clock = new Date(opened + CHECKER_TIMEOUT_SECONDS * 1000);
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-t1'), context)).toMatchObject({
+      outcome: 'already-open',
+    });
+    clock = new Date(opened + CHECKER_TIMEOUT_SECONDS * 1000 + 1);
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-t2'), context)).toMatchObject({
+      outcome: 'alerted',
+      severity: 'HIGH',
+    });
+    expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
+describe('root resolutions carry the right reason (issue 18, item 9)', () => {
+  const rootIs = (mfa: number, password: number) =>
+    mocks.iam.on(GetAccountSummaryCommand).resolves({
+      SummaryMap: { AccountMFAEnabled: mfa, AccountPasswordPresent: password },
+    });
+
+  it.each([
+    ['MFA enabled', 1, 1, 'mfa-enabled'],
+    ['MFA enabled, password removed too', 1, 0, 'mfa-enabled'],
+    ['password removed (centralized root access)', 0, 0, 'console-removed'],
+  ] as const)('resolves an open root finding: %s', async (_name, mfa, password, reason) => {
+    const { check, store } = await deployment();
+    rootIs(0, 1);
+    await check(event('deactivatemfa-root-self.json', `evt-root-open-${reason}-${password}`), context);
+    clock = new Date('2026-10-05T11:00:00Z');
+    rootIs(mfa, password);
+    await check(event('deactivatemfa-root-self.json', `evt-root-fixed-${reason}-${password}`), context);
+    const [finding] = await store.listFindings({ state: 'ALL', accountId: ACCOUNT });
+    expect(finding).toMatchObject({ kind: 'ROOT_NO_MFA', state: 'RESOLVED', resolution: reason });
+    expect(messages().map((m) => m.state)).toEqual(['OPEN', 'RESOLVED']);
   });
 });

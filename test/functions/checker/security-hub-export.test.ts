@@ -302,3 +302,66 @@ describe('the export settings', () => {
     );
   });
 });
+
+describe('what Security Hub rejects is not counted as imported (issue 18, item 9)', () => {
+  it('leaves a finding returned in FailedFindings out of imported, and reports it as a failure', async () => {
+    // AWS Security Hub API Reference, BatchImportFindings: the response lists the findings that could
+    // not be imported in FailedFindings (with ErrorCode and ErrorMessage); the others were imported.
+    const aws = new FakeAws({
+      rejectFinding: (finding) =>
+        String(finding.Id).endsWith('f-rejected')
+          ? { ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }
+          : undefined,
+    });
+    const sessions = new AccountSessions(
+      new STSClient({
+        credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
+        maxAttempts: 1,
+        region: 'us-east-1',
+        requestHandler: aws.requestHandler as never,
+      }),
+      {
+        roleName: 'org-mfa-watch-check',
+        partition: 'aws',
+        iamClientConfig: { region: 'us-east-1', requestHandler: aws.requestHandler as never },
+        securityHubClientConfig: { region: HOME, requestHandler: aws.requestHandler as never },
+      },
+    );
+    const exporter = createSecurityHubExporter({
+      sessions,
+      settings: { partition: 'aws', region: HOME, locale: 'en' },
+      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
+    });
+    const at = '2026-10-05T10:00:00.000Z';
+    const finding = (findingId: string, subject: string) => ({
+      finding: {
+        accountId: MEMBER,
+        findingId,
+        kind: 'USER_NO_MFA' as const,
+        subject,
+        state: 'OPEN' as const,
+        severity: 'HIGH' as const,
+        source: 'sweep' as const,
+        firstSeen: at,
+        openedAt: at,
+        lastSeen: at,
+        reopenCount: 0,
+        previousNames: [],
+        version: 1,
+      },
+    });
+    const result = await exporter.exportFindings(
+      MEMBER,
+      [finding('f-accepted', 'alice'), finding('f-rejected', 'bob')],
+      'sweep-1',
+    );
+    expect(result.imported).toEqual([`org-mfa-watch/${MEMBER}/f-accepted`]);
+    expect(result.failures).toEqual([
+      expect.objectContaining({
+        ids: [`org-mfa-watch/${MEMBER}/f-rejected`],
+        reason: 'rejected',
+        errorCode: 'InvalidInput',
+      }),
+    ]);
+  });
+});

@@ -15,6 +15,7 @@ import {
   startDynalite,
   type LocalDynamo,
 } from '../../../scripts/simulation/dynalite';
+import { pagedClient } from '../../helpers/paged-dynamo';
 
 // The store against a real DynamoDB implementation (dynalite in this process): conditional writes,
 // expressions and return values are DynamoDB's, not a mock's.
@@ -462,5 +463,36 @@ describe('when the store is down', () => {
   it('throws StoreUnavailableError when the table does not exist', async () => {
     const missing = new FindingStore({ client: dynamo.client, tableName: 'no-such-table' });
     await expect(missing.observeProblem(noMfa())).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('listFindings reads every page (issue 18, item 9)', () => {
+  // DynamoDB returns at most 1 MB per Scan or Query and a LastEvaluatedKey to continue from (DynamoDB
+  // Developer Guide, "Paginating table query results"). A page of 2 items stands in for 1 MB.
+  it('follows LastEvaluatedKey through every page of a Scan and of a Query', async () => {
+    const paged = pagedClient(dynamo.endpoint, 2);
+    const pagedStore = new FindingStore({ client: paged.client, tableName });
+    const accounts = ['111111111111', '222222222222', ACCOUNT];
+    for (const [i, accountId] of accounts.entries()) {
+      for (const userName of ['a', 'b', 'c']) {
+        await store.observeProblem(noMfa({ accountId, userName, now: hours(i) }));
+      }
+    }
+    const all = await pagedStore.listFindings();
+    expect(all).toHaveLength(9);
+    expect(paged.pages()).toBeGreaterThanOrEqual(5);
+    const one = await pagedStore.listFindings({ accountId: ACCOUNT });
+    expect(one.map((f) => f.subject)).toEqual(['a', 'b', 'c']);
+    paged.client.destroy();
+  });
+});
+
+describe('previousNames (issue 18, item 9)', () => {
+  it('lists the oldest name first after two renames', async () => {
+    await store.observeProblem(noMfa({ userName: 'first' }));
+    await store.renameUser({ accountId: ACCOUNT, oldName: 'first', newName: 'second', now: hours(1) });
+    await store.renameUser({ accountId: ACCOUNT, oldName: 'second', newName: 'third', now: hours(2) });
+    const finding = await store.getFinding({ ...user, userName: 'third' });
+    expect(finding?.previousNames).toEqual(['first', 'second']);
   });
 });

@@ -105,3 +105,32 @@ describe('planItems', () => {
     ]);
   });
 });
+
+describe('the management account is covered by its own stack, even when listed as excluded (issue 18, item 9)', () => {
+  // A service-managed StackSet never deploys to the management account (AWS CloudFormation User Guide,
+  // "Create a stack set with service-managed permissions"); OrgMfaWatch-ManagementMember covers it, so an
+  // exclusion (often added because "the StackSet does not reach it") must not report it as a gap.
+  const excludingManagement: CoverageRules = {
+    managementAccountId: MANAGEMENT,
+    excludedAccountIds: new Set(['333333333333', MANAGEMENT]),
+  };
+
+  it.each([true, false])('in a rollout subtree: %s', (inRollout) => {
+    expect(coverageOf(MANAGEMENT, inRollout, excludingManagement)).toBe('management-stack');
+  });
+
+  it('in the planned items', () => {
+    const items = planItems(
+      [
+        { accountId: MANAGEMENT, name: 'management', state: 'ACTIVE' },
+        { accountId: '333333333333', name: 'legacy', state: 'ACTIVE' },
+      ],
+      () => true,
+      excludingManagement,
+    );
+    expect(items.map((i) => [i.accountId, i.coverage])).toEqual([
+      ['333333333333', 'excluded'],
+      [MANAGEMENT, 'management-stack'],
+    ]);
+  });
+});

@@ -18,6 +18,7 @@ import {
   startDynalite,
   type LocalDynamo,
 } from '../../../scripts/simulation/dynalite';
+import { pagedClient } from '../../helpers/paged-dynamo';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
 import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
 
@@ -46,6 +47,7 @@ const sns = mockClient(SNSClient);
 let s3: FakeBucket;
 let dynamo: LocalDynamo;
 let store: FindingStore;
+let storeTable: string;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -63,8 +65,8 @@ beforeEach(async () => {
     [`${RUN}/SUCCEEDED_0.json`]: fixture('SUCCEEDED_0.json'),
     [`${RUN}/FAILED_0.json`]: fixture('FAILED_0.json'),
   });
-  const tableName = await createFindingsTable(dynamo.client, 'reporter');
-  store = new FindingStore({ client: dynamo.client, tableName });
+  storeTable = await createFindingsTable(dynamo.client, 'reporter');
+  store = new FindingStore({ client: dynamo.client, tableName: storeTable });
   const observe = (accountId: string, userName: string) =>
     store.observeProblem({
       accountId,
@@ -303,5 +305,117 @@ describe('metrics of a sweep (embedded metric format)', () => {
     } finally {
       capture.restore();
     }
+  });
+});
+
+describe('behaviours pinned for issue 18, item 9', () => {
+  const input = { plan: fullPlan, results: { Bucket: BUCKET, Key: `${RUN}/manifest.json` } };
+  const reportJson = () =>
+    JSON.parse(s3.objects.get(`reports/${SWEEP_ID}/report.json`)?.body ?? '{}') as {
+      accounts: { accountId: string; outcome: string; reason?: string }[];
+      removedAccountFindings: { accountId: string; userName?: string }[];
+    };
+  const departed = (userName: string) =>
+    store.observeProblem({
+      accountId: '121212121212',
+      kind: 'USER_NO_MFA',
+      userName,
+      severity: 'HIGH',
+      detail: 'NO_MFA_CONSOLE',
+      source: 'sweep',
+      now: new Date('2026-11-01T00:00:00Z'),
+    });
+
+  it('resolves the findings of departed accounts on every page of the Scan, not the first one only', async () => {
+    for (const userName of ['d1', 'd2', 'd3', 'd4', 'd5']) await departed(userName);
+    // DynamoDB pages a Scan (1 MB each); a page of 2 items stands in for it.
+    const paged = pagedClient(dynamo.endpoint, 2);
+    const paging = new FindingStore({ client: paged.client, tableName: storeTable });
+    const summary = await reporter({ store: paging })(input);
+    expect(summary.accountRemovedFindings).toBe(6);
+    expect(
+      reportJson()
+        .removedAccountFindings.map((f) => f.userName)
+        .sort(),
+    ).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'gone']);
+    expect(paged.pages()).toBeGreaterThan(1);
+    paged.client.destroy();
+  });
+
+  it('does not list or count a departed finding that another path resolved meanwhile', async () => {
+    // Between the reporter's Scan and its resolve, the checker resolves "gone" (the user was deleted).
+    const racing = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'listFindings') return Reflect.get(target, property, receiver) as unknown;
+        return async (...args: Parameters<FindingStore['listFindings']>) => {
+          const listed = await target.listFindings(...args);
+          await target.resolve({
+            accountId: '121212121212',
+            kind: 'USER_NO_MFA',
+            userName: 'gone',
+            reason: 'deleted',
+            now: NOW,
+            retentionDays: 90,
+          });
+          return listed;
+        };
+      },
+    });
+    const summary = await reporter({ store: racing })(input);
+    expect(summary.accountRemovedFindings).toBe(0);
+    expect(reportJson().removedAccountFindings).toEqual([]);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message).not.toContain('"gone"');
+    expect(
+      await store.getFinding({ accountId: '121212121212', kind: 'USER_NO_MFA', userName: 'gone' }),
+    ).toMatchObject({ state: 'RESOLVED', resolution: 'deleted' });
+  });
+
+  it("reports the accounts of a manifest's PENDING files as failed, never drops them", async () => {
+    // AWS Step Functions Developer Guide, "ResultWriter (Map)": PENDING lists the child executions that
+    // had not finished when the Map Run ended (it failed or was aborted).
+    const pending = JSON.parse(fixture('FAILED_0.json')) as Record<string, unknown>[];
+    const entry = { ...pending[0], Status: 'RUNNING', Error: undefined, Cause: undefined };
+    s3.objects.set(`${RUN}/PENDING_0.json`, {
+      body: JSON.stringify([entry]),
+      contentType: 'application/json',
+    });
+    s3.objects.set(`${RUN}/FAILED_0.json`, { body: '[]', contentType: 'application/json' });
+    const manifest = JSON.parse(fixture('manifest.json')) as { ResultFiles: Record<string, unknown> };
+    manifest.ResultFiles.PENDING = [{ Key: `${RUN}/PENDING_0.json`, Size: 100 }];
+    s3.objects.set(`${RUN}/manifest.json`, {
+      body: JSON.stringify(manifest),
+      contentType: 'application/json',
+    });
+    await reporter()(input);
+    const accounts = reportJson().accounts.filter((a) =>
+      ['555555555555', '666666666666'].includes(a.accountId),
+    );
+    expect(accounts).toEqual([
+      expect.objectContaining({ outcome: 'failed', reason: expect.stringContaining('PENDING') as string }),
+      expect.objectContaining({ outcome: 'failed', reason: expect.stringContaining('PENDING') as string }),
+    ]);
+  });
+
+  it('accepts a manifest only under the ResultWriter prefix itself, slash included', async () => {
+    await expect(
+      reporter()({
+        plan: fullPlan,
+        results: { Bucket: BUCKET, Key: `sweeps/map-resultsX/${RUN.split('/').pop() ?? ''}/manifest.json` },
+      }),
+    ).rejects.toThrow(new InvalidReportInputError('results.Key', 'a manifest under sweeps/map-results/'));
+  });
+
+  it("reads result files only inside the run's own folder, slash included (a/b never accepts a/bc/...)", async () => {
+    s3.objects.set(`${RUN}c/SUCCEEDED_0.json`, {
+      body: fixture('SUCCEEDED_0.json'),
+      contentType: 'application/json',
+    });
+    const manifest = JSON.parse(fixture('manifest.json')) as { ResultFiles: Record<string, unknown> };
+    manifest.ResultFiles.SUCCEEDED = [{ Key: `${RUN}c/SUCCEEDED_0.json`, Size: 100 }];
+    s3.objects.set(`${RUN}/manifest.json`, {
+      body: JSON.stringify(manifest),
+      contentType: 'application/json',
+    });
+    await expect(reporter()(input)).rejects.toThrow(/outside the sweep's prefix/);
   });
 });

@@ -106,3 +106,22 @@ describe('decideAccount', () => {
     expect(operations).toMatchObject([{ op: 'keep' }]);
   });
 });
+
+describe('root resolutions carry the right reason (issue 18, item 9)', () => {
+  it.each([
+    [{ mfaEnabled: true, passwordPresent: true }, 'mfa-enabled'],
+    [{ mfaEnabled: true, passwordPresent: false }, 'mfa-enabled'],
+    [{ mfaEnabled: false, passwordPresent: false }, 'console-removed'],
+  ] as const)('resolves an open root finding when root is %j as %s', (root, reason) => {
+    const operations = decideAccount({
+      accountId: ACCOUNT,
+      now: NOW,
+      exemptions: [],
+      trustExemptionTags: false,
+      users: [],
+      open: [open('ROOT_NO_MFA', 'root')],
+      root,
+    });
+    expect(operations).toMatchObject([{ op: 'resolve', reason }]);
+  });
+});

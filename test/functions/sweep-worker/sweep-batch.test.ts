@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidBatchError } from '../../../functions/sweep-worker/sweep-batch';
+import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/shared/timing';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
 import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { startFakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
@@ -627,5 +628,56 @@ describe('sweep worker: batch, deadline and failures', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('sweep worker: behaviours pinned for issue 18, item 9', () => {
+  const alice = { accountId: A, kind: 'USER_NO_MFA', userName: 'alice' } as const;
+  const noMfa = { ...alice, severity: 'HIGH', detail: 'NO_MFA_CONSOLE', source: 'event' } as const;
+
+  it('alerts an open, never-notified finding only once one checker timeout has passed since it opened', async () => {
+    const { aws, sweep, store, setNow } = await setup({
+      [A]: { report: FRESH, users: { alice: { mfaDevices: 0, console: true } } },
+    });
+    // Opened by the checker, whose publish failed: open, never notified. A first attempt may still be
+    // running for up to one checker timeout (CHECKER_TIMEOUT_SECONDS).
+    await store.observeProblem({ ...noMfa, now: NOW });
+    setNow(new Date(NOW.getTime() + CHECKER_TIMEOUT_SECONDS * 1000));
+    await sweep({ Items: [item(A)] });
+    expect(aws.published).toHaveLength(0);
+    setNow(new Date(NOW.getTime() + CHECKER_TIMEOUT_SECONDS * 1000 + 1));
+    await sweep({ Items: [item(A)] });
+    expect(aws.published).toHaveLength(1);
+  });
+
+  it('alerts, on the next sweep, a finding reopened after an earlier notification whose new alert failed', async () => {
+    let snsDown = false;
+    const { aws, sweep, store, setNow } = await setup(
+      { [A]: { report: FRESH, users: { alice: { mfaDevices: 0, console: true } } } },
+      {
+        fail: (call) =>
+          snsDown && call.service === 'sns' ? { status: 500, code: 'InternalError' } : undefined,
+      },
+    );
+    // First open period: alerted (notified), then fixed.
+    await store.observeProblem({ ...noMfa, now: new Date(NOW.getTime() - 3 * HOUR) });
+    await store.markNotified({ ...alice, now: new Date(NOW.getTime() - 3 * HOUR) });
+    await store.resolve({
+      ...alice,
+      reason: 'mfa-enabled',
+      now: new Date(NOW.getTime() - 2 * HOUR),
+      retentionDays: 90,
+    });
+    // The sweep finds the problem again: reopened, but its alert cannot be published.
+    snsDown = true;
+    const reopened = account(await sweep({ Items: [item(A)] }), A);
+    expect(changes(reopened)).toEqual(['USER_NO_MFA:alice:HIGH:new']);
+    expect(aws.published).toHaveLength(0);
+    // The next sweep: the earlier notification was for the earlier open period, so this one alerts.
+    snsDown = false;
+    setNow(new Date(NOW.getTime() + HOUR));
+    const next = account(await sweep({ Items: [item(A)] }), A);
+    expect(changes(next)).toEqual(['USER_NO_MFA:alice:HIGH:still-open']);
+    expect(aws.published).toHaveLength(1);
   });
 });
