@@ -9,7 +9,7 @@ import { evaluateExemptions } from '../functions/core/exemptions';
 import { formatAlert, type AlertMessage } from '../functions/checker/format';
 import { parseEvent } from '../functions/checker/parse-event';
 import { watchedEventPattern } from '../stacks/event-pattern';
-import { CONFIG_OPTION, UsageError, loadConfig, parseCommandLine, runTool } from './cli';
+import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine, runTool } from './cli';
 import { toEnvelope } from './envelope';
 import { matchesPattern } from './event-pattern-match';
 
@@ -278,7 +278,7 @@ export function main(argv: readonly string[]): number {
   const console = oneOf('console', values.console, ['yes', 'no']) === 'yes';
   const partition = oneOf('partition', values.partition, PARTITIONS);
   const records = readRecords(file);
-  const config = loadConfig(values.config);
+  const config = loadToolConfig('preview', values.config, { touchesAws: false });
   const options: PreviewOptions = {
     locale: locale ?? config.notifications.locale,
     timeZone: values.tz ?? config.notifications.timeZone,

@@ -148,6 +148,8 @@ export async function sweepLocally(options: {
       sns: printingSns(options.print),
       logger: new Logger({ serviceName: 'org-mfa-watch-sweep-local', logLevel: 'WARN' }),
       now: () => new Date(),
+      // On the operator's own credentials nothing is assumed: a failure there is the identity check's.
+      ...(options.access.kind === 'direct' ? { sessionStep: 'sts:GetCallerIdentity' } : {}),
     });
     const item: SweepAccountItem = {
       accountId: options.accountId,
