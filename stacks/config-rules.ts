@@ -113,6 +113,20 @@ export function crossFieldProblems(raw: unknown): string[] {
         `notifications.emails[${i}]: "${String(emails[i])}" repeats notifications.emails[${first}] (addresses are compared ignoring case); list each address once`,
     ),
     ...chatProblems(raw),
+    ...retainedKeyProblems(raw),
+  ];
+}
+
+/** The retained table's key lives where the table does: the security account, in the home region. */
+function retainedKeyProblems(raw: unknown): string[] {
+  const arn = text(valueAt(raw, ['findings', 'retainedTableKeyArn']));
+  const [, , , region, account] = arn?.split(':') ?? [];
+  if (arn === undefined || region === undefined || account === undefined) return [];
+  const homeRegion = text(valueAt(raw, ['homeRegion'])) ?? 'us-east-1';
+  const security = text(valueAt(raw, ['securityAccountId']));
+  if (region === homeRegion && (security === undefined || account === security)) return [];
+  return [
+    `findings.retainedTableKeyArn: the key is in ${account} ${region}, but the retained table is in the security account ${security ?? '(securityAccountId)'} in homeRegion ${homeRegion}`,
   ];
 }
 

@@ -9,6 +9,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** A KMS key ARN of the aws partition (the only partition the configuration accepts). */
+const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 /** EventBridge Scheduler recurring expressions: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
 const SCHEDULE_EXPRESSION = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/;
 /** An IAM role or user ARN; `*` wildcards allowed (the SCP compares it with ArnNotLike). */
@@ -193,6 +195,17 @@ export const configSchema = z.strictObject({
         .min(1, { error: 'expected at least 1 day' })
         .max(3650, { error: 'expected at most 3650 days' })
         .default(90),
+      /**
+       * After a `cdk destroy`, the ARN of the retained table's key: the stack then reuses the retained
+       * table `org-mfa-watch-findings` and its key instead of creating them (docs/deployment.md, "Removal").
+       */
+      retainedTableKeyArn: z
+        .string({ error: 'expected the ARN of a KMS key string' })
+        .regex(KMS_KEY_ARN, {
+          error:
+            'expected the ARN of the retained KMS key, e.g. "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" (stack output FindingsKeyArn, or the table\'s encryption settings)',
+        })
+        .optional(),
     })
     .prefault({}),
   /**

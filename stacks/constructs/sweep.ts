@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -586,8 +586,13 @@ export class Sweep extends Construct {
       .otherwise(sweepAccounts.next(report));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
-      // Vended-logs names keep the log group's resource policy small (CloudWatch Logs User Guide).
-      logGroupName: `/aws/vendedlogs/states/${NAMES.sweepStateMachine}`,
+      // Vended-logs names keep the log group's resource policy small (CloudWatch Logs User Guide). The
+      // stack's own id ends the name: the group is retained after `cdk destroy`, and a fixed name would
+      // make the next deployment fail with "already exists".
+      logGroupName: Fn.join('', [
+        `/aws/vendedlogs/states/${NAMES.sweepStateMachine}-`,
+        Fn.select(2, Fn.split('/', Aws.STACK_ID)),
+      ]),
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
