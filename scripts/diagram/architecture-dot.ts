@@ -44,7 +44,10 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
       [
         node('user', 'someone calls iam:CreateUser', 'shape=oval, fillcolor="#fadbd8"'),
         node('default_bus', `default event bus (${MEMBER_REGION})\\nAWS API Call via CloudTrail`),
-        node('forward_rule', `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`),
+        node(
+          'forward_rule',
+          `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
+        ),
         node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
         node('member_dlq', 'SQS dead-letter\\nqueue', 'shape=cylinder'),
         node(
@@ -61,10 +64,23 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         'stackset',
         `StackSet ${NAMES.stackSet} (stack ${STACK_IDS.rollout})\\ndeploys the member resources to every\\naccount of the target OUs, ${MEMBER_REGION} only`,
       ),
-      node('mgmt_member', `stack ${STACK_IDS.managementMember}\\n(the member resources: a StackSet\\nnever deploys to this account)`),
-      node('trail', 'organization trail (prerequisite):\\nsends the management events\\nto every default bus', 'shape=note'),
-      node('org_rule', `rule ${NAMES.orgEventsForwardRule}\\n(aws.organizations: CreateAccountResult,\\nAccountJoinedOrganization)`),
-      node('org_policy', `Organizations delegation policy\\n(role ${NAMES.sweepPlannerRole}:\\nlist and describe accounts)`),
+      node(
+        'mgmt_member',
+        `stack ${STACK_IDS.managementMember}\\n(the member resources: a StackSet\\nnever deploys to this account)`,
+      ),
+      node(
+        'trail',
+        'organization trail (prerequisite):\\nsends the management events\\nto every default bus',
+        'shape=note',
+      ),
+      node(
+        'org_rule',
+        `rule ${NAMES.orgEventsForwardRule}\\n(aws.organizations: CreateAccountResult,\\nAccountJoinedOrganization)`,
+      ),
+      node(
+        'org_policy',
+        `Organizations delegation policy\\n(role ${NAMES.sweepPlannerRole}:\\nlist and describe accounts)`,
+      ),
       node(
         'scp',
         `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag`,
@@ -98,7 +114,11 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         `DynamoDB ${NAMES.findingsTable}\\nfindings + idempotency\\n(KMS, TLS only, PITR, TTL)`,
         'shape=cylinder',
       ),
-      node('sweep_bucket', 'S3 sweep bucket\\n(KMS, TLS only, versioned)\\nlists, results, reports', 'shape=cylinder'),
+      node(
+        'sweep_bucket',
+        'S3 sweep bucket\\n(KMS, TLS only, versioned)\\nlists, results, reports',
+        'shape=cylinder',
+      ),
       node('topic', `SNS topic ${NAMES.alertTopic}\\nKMS key, TLS only`, 'fillcolor="#fcf3cf"'),
       node(
         'chat_topic',
