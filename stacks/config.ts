@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALERT_LOCALES } from '../functions/shared/contract';
 import { exemptionSchema } from '../functions/shared/exemption';
 import { isIanaTimeZone } from '../functions/shared/time-zone';
+import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/shared/console-access';
 import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
 import { homeRegionProblem } from './regions';
 
@@ -185,6 +186,33 @@ export const configSchema = z.strictObject({
     .min(0, { error: 'expected 0 (no reservation) or more' })
     .max(1000, { error: 'expected at most 1000' })
     .default(5),
+  /**
+   * How analysts sign in (docs/configuration.md, "Console links"): with IAM Identity Center, console
+   * links in alerts are access-portal shortcut links into the member account. Absent: links name the
+   * account to sign in to.
+   */
+  console: z
+    .strictObject(
+      {
+        accessPortalUrl: z
+          .string({ error: 'expected an AWS access portal URL string' })
+          .regex(ACCESS_PORTAL_URL, {
+            error:
+              'expected an AWS access portal URL such as "https://d-1234567890.awsapps.com/start", "https://my-company.awsapps.com/start" or "https://ssoins-1234567890abcdef.portal.us-east-1.app.aws"',
+          }),
+        permissionSet: z
+          .string({ error: 'expected a permission set name string' })
+          .regex(PERMISSION_SET_NAME, {
+            error:
+              'expected a permission set name of 1-32 letters, digits and +=,.@_- (e.g. "SecurityAudit")',
+          }),
+      },
+      {
+        error:
+          'expected { "accessPortalUrl": "https://d-1234567890.awsapps.com/start", "permissionSet": "SecurityAudit" }',
+      },
+    )
+    .optional(),
   /** The finding store (docs/operations.md, "Findings"). */
   findings: z
     .strictObject({
