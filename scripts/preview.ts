@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { ALERT_LOCALES, WATCHED_EVENT_NAMES, type AlertLocale } from '../functions/shared/contract';
 import { isIanaTimeZone } from '../functions/shared/time-zone';
 import type { Exemption } from '../functions/shared/exemption';
@@ -6,11 +5,21 @@ import { planEvent } from '../functions/checker/decide';
 import { judgeRoot, judgeUser } from '../functions/core/judge';
 import { InvalidEventError } from '../functions/checker/errors';
 import { evaluateExemptions } from '../functions/core/exemptions';
-import { formatAlert, type AlertMessage } from '../functions/checker/format';
+import {
+  formatAlert,
+  type AlertInput,
+  type AlertMessage,
+  type FindingRecord,
+} from '../functions/checker/format';
+import type { ConsoleAccess } from '../functions/shared/console-access';
+import { findingId, subjectOf, type FindingRef } from '../functions/shared/findings';
 import { parseEvent } from '../functions/checker/parse-event';
 import { watchedEventPattern } from '../stacks/event-pattern';
-import { CONFIG_OPTION, UsageError, loadConfig, parseCommandLine, runTool } from './cli';
+import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine, runTool } from './cli';
+import { SWEEP_KEYS } from '../functions/shared/sweep';
 import { toEnvelope } from './envelope';
+import { readRecords } from './preview-input';
+import { readReport, renderChat, renderDigest, renderResolutions } from './preview-extras';
 import { matchesPattern } from './event-pattern-match';
 
 /** What the preview assumes IAM would answer, and how the deployment is set. */
@@ -25,11 +34,29 @@ export interface PreviewOptions {
   /** Configured exemptions (config `exemptions`). @default [] */
   readonly exemptions?: readonly Exemption[];
   readonly partition: string;
+  /** The account's alias, as ListAccountAliases would answer (config: none). @default none */
+  readonly accountAlias?: string;
+  /** IAM Identity Center sign-in for console links (config `console`). @default plain links */
+  readonly consoleAccess?: ConsoleAccess;
+}
+
+/**
+ * The finding-store record a new finding gets: its stable id and, as first seen, the time of the check
+ * (the checker's clock when it records the finding). The same function of the same inputs as the store's.
+ */
+function newRecord(ref: FindingRef, checkedAt: Date): FindingRecord {
+  return { findingId: findingId(ref.accountId, ref.kind, subjectOf(ref)), firstSeen: checkedAt };
 }
 
 /** The messages the checker would publish for one event, or why it would publish none. */
 export type Preview =
-  | { readonly kind: 'messages'; readonly messages: readonly AlertMessage[]; readonly note?: string }
+  | {
+      readonly kind: 'messages';
+      readonly messages: readonly AlertMessage[];
+      /** What each message was rendered from, in order (for the chat and resolution renderings). */
+      readonly inputs: readonly AlertInput[];
+      readonly note?: string;
+    }
   | { readonly kind: 'none'; readonly reason: string };
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -65,7 +92,18 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
     return { kind: 'none', reason: `not forwarded by the member rule: ${notForwarded}` };
   }
   const event = parseEvent(envelope);
-  const settings = { locale: options.locale, timeZone: options.timeZone, partition: options.partition };
+  const settings = {
+    locale: options.locale,
+    timeZone: options.timeZone,
+    partition: options.partition,
+    ...(options.consoleAccess === undefined ? {} : { consoleAccess: options.consoleAccess }),
+  };
+  const alias = options.accountAlias === undefined ? {} : { accountAlias: options.accountAlias };
+  const inputs: AlertInput[] = [];
+  const emit = (input: AlertInput): AlertMessage => {
+    inputs.push(input);
+    return formatAlert(input, settings);
+  };
   // The clock of the preview is the event time, so a grace period is always still running.
   const plan = planEvent(
     event,
@@ -83,11 +121,13 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
     case 'check-root': {
       // The root user's state is read from IAM: the options say whether it has MFA; assume a password.
       const verdict = judgeRoot({ mfaEnabled: options.mfa !== 'none', passwordPresent: true });
+      const record = newRecord({ accountId: event.accountId, kind: 'ROOT_NO_MFA' }, event.eventTime);
       return verdict.action === 'alert'
         ? {
             kind: 'messages',
+            inputs,
             messages: [
-              formatAlert({ finding: verdict.finding, severity: verdict.severity, event }, settings),
+              emit({ finding: verdict.finding, severity: verdict.severity, event, ...alias, record }),
             ],
           }
         : { kind: 'none', reason: verdict.reason };
@@ -98,16 +138,13 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
       const messages: AlertMessage[] = [];
       if (plan.action === 'schedule' && plan.notify) {
         messages.push(
-          formatAlert(
-            {
-              finding: 'USER_CREATED',
-              severity: 'INFO',
-              event,
-              userName: plan.userName,
-              checkDueAt: plan.due,
-            },
-            settings,
-          ),
+          emit({
+            finding: 'USER_CREATED',
+            severity: 'INFO',
+            event,
+            userName: plan.userName,
+            checkDueAt: plan.due,
+          }),
         );
       }
       // Exemptions are judged when the check runs: after the grace period for a scheduled re-check.
@@ -130,26 +167,29 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
         if (messages.length === 0) return { kind: 'none', reason: verdict.reason };
       } else {
         messages.push(
-          formatAlert(
-            {
-              finding: verdict.finding,
-              severity: verdict.severity,
-              event,
-              userName: plan.userName,
-              afterGracePeriod: plan.action === 'schedule',
-              ...(verdict.note === undefined ? {} : { note: verdict.note }),
-            },
-            settings,
-          ),
+          emit({
+            finding: verdict.finding,
+            severity: verdict.severity,
+            event,
+            userName: plan.userName,
+            afterGracePeriod: plan.action === 'schedule',
+            ...(verdict.note === undefined ? {} : { note: verdict.note }),
+            ...alias,
+            record: newRecord(
+              { accountId: event.accountId, kind: 'USER_NO_MFA', userName: plan.userName },
+              checkedAt,
+            ),
+          }),
         );
       }
       return plan.action === 'schedule'
         ? {
             kind: 'messages',
             messages,
+            inputs,
             note: `the check runs ${options.gracePeriodHours} h after the event, at ${new Date(event.eventTime.getTime() + options.gracePeriodHours * HOUR_MS).toISOString()}`,
           }
-        : { kind: 'messages', messages };
+        : { kind: 'messages', messages, inputs };
     }
   }
 }
@@ -173,15 +213,15 @@ export function renderPreview(preview: Preview): string {
 }
 
 const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'] as const;
-const EXPECTED_INPUT =
-  'expected a CloudTrail record, an EventBridge event or an S3 log file {"Records": [...]}';
 
 const USAGE = `usage: npm run preview -- <event.json> [options]
+       npm run preview -- --digest report.json [options]
 
 Prints the exact subject, body and attributes the checker would publish for each event in the file
 (a CloudTrail record, an EventBridge event, or a CloudTrail S3 log file {"Records": [...]}), offline.
 Grace period, creation notice, exemptions, locale and time zone come from the deployed configuration
-(the same one \`cdk synth\` reads); the options below override them.
+(the same one \`cdk synth\` reads); the options below override them. A new finding's message carries its
+finding id and first-seen time (the time of the check), as the checker's does.
 
 options:
   --config FILE             configuration file (default: what cdk synth reads, see docs/configuration.md)
@@ -192,6 +232,12 @@ options:
   --partition aws|aws-us-gov|aws-cn   console link domain
   --mfa none|virtual        what IAM answers: MFA devices of the user (default none)
   --console yes|no          what IAM answers: the user has a console password (default yes)
+  --alias NAME              what IAM answers: the account's alias (default none)
+  --chat                    also the chat message of each alert (when chat is configured)
+  --resolution              also the resolution notice that follows when the user enables MFA
+  --digest FILE             the sweep digest of a report the reporter wrote (reports/<sweep>/report.json
+                            of the sweep bucket), with the reporter's own code
+  --bucket NAME             the sweep bucket's name, for the digest's links (default: a placeholder)
   --help                    this text
 `;
 const HINT = 'Usage: npm run preview -- <event.json> [--config FILE] [options]; --help lists the options';
@@ -201,42 +247,6 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   const found = allowed.find((a) => a === value);
   if (found === undefined) throw new UsageError(`--${option} "${value}" is not one of ${allowed.join(', ')}`);
   return found;
-}
-
-/** The records of an event file: one object, or every record of `{"Records": [...]}`. */
-export function readRecords(file: string): readonly unknown[] {
-  let text: string;
-  try {
-    if (statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give one JSON file`);
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as { code?: unknown }).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `${file} does not exist` : `cannot read ${file} (${String(code ?? error)})`,
-    );
-  }
-  if (text.trim() === '') throw new UsageError(`${file} is empty; ${EXPECTED_INPUT}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file} is not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (Array.isArray(json)) throw new UsageError(`${file} holds a JSON array; ${EXPECTED_INPUT}`);
-  if (typeof json !== 'object' || json === null)
-    throw new UsageError(`${file} is not a JSON object; ${EXPECTED_INPUT}`);
-  const object = json as Record<string, unknown>;
-  if ('Records' in object) {
-    if (!Array.isArray(object.Records) || object.Records.length === 0) {
-      throw new UsageError(`${file} has no records in "Records"; ${EXPECTED_INPUT}`);
-    }
-    return object.Records as unknown[];
-  }
-  if (!('detail' in object) && !('eventName' in object)) {
-    throw new UsageError(`${file} has no event (no "eventName", "detail" or "Records"); ${EXPECTED_INPUT}`);
-  }
-  return [object];
 }
 
 /** CLI: exit 0 with the previews, 2 on bad usage, an unusable file or an event the checker rejects. */
@@ -253,6 +263,11 @@ export function main(argv: readonly string[]): number {
       partition: { type: 'string', default: 'aws' },
       mfa: { type: 'string', default: 'none' },
       console: { type: 'string', default: 'yes' },
+      alias: { type: 'string' },
+      chat: { type: 'boolean' },
+      resolution: { type: 'boolean' },
+      digest: { type: 'string' },
+      bucket: { type: 'string' },
     },
     1,
   );
@@ -261,7 +276,12 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   const file = positionals[0];
-  if (file === undefined) throw new UsageError('no event file given');
+  if (file === undefined && values.digest === undefined) {
+    throw new UsageError('no event file given (or --digest report.json)');
+  }
+  if (values.alias !== undefined && !/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$/.test(values.alias)) {
+    throw new UsageError(`--alias "${values.alias}" is not an account alias (3-63 of a-z, 0-9 and -)`);
+  }
   const grace = values.grace === undefined ? undefined : Number(values.grace);
   if (grace !== undefined && (!/^\d+$/.test(values.grace ?? '') || grace > 720)) {
     throw new UsageError(`--grace "${values.grace ?? ''}" is not a whole number of hours from 0 to 720`);
@@ -277,8 +297,9 @@ export function main(argv: readonly string[]): number {
   const mfa = oneOf('mfa', values.mfa, ['none', 'virtual']);
   const console = oneOf('console', values.console, ['yes', 'no']) === 'yes';
   const partition = oneOf('partition', values.partition, PARTITIONS);
-  const records = readRecords(file);
-  const config = loadConfig(values.config);
+  const records = file === undefined ? [] : readRecords(file);
+  const report = values.digest === undefined ? undefined : readReport(values.digest);
+  const config = loadToolConfig('preview', values.config, { touchesAws: false });
   const options: PreviewOptions = {
     locale: locale ?? config.notifications.locale,
     timeZone: values.tz ?? config.notifications.timeZone,
@@ -288,13 +309,39 @@ export function main(argv: readonly string[]): number {
     mfa,
     console,
     partition,
+    ...(values.alias === undefined ? {} : { accountAlias: values.alias }),
+    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
   };
+  const settings = {
+    locale: options.locale,
+    timeZone: options.timeZone,
+    partition,
+    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
+  };
+  if (report !== undefined) {
+    process.stdout.write(
+      renderDigest(report, {
+        ...settings,
+        region: config.homeRegion,
+        bucket: values.bucket ?? '<sweep bucket>',
+        reportCsvKey: SWEEP_KEYS.reportCsv(report.sweepId),
+        reportJsonKey: SWEEP_KEYS.reportJson(report.sweepId),
+      }),
+    );
+  }
   let quarantined = 0;
   records.forEach((record, i) => {
     if (records.length > 1)
       process.stdout.write(`${i > 0 ? '\n' : ''}=== record ${i + 1} of ${records.length} ===\n`);
     try {
-      process.stdout.write(renderPreview(previewEvent(record, options)));
+      const preview = previewEvent(record, options);
+      process.stdout.write(renderPreview(preview));
+      if (preview.kind === 'messages' && values.chat === true) {
+        process.stdout.write(`\n${renderChat(preview.inputs, settings)}`);
+      }
+      if (preview.kind === 'messages' && values.resolution === true) {
+        process.stdout.write(`\n${renderResolutions(preview.inputs, settings)}`);
+      }
     } catch (error) {
       if (
         !(error instanceof InvalidEventError) &&

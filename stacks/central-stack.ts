@@ -49,6 +49,9 @@ export class CentralStack extends Stack {
     this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails });
     this.findings = new FindingTable(this, 'Findings', {
       retentionDays: config.findings.resolvedRetentionDays,
+      ...(config.findings.retainedTableKeyArn === undefined
+        ? {}
+        : { retainedTableKeyArn: config.findings.retainedTableKeyArn }),
     });
     if (config.chat !== undefined) {
       this.chat = new ChatChannels(this, 'Chat', {
@@ -63,6 +66,7 @@ export class CentralStack extends Stack {
       topic: this.alerts.topic,
       locale: config.notifications.locale,
       timeZone: config.notifications.timeZone,
+      ...(config.console === undefined ? {} : { consoleAccess: config.console }),
       gracePeriodHours: config.gracePeriodHours,
       notifyOnCreate: config.notifyOnCreate,
       exemptions: config.exemptions,
@@ -123,6 +127,7 @@ export class CentralStack extends Stack {
       topic: this.alerts.topic,
       findings: this.findings,
       bus: this.bus.bus,
+      ...(config.console === undefined ? {} : { consoleAccess: config.console }),
       locale: config.notifications.locale,
       timeZone: config.notifications.timeZone,
       gracePeriodHours: config.gracePeriodHours,
@@ -136,6 +141,8 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
+    // What a redeploy after `cdk destroy` needs to reuse the retained table (findings.retainedTableKeyArn).
+    new CfnOutput(this, 'FindingsKeyArn', { value: this.findings.key.keyArn });
     if (this.chat !== undefined) new CfnOutput(this, 'ChatTopicArn', { value: this.chat.topic.topicArn });
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });
     new CfnOutput(this, 'SweepBucketName', { value: this.sweep.bucket.bucketName });

@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { ALERT_LOCALES } from '../functions/shared/contract';
 import { exemptionSchema } from '../functions/shared/exemption';
 import { isIanaTimeZone } from '../functions/shared/time-zone';
+import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/shared/console-access';
+import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
+import { homeRegionProblem } from './regions';
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** A KMS key ARN of the aws partition (the only partition the configuration accepts). */
+const KMS_KEY_ARN = /^arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 /** EventBridge Scheduler recurring expressions: `cron(<6 fields>)` or `rate(<n> <unit>)`. */
 const SCHEDULE_EXPRESSION = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\))$/;
 /** An IAM role or user ARN; `*` wildcards allowed (the SCP compares it with ArnNotLike). */
@@ -104,7 +109,13 @@ export const configSchema = z.strictObject({
   /** Region of the central stack. */
   homeRegion: z
     .string({ error: 'expected an AWS region name string such as "us-east-1"' })
-    .regex(REGION, { error: 'expected an AWS region name such as "us-east-1" or "eu-central-1"' })
+    .superRefine((region, ctx) => {
+      // One message per field: the form first, then whether the region exists in the aws partition.
+      const problem = REGION.test(region)
+        ? homeRegionProblem(region)
+        : 'expected an AWS region name such as "us-east-1" or "eu-central-1"';
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .default('us-east-1'),
   rollout: z.strictObject(
     {
@@ -175,6 +186,33 @@ export const configSchema = z.strictObject({
     .min(0, { error: 'expected 0 (no reservation) or more' })
     .max(1000, { error: 'expected at most 1000' })
     .default(5),
+  /**
+   * How analysts sign in (docs/configuration.md, "Console links"): with IAM Identity Center, console
+   * links in alerts are access-portal shortcut links into the member account. Absent: links name the
+   * account to sign in to.
+   */
+  console: z
+    .strictObject(
+      {
+        accessPortalUrl: z
+          .string({ error: 'expected an AWS access portal URL string' })
+          .regex(ACCESS_PORTAL_URL, {
+            error:
+              'expected an AWS access portal URL such as "https://d-1234567890.awsapps.com/start", "https://my-company.awsapps.com/start" or "https://ssoins-1234567890abcdef.portal.us-east-1.app.aws"',
+          }),
+        permissionSet: z
+          .string({ error: 'expected a permission set name string' })
+          .regex(PERMISSION_SET_NAME, {
+            error:
+              'expected a permission set name of 1-32 letters, digits and +=,.@_- (e.g. "SecurityAudit")',
+          }),
+      },
+      {
+        error:
+          'expected { "accessPortalUrl": "https://d-1234567890.awsapps.com/start", "permissionSet": "SecurityAudit" }',
+      },
+    )
+    .optional(),
   /** The finding store (docs/operations.md, "Findings"). */
   findings: z
     .strictObject({
@@ -185,6 +223,17 @@ export const configSchema = z.strictObject({
         .min(1, { error: 'expected at least 1 day' })
         .max(3650, { error: 'expected at most 3650 days' })
         .default(90),
+      /**
+       * After a `cdk destroy`, the ARN of the retained table's key: the stack then reuses the retained
+       * table `org-mfa-watch-findings` and its key instead of creating them (docs/deployment.md, "Removal").
+       */
+      retainedTableKeyArn: z
+        .string({ error: 'expected the ARN of a KMS key string' })
+        .regex(KMS_KEY_ARN, {
+          error:
+            'expected the ARN of the retained KMS key, e.g. "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" (stack output FindingsKeyArn, or the table\'s encryption settings)',
+        })
+        .optional(),
     })
     .prefault({}),
   /**
@@ -406,116 +455,20 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
 }
 
 /**
- * Partition of a region name: `us-gov-west-1` is aws-us-gov, `cn-north-1` aws-cn, the ISO regions
- * their own partitions, every other region `aws` (AWS General Reference, "Partitions").
- */
-export function regionPartition(region: string): string {
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  const iso = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
-  if (iso) return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
-  return 'aws';
-}
-
-/** Problems across fields that the schema cannot see one field at a time. */
-function crossFieldProblems(config: AppConfig): string[] {
-  const problems: string[] = [];
-  if (
-    config.rollout.delegatedAdminAccountId !== undefined &&
-    config.rollout.deployFrom !== 'delegated-admin'
-  ) {
-    problems.push(
-      'rollout.delegatedAdminAccountId: only meaningful with rollout.deployFrom "delegated-admin"',
-    );
-  }
-  if (config.rollout.delegatedAdminAccountId === config.managementAccountId) {
-    problems.push(
-      'rollout.delegatedAdminAccountId: the management account cannot be a delegated administrator',
-    );
-  }
-  config.rollout.excludeAccountIds.forEach((id, i) => {
-    if (id === config.managementAccountId) {
-      problems.push(
-        `rollout.excludeAccountIds[${i}]: the management account is never a StackSet target; remove it`,
-      );
-    }
-  });
-  // Each address becomes one SNS subscription construct: a repeat (SNS compares addresses ignoring
-  // case) would otherwise fail synth with a CDK stack trace about a duplicate construct id.
-  problems.push(
-    ...duplicates(config.notifications.emails, (e) => e.toLowerCase()).map(
-      ([first, i]) =>
-        `notifications.emails[${i}]: "${config.notifications.emails[i] ?? ''}" repeats notifications.emails[${first}] (addresses are compared ignoring case); list each address once`,
-    ),
-    ...duplicates(config.rollout.organizationalUnitIds, (id) => id).map(
-      ([first, i]) =>
-        `rollout.organizationalUnitIds[${i}]: "${config.rollout.organizationalUnitIds[i] ?? ''}" repeats rollout.organizationalUnitIds[${first}]; list each OU once`,
-    ),
-  );
-  problems.push(...chatProblems(config));
-  // Member resources live in us-east-1 (partition aws) and forward to the central bus: EventBridge
-  // cannot deliver across partitions, and an IAM role of one partition cannot assume into another.
-  const partition = regionPartition(config.homeRegion);
-  if (partition !== 'aws') {
-    problems.push(
-      `homeRegion: "${config.homeRegion}" is in partition ${partition}, but the member resources live in us-east-1 (partition aws); choose a region of the aws partition`,
-    );
-  }
-  return problems;
-}
-
-/**
- * A chat section must name a channel, and each channel once: the service allows one configuration per
- * channel in an account, and a repeat would fail the deployment half-way.
- */
-function chatProblems(config: AppConfig): string[] {
-  const chat = config.chat;
-  if (chat === undefined) return [];
-  const slack = chat.slack ?? [];
-  const teams = chat.teams ?? [];
-  const problems: string[] = [];
-  if (slack.length === 0 && teams.length === 0) {
-    problems.push('chat: expected "slack" or "teams" (or both); remove "chat" to alert by email only');
-  }
-  problems.push(
-    ...duplicates(slack, (c) => `${c.workspaceId}/${c.channelId}`).map(
-      ([first, i]) => `chat.slack[${i}]: repeats chat.slack[${first}]; list each channel once`,
-    ),
-    ...duplicates(teams, (c) => `${c.teamId.toLowerCase()}/${c.channelId.toLowerCase()}`).map(
-      ([first, i]) => `chat.teams[${i}]: repeats chat.teams[${first}]; list each channel once`,
-    ),
-    ...duplicates(chat.guardrailPolicies, (p) => p).map(
-      ([first, i]) => `chat.guardrailPolicies[${i}]: repeats chat.guardrailPolicies[${first}]`,
-    ),
-  );
-  return problems;
-}
-
-/** `[index of first occurrence, index of repeat]` for every repeated key. */
-function duplicates<T>(items: readonly T[], key: (item: T) => string): [number, number][] {
-  const first = new Map<string, number>();
-  const repeats: [number, number][] = [];
-  items.forEach((item, i) => {
-    const k = key(item);
-    const seen = first.get(k);
-    if (seen === undefined) first.set(k, i);
-    else repeats.push([seen, i]);
-  });
-  return repeats;
-}
-
-/**
  * Validate raw configuration (from cdk.json context or a JSON file). Pure: reports every problem
  * at once, one line per field with the expected form.
  * @throws ConfigError when anything is invalid
  */
 export function parseConfig(raw: unknown): AppConfig {
   const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => describeIssue(raw, issue)));
-  }
+  const fieldProblems = result.success ? [] : result.error.issues.map((issue) => describeIssue(raw, issue));
+  // Rules across fields run on the raw input too, so every problem is reported at once; a field the
+  // schema already rejects is not reported twice.
+  const fields = new Set(fieldProblems.map(problemField));
+  const problems = [...fieldProblems, ...crossFieldProblems(raw).filter((p) => !fields.has(problemField(p)))];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const { sweep, ...rest } = result.data;
-  const config: AppConfig = {
+  return {
     ...rest,
     sweep: {
       ...sweep,
@@ -525,24 +478,22 @@ export function parseConfig(raw: unknown): AppConfig {
       },
     },
   };
-  const problems = crossFieldProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
 }
 
 /**
- * Warnings that do not stop synth, one line each: configured exemptions whose last day (UTC) is before
- * `now`. They are a warning, not an error, so that the same commit does not start failing to deploy
+ * Warnings that do not stop synth, one line each: a security account that is the management account
+ * (see accountWarnings for why), and configured exemptions whose last day (UTC) is before `now`. They are a warning, not an error, so that the same commit does not start failing to deploy
  * on a calendar date (a security fix must never wait for an exemption clean-up); the checker already
  * ignores an expired exemption and says so in the alert. Pure: the caller passes the clock.
  */
 export function configWarnings(config: AppConfig, now: Date): string[] {
   const today = now.toISOString().slice(0, 10);
-  return config.exemptions.flatMap((e, i) =>
+  const expired = config.exemptions.flatMap((e, i) =>
     e.expires !== undefined && e.expires < today
       ? [
           `exemptions[${i}] (account ${e.accountId}, ${e.userName === undefined ? `pathPrefix ${e.pathPrefix ?? ''}` : `userName ${e.userName}`}) expired on ${e.expires} and no longer applies: remove it or set a new "expires"`,
         ]
       : [],
   );
+  return [...accountWarnings(config), ...expired];
 }

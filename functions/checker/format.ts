@@ -1,5 +1,6 @@
 import type { AlertLocale } from '../shared/contract';
 import type { AlertNote, Finding, Severity } from '../core/judge';
+import { consoleLinkFor, type ConsoleAccess } from '../core/console-link';
 import { findingText } from '../core/finding-texts';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../shared/exemption';
 import type { ParsedEvent } from './parse-event';
@@ -60,6 +61,8 @@ export interface FormatSettings {
   readonly timeZone: string;
   /** AWS partition of the deployment (`aws`, `aws-us-gov`, `aws-cn`), for console links. */
   readonly partition: string;
+  /** IAM Identity Center sign-in: console links become shortcut links into the member account. */
+  readonly consoleAccess?: ConsoleAccess;
 }
 
 /** Message attributes for subscription filters; the finding-store ones only for findings. */
@@ -175,7 +178,6 @@ interface Texts {
     | 'ip'
     | 'agent'
     | 'time'
-    | 'console'
     | 'todo'
     | 'note'
     | 'due'
@@ -200,7 +202,6 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
         ip: '소스 IP',
         agent: '사용자 에이전트',
         time: '이벤트 시각',
-        console: '콘솔',
         todo: '조치 사항',
         note: '참고',
         due: 'MFA 점검 예정',
@@ -217,7 +218,6 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
         ip: 'Source IP',
         agent: 'User agent',
         time: 'Event time',
-        console: 'Console',
         todo: 'What to do',
         note: 'Note',
         due: 'MFA check due',
@@ -228,7 +228,7 @@ function texts(locale: AlertLocale, input: AlertInput, dueText: string): Texts {
   const afterGrace = ko
     ? '유예 기간이 지난 뒤에도 MFA가 없습니다.'
     : 'The grace period has passed and the user still has no MFA.';
-  return { labels, afterGrace, ...findingText(input.finding, locale, dueText) };
+  return { labels, afterGrace, ...findingText(input.finding, locale, dueText, input.userName) };
 }
 
 /** One localized line for an alert note. */
@@ -341,7 +341,12 @@ export function alertParts(input: AlertInput, settings: FormatSettings): Message
     facts,
     todoLabel: l.todo,
     todo: t.todo,
-    console: { label: l.console, url: consoleLink(input, settings.partition) },
+    console: consoleLinkFor(
+      settings.locale,
+      event.accountId,
+      consoleLink(input, settings.partition),
+      settings.consoleAccess,
+    ),
     attributes: {
       severity: input.severity,
       accountId: event.accountId,

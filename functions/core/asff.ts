@@ -166,7 +166,12 @@ function descriptionOf(finding: StoredFinding, headline: string, ko: boolean): s
  */
 export function toAsff(finding: StoredFinding, context: AsffContext): AwsSecurityFinding {
   const topic = topicOf(finding);
-  const text = findingText(topic, context.locale);
+  const text = findingText(
+    topic,
+    context.locale,
+    '',
+    finding.kind === 'USER_NO_MFA' ? finding.subject : undefined,
+  );
   const ko = context.locale === 'ko';
   const account =
     finding.accountAlias === undefined ? finding.accountId : `${finding.accountId} (${finding.accountAlias})`;

@@ -3,7 +3,8 @@
  * schema and the error text, so a variable means one thing in both functions.
  */
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
+import { ALERT_LOCALES, CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../shared/contract';
+import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME, type ConsoleAccess } from './console-link';
 import { exemptionSchema, type Exemption } from '../shared/exemption';
 import { FINDINGS_ENV } from '../shared/findings';
 import { isIanaTimeZone } from '../shared/time-zone';
@@ -58,6 +59,8 @@ export const SHARED_ENV_FIELDS = {
   [CHECKER_ENV.trustExemptionTags]: trueOrFalse,
   [FINDINGS_ENV.tableName]: pattern(/^[\w.-]{3,255}$/, 'expected a DynamoDB table name'),
   [FINDINGS_ENV.resolvedRetentionDays]: wholeNumber(1, 3650, 'days'),
+  [CONSOLE_ENV.accessPortalUrl]: z.optional(pattern(ACCESS_PORTAL_URL, 'expected an AWS access portal URL')),
+  [CONSOLE_ENV.permissionSet]: z.optional(pattern(PERMISSION_SET_NAME, 'expected a permission set name')),
 } as const;
 
 /** `"true"` / `"false"` variables. */
@@ -149,6 +152,8 @@ export interface SharedSettings {
   readonly trustExemptionTags: boolean;
   /** The finding store: its table, and how long resolved findings are kept. */
   readonly findings: { readonly tableName: string; readonly resolvedRetentionDays: number };
+  /** IAM Identity Center sign-in for console links; absent: links name the account to sign in to. */
+  readonly consoleAccess?: ConsoleAccess;
 }
 
 /** The shared settings from parsed variables. Pure. */
@@ -167,5 +172,15 @@ export function sharedSettings(v: SharedEnvironment): SharedSettings {
       tableName: v[FINDINGS_ENV.tableName],
       resolvedRetentionDays: v[FINDINGS_ENV.resolvedRetentionDays],
     },
+    ...consoleAccessOf(v[CONSOLE_ENV.accessPortalUrl], v[CONSOLE_ENV.permissionSet]),
   };
+}
+
+/** Both console variables, or neither (the stack sets them together). Pure. */
+function consoleAccessOf(
+  accessPortalUrl: string | undefined,
+  permissionSet: string | undefined,
+): { consoleAccess?: ConsoleAccess } {
+  if (accessPortalUrl === undefined || permissionSet === undefined) return {};
+  return { consoleAccess: { accessPortalUrl, permissionSet } };
 }

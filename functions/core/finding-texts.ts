@@ -4,6 +4,7 @@
  * Pure, no dependencies beyond the shared contract.
  */
 import type { AlertLocale } from '../shared/contract';
+import { EXEMPT_TAG_KEY } from '../shared/exemption';
 import type { Finding } from './judge';
 
 /**
@@ -64,8 +65,15 @@ export function withParticle(word: string, [afterConsonant, afterVowel]: KoreanP
  * The headline and the steps to take for `topic` in `locale`. `dueText` (USER_CREATED only) is when the
  * MFA check is due, already formatted. Pure.
  */
-export function findingText(topic: TextTopic, locale: AlertLocale, dueText = ''): FindingText {
+export function findingText(
+  topic: TextTopic,
+  locale: AlertLocale,
+  dueText = '',
+  userName?: string,
+): FindingText {
   const ko = locale === 'ko';
+  // The suggested command names the user, so it can be run as written (in the member account).
+  const user = `--user-name ${userName ?? '<user>'}`;
   switch (topic) {
     case 'NO_MFA_CONSOLE':
       return {
@@ -74,11 +82,11 @@ export function findingText(topic: TextTopic, locale: AlertLocale, dueText = '')
           : (who, acct) => `IAM user ${who} in account ${acct} has a console password and no MFA.`,
         todo: ko
           ? [
-              '사용자 소유자에게 즉시 MFA를 활성화하도록 요청하거나, 활성화할 때까지 콘솔 비밀번호를 삭제하십시오 (aws iam delete-login-profile).',
+              `사용자 소유자에게 즉시 MFA를 활성화하도록 요청하거나, 활성화할 때까지 콘솔 비밀번호를 삭제하십시오 (aws iam delete-login-profile ${user}).`,
               '예상하지 못한 사용자라면 침해 가능성으로 간주하고 자격 증명을 비활성화한 뒤 생성자의 CloudTrail 기록을 검토하십시오.',
             ]
           : [
-              "Ask the user's owner to enable MFA now, or delete the console password until they do (aws iam delete-login-profile).",
+              `Ask the user's owner to enable MFA now, or delete the console password until they do (aws iam delete-login-profile ${user}).`,
               "If nobody expected this user, treat it as a possible compromise: deactivate its credentials and review the creator's CloudTrail activity.",
             ],
       };
@@ -142,11 +150,11 @@ export function findingText(topic: TextTopic, locale: AlertLocale, dueText = '')
         todo: ko
           ? [
               '이 예외가 승인된 것인지 확인하십시오. 태그는 사용자를 만든 사람이 직접 붙일 수 있습니다.',
-              '승인되지 않았다면 태그를 삭제하고 (aws iam untag-user) 생성자의 CloudTrail 기록을 검토하십시오.',
+              `승인되지 않았다면 태그를 삭제하고 (aws iam untag-user ${user} --tag-keys ${EXEMPT_TAG_KEY}) 생성자의 CloudTrail 기록을 검토하십시오.`,
             ]
           : [
               'Confirm that this exemption was approved: whoever created the user may have set the tag.',
-              "If it was not, remove the tag (aws iam untag-user) and review the creator's CloudTrail activity.",
+              `If it was not, remove the tag (aws iam untag-user ${user} --tag-keys ${EXEMPT_TAG_KEY}) and review the creator's CloudTrail activity.`,
             ],
       };
     case 'ROOT_MFA_REMOVED':

@@ -39,6 +39,18 @@ export const ALERT_LOCALES = ['en', 'ko'] as const;
 /** One of {@link ALERT_LOCALES}. */
 export type AlertLocale = (typeof ALERT_LOCALES)[number];
 
+/**
+ * Environment variables the central stack sets on the checker and the sweep worker when analysts sign in
+ * through IAM Identity Center (config `console`): console links then open the member account through an
+ * access-portal shortcut link. Both or neither.
+ */
+export const CONSOLE_ENV = {
+  /** The AWS access portal URL, e.g. `https://d-1234567890.awsapps.com/start`. */
+  accessPortalUrl: 'CONSOLE_ACCESS_PORTAL_URL',
+  /** The permission set the shortcut links sign in with, e.g. `SecurityAudit`. */
+  permissionSet: 'CONSOLE_PERMISSION_SET',
+} as const;
+
 /** Environment variables the central stack sets on the checker function. */
 export const CHECKER_ENV = {
   /** Name (not ARN) of the read-only role in every member account, e.g. `org-mfa-watch-check`. */

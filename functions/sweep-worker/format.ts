@@ -14,6 +14,7 @@ import {
   type FormatSettings,
   type MessageParts,
 } from '../checker/format';
+import { consoleLinkFor } from '../core/console-link';
 import type { FindingKind, FindingSeverity } from '../shared/findings';
 
 /** The `eventName` attribute of sweep alerts (the checker's carry the IAM API call's name). */
@@ -207,7 +208,21 @@ export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings
     facts,
     todoLabel: ko ? '조치 사항' : 'What to do',
     todo: texts.todo,
-    console: { label: ko ? '콘솔' : 'Console', url: consoleLink(input, settings.partition) },
+    console:
+      input.kind === 'ACCOUNT_NOT_COVERED'
+        ? // The StackSet lives in the account that deploys it, not in the account the alert is about.
+          {
+            label: ko
+              ? '콘솔 (StackSet을 배포하는 계정에서)'
+              : 'Console (in the account that deploys the StackSet)',
+            url: consoleLink(input, settings.partition),
+          }
+        : consoleLinkFor(
+            settings.locale,
+            input.accountId,
+            consoleLink(input, settings.partition),
+            settings.consoleAccess,
+          ),
     attributes: {
       severity: input.severity,
       accountId: input.accountId,

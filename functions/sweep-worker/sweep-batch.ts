@@ -82,6 +82,11 @@ export interface SweepWorkerDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly tuning?: Partial<SweepTuning>;
   /**
+   * The call that opens a session in a member account, as failures name it: a local run on the
+   * operator's own credentials assumes nothing. @default 'sts:AssumeRole'
+   */
+  readonly sessionStep?: string;
+  /**
    * Imports the findings this sweep opened, escalated or resolved into Security Hub, from inside their
    * account (the sessions must give Security Hub clients). Absent: the export is off.
    */
@@ -515,9 +520,10 @@ export function createSweepWorker(
       iam = await deps.sessions.iamFor(accountId, hint);
       credentials = await deps.sessions.credentialsFor(accountId, hint);
     } catch (error) {
+      const sessionStep = deps.sessionStep ?? 'sts:AssumeRole';
       if (isAccessDenied(error)) return notCovered(item, batchInput, error);
-      if (isThrottling(error)) throw new StepError('sts:AssumeRole', error, true);
-      return failed(item, `sts:AssumeRole: ${describeError(error)}`);
+      if (isThrottling(error)) throw new StepError(sessionStep, error, true);
+      return failed(item, `${sessionStep}: ${describeError(error)}`);
     }
 
     // Reads only, so that a throttled account can be tried again from the start without side effects.

@@ -6,7 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { MEMBER_REGION } from '../../stacks/names';
-import { CONFIG_OPTION, loadConfig, parseCommandLine } from '../cli';
+import { CONFIG_OPTION, loadToolConfig, parseCommandLine } from '../cli';
 import { type Caller, runChecks } from './checks';
 import {
   type CheckRow,
@@ -52,7 +52,8 @@ another account's credentials are listed as SKIP, with the command to run them w
 Exit code 0 when nothing failed, 1 when a check failed, 2 on bad usage or an invalid configuration.
 
 options:
-  --config FILE   configuration file (default: what cdk synth reads, see docs/configuration.md)
+  --config FILE   configuration file (or ORG_MFA_WATCH_CONFIG=FILE; see docs/configuration.md); the
+                  example organization of cdk.json is refused
   --help          this text
 `;
 
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[], write: (text: string) => voi
     write(USAGE);
     return 0;
   }
-  const config = loadConfig(values.config);
+  const config = loadToolConfig('doctor', values.config, { touchesAws: true });
   const rerun = rerunCommand(values.config);
   // Organizations, StackSets and IAM events live in us-east-1; the alert topic and checker in the home region.
   const caller = await whoAmI(new STSClient({ region: MEMBER_REGION }));

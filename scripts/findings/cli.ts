@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { FindingStore, type Finding } from '../../functions/core/finding-store';
 import { StoreUnavailableError } from '../../functions/core/finding-errors';
 import {
@@ -9,7 +8,7 @@ import {
   type FindingSeverity,
 } from '../../functions/shared/findings';
 import { ConfigError, parseConfig } from '../../stacks/config';
-import { readRawConfig } from '../cli';
+import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';
 
 /** `npm run findings -- --help`. */
@@ -23,7 +22,8 @@ Options:
   --account <id>       only this 12-digit account
   --severity <level>   only CRITICAL, HIGH or MEDIUM
   --all                include recently resolved findings
-  --config <file>      your configuration file (for the region); default: the orgMfaWatch context of cdk.json
+  --config <file>      your configuration file (for the region), or ORG_MFA_WATCH_CONFIG=<file>;
+                       the example organization of cdk.json is refused
   --region <region>    region of the central stack (overrides the configuration's homeRegion)
   --table <name>       table name (default ${FINDINGS_TABLE_NAME})
   --endpoint <url>     DynamoDB endpoint, for a local DynamoDB (testing)
@@ -43,42 +43,22 @@ export interface CliOptions {
   readonly endpoint?: string;
 }
 
-/** A bad command line or configuration: one line, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /**
  * Parse and validate the command line. Pure.
  * @throws UsageError naming the bad option
  */
 export function parseOptions(argv: readonly string[]): CliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h', default: false },
-        json: { type: 'boolean', default: false },
-        all: { type: 'boolean', default: false },
-        account: { type: 'string' },
-        severity: { type: 'string' },
-        table: { type: 'string' },
-        region: { type: 'string' },
-        config: { type: 'string' },
-        endpoint: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    // Node's messages name the option ("Unknown option '--x'"); drop its advice about positionals.
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-    throw new UsageError(`${message.replace(/\. To specify a positional argument.*$/, '')} (see --help)`);
-  }
+  const { values } = parseCommandLine(argv, {
+    ...CONFIG_OPTION,
+    help: { type: 'boolean', short: 'h', default: false },
+    json: { type: 'boolean', default: false },
+    all: { type: 'boolean', default: false },
+    account: { type: 'string' },
+    severity: { type: 'string' },
+    table: { type: 'string' },
+    region: { type: 'string' },
+    endpoint: { type: 'string' },
+  });
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
     throw new UsageError(`--account: expected a 12-digit account id, got "${values.account}"`);
   }
@@ -114,30 +94,50 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 }
 
 /**
- * The region of the central stack: `--region`, else the `homeRegion` of `--config` (or of cdk.json's
- * context, as `npm run doctor` reads it). Undefined when neither exists: the SDK's own chain decides.
- * @throws UsageError when the configuration is unreadable or invalid
+ * The region of the central stack: `--region`, else the `homeRegion` of `--config` (or of
+ * ORG_MFA_WATCH_CONFIG, or of the file cdk.json names). Undefined when there is no cdk.json and no file
+ * named: the SDK's own chain decides. The line naming the configuration goes to `err`.
+ * @throws UsageError when the configuration is unreadable or invalid, or is the example organization
  */
-export function resolveRegion(options: CliOptions, readText: (path: string) => string): string | undefined {
-  if (options.region !== undefined) return options.region;
-  let raw: unknown;
+export function resolveRegion(
+  options: CliOptions,
+  readText: (path: string) => string,
+  err: (text: string) => void = () => undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (options.region !== undefined) {
+    err(`findings: configuration not read (--region ${options.region} given)\n`);
+    return options.region;
+  }
+  let resolved: ReturnType<typeof resolveConfig>;
   try {
-    raw = readRawConfig(options.config, readText);
+    resolved = resolveConfig(options.config, readText, env);
   } catch (error) {
-    if (options.config === undefined) return undefined; // no cdk.json here: no opinion
-    // readRawConfig already names the flag and the file in its one problem line.
+    const named = options.config ?? env[CONFIG_ENV];
+    if (named === undefined || named === '') return undefined; // no cdk.json here: no opinion
+    // resolveConfig already names the flag and the file in its one problem line.
     if (error instanceof ConfigError && error.problems[0] !== undefined)
       throw new UsageError(error.problems[0]);
-    throw new UsageError(`--config ${options.config}: ${firstLine(error)}`);
+    throw new UsageError(`--config ${named}: ${firstLine(error)}`);
   }
-  if (raw === undefined && options.config === undefined) return undefined;
+  const { source, raw } = resolved;
+  if (raw === undefined && source.kind === 'example') return undefined;
+  let config;
   try {
-    return parseConfig(raw).homeRegion;
+    config = parseConfig(raw);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const source = options.config ?? 'cdk.json (context orgMfaWatch)';
-    throw new UsageError(`invalid configuration in ${source}: ${error.problems.join('; ')}`);
+    err(`${configLine('findings', source)}\n`);
+    const where = 'file' in source ? source.file : 'cdk.json (context orgMfaWatch)';
+    throw new UsageError(`invalid configuration in ${where}: ${error.problems.join('; ')}`);
   }
+  err(`${configLine('findings', source, config)}\n`);
+  if (source.kind === 'example') {
+    throw new UsageError(
+      `refusing to read findings with the example organization of cdk.json (${config.organizationId}): name your configuration with --config FILE or ${CONFIG_ENV}=FILE, or pass --region`,
+    );
+  }
+  return config.homeRegion;
 }
 
 function firstLine(error: unknown): string {
@@ -218,9 +218,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(USAGE);
       return 0;
     }
-    region = resolveRegion(options, io.readText ?? ((path) => readFileSync(path, 'utf8')));
+    region = resolveRegion(options, io.readText ?? ((path) => readFileSync(path, 'utf8')), io.err);
   } catch (error) {
-    io.err(`findings: ${firstLine(error)}\n`);
+    const hint =
+      error instanceof UsageError ? '. Usage: npm run findings -- [options]; --help lists the options' : '';
+    io.err(`findings: ${firstLine(error)}${hint}\n`);
     return 2;
   }
   let findings: Finding[];

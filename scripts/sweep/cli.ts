@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SweepBatchResult } from '../../functions/shared/sweep';
 import type { AppConfig } from '../../stacks/config';
-import { CONFIG_OPTION, UsageError, loadConfig, parseCommandLine } from '../cli';
+import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine } from '../cli';
 import type { LocalAccess } from './local';
 import { executionConsoleUrl, executionName, onDemandInput, startSweep, sweepStateMachineArn } from './start';
 
@@ -20,8 +20,12 @@ alerts it would publish are printed, not sent.
   --role-name NAME    assume this role in the account first (e.g. OrganizationAccountAccessRole);
                       without it, the credentials must be the account's own
 
-  --config FILE       your configuration file; default: what cdk synth reads (cdk.json)
+  --config FILE       your configuration file (or ORG_MFA_WATCH_CONFIG=FILE); the example
+                      organization of cdk.json is refused
   -h, --help          this help
+
+Exit code 0 when the sweep started (or, with --local, the account was checked), 1 when AWS could not
+be reached or the account could not be checked, 2 on bad usage or configuration.
 `;
 
 /** The usage hint after a one-line error. */
@@ -83,7 +87,9 @@ export function formatLocalResult(result: SweepBatchResult): string {
         `  users in the credential report: ${account.users}; left to the event path (grace period): ${account.inGracePeriod ?? 0}`,
       );
     }
-    if (account.findings.length === 0) lines.push('  no findings');
+    if (account.findings.length === 0) {
+      lines.push(account.outcome === 'checked' ? '  no findings' : '  not checked: its findings are unknown');
+    }
     for (const f of account.findings) {
       const subject = f.userName === undefined ? '' : ` ${f.userName}`;
       const console =
@@ -99,9 +105,16 @@ export function formatLocalResult(result: SweepBatchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** True when every account of a local run was checked (an unchecked account proves nothing). Pure. */
+export function everyAccountChecked(result: SweepBatchResult): boolean {
+  return result.accounts.length > 0 && result.accounts.every((a) => a.outcome === 'checked');
+}
+
 /** Where the CLI writes, and its two AWS paths; injectable for tests. */
 export interface SweepIo {
   readonly out: (text: string) => void;
+  /** Where the line naming the configuration goes. @default stderr */
+  readonly err?: (text: string) => void;
   readonly now?: () => Date;
   readonly loadConfig?: (file: string | undefined) => AppConfig;
   readonly start?: (
@@ -117,14 +130,21 @@ export interface SweepIo {
   ) => Promise<SweepBatchResult>;
 }
 
-/** The tool: returns its exit code (0; a sweep with failed accounts is reported, not an error here). */
+/**
+ * The tool: returns its exit code: 0 started (or, with --local, checked), 1 when the local run could not
+ * check the account (its reason is printed; "no findings" would be a false all-clear).
+ */
 export async function runSweepCli(argv: readonly string[], io: SweepIo): Promise<number> {
   const options = parseSweepOptions(argv);
   if (options.help) {
     io.out(USAGE);
     return 0;
   }
-  const config = (io.loadConfig ?? loadConfig)(options.config);
+  const config = (
+    io.loadConfig ??
+    ((file: string | undefined) =>
+      loadToolConfig('sweep', file, { touchesAws: true, ...(io.err === undefined ? {} : { err: io.err }) }))
+  )(options.config);
   if (options.local) {
     const accountId = options.accountIds[0] ?? '';
     const access: LocalAccess =
@@ -135,8 +155,9 @@ export async function runSweepCli(argv: readonly string[], io: SweepIo): Promise
         const { sweepLocally } = await import('./local');
         return sweepLocally({ config: c, accountId: id, access: a, print: io.out });
       });
-    io.out(formatLocalResult(await runLocal(config, accountId, access)));
-    return 0;
+    const result = await runLocal(config, accountId, access);
+    io.out(formatLocalResult(result));
+    return everyAccountChecked(result) ? 0 : 1;
   }
   const arn = sweepStateMachineArn(config);
   const name = executionName((io.now ?? (() => new Date()))(), options.accountIds);

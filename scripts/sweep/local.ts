@@ -47,6 +47,7 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     centralBusArn: `arn:${PARTITION}:events:${config.homeRegion}:${config.securityAccountId}:event-bus/${NAMES.centralBus}`,
     forwardRuleName: NAMES.memberForwardRule,
     forwardRuleRegion: MEMBER_REGION,
+    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
   };
 }
 
@@ -148,6 +149,8 @@ export async function sweepLocally(options: {
       sns: printingSns(options.print),
       logger: new Logger({ serviceName: 'org-mfa-watch-sweep-local', logLevel: 'WARN' }),
       now: () => new Date(),
+      // On the operator's own credentials nothing is assumed: a failure there is the identity check's.
+      ...(options.access.kind === 'direct' ? { sessionStep: 'sts:GetCallerIdentity' } : {}),
     });
     const item: SweepAccountItem = {
       accountId: options.accountId,

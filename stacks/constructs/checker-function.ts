@@ -9,13 +9,29 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
+import { CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../../functions/shared/contract';
 import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import type { Exemption } from '../../functions/shared/exemption';
 import { FINDINGS_ENV } from '../../functions/shared/findings';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
 import { FUNCTION_BUNDLING } from './bundling';
+
+/** The access portal and permission set console links sign in with (config `console`). */
+export interface ConsoleAccessProps {
+  readonly accessPortalUrl: string;
+  readonly permissionSet: string;
+}
+
+/** The function variables for console links (both or none; names from the shared contract). */
+export function consoleEnvironment(access: ConsoleAccessProps | undefined): Record<string, string> {
+  return access === undefined
+    ? {}
+    : {
+        [CONSOLE_ENV.accessPortalUrl]: access.accessPortalUrl,
+        [CONSOLE_ENV.permissionSet]: access.permissionSet,
+      };
+}
 
 /** Properties of {@link CheckerFunction}. */
 export interface CheckerFunctionProps {
@@ -25,6 +41,11 @@ export interface CheckerFunctionProps {
   readonly topic: sns.ITopic;
   /** Language of the alert body. */
   readonly locale: AlertLocale;
+  /**
+   * IAM Identity Center sign-in of the analysts (config `console`): console links open the member account.
+   * @default links name the account to sign in to
+   */
+  readonly consoleAccess?: ConsoleAccessProps;
   /** IANA time zone shown in alerts beside UTC. */
   readonly timeZone: string;
   /** Hours between creation and the MFA check; 0 checks at once (no Scheduler resources). */
@@ -161,6 +182,7 @@ export class CheckerFunction extends Construct {
       [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
       [FINDINGS_ENV.tableName]: props.findings.table.tableName,
       [FINDINGS_ENV.resolvedRetentionDays]: String(props.findings.retentionDays),
+      ...consoleEnvironment(props.consoleAccess),
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

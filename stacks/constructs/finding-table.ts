@@ -14,6 +14,14 @@ export interface FindingTableProps {
    * @default 90
    */
   readonly retentionDays?: number;
+  /**
+   * The ARN of the key of a table `org-mfa-watch-findings` retained by an earlier `cdk destroy`: that
+   * table and key are used as they are (their encryption, deletion protection, point-in-time recovery,
+   * TTL and TLS-only policy were retained with them) and neither is created, so a redeploy does not
+   * fail on the table's fixed name.
+   * @default a new table and key
+   */
+  readonly retainedTableKeyArn?: string;
 }
 
 /**
@@ -50,9 +58,9 @@ const KEY_ACTIONS = [
  */
 export class FindingTable extends Construct {
   /** The table `org-mfa-watch-findings`. */
-  readonly table: dynamodb.TableV2;
+  readonly table: dynamodb.ITableV2;
   /** Customer-managed key of the table (rotation on, retained with the table). */
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
   /** Days a resolved finding is kept. */
   readonly retentionDays: number;
 
@@ -65,6 +73,14 @@ export class FindingTable extends Construct {
       );
     }
     this.retentionDays = retentionDays;
+    if (props.retainedTableKeyArn !== undefined) {
+      this.key = kms.Key.fromKeyArn(this, 'Key', props.retainedTableKeyArn);
+      this.table = dynamodb.TableV2.fromTableAttributes(this, 'Table', {
+        tableName: NAMES.findingsTable,
+        encryptionKey: this.key,
+      });
+      return;
+    }
 
     // A customer-managed key rather than an AWS-owned or AWS-managed one: the key policy (not only IAM)
     // decides who can read findings, every use is in CloudTrail under our key, and the key can be

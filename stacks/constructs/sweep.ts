@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -18,6 +18,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
+import { consoleEnvironment, type ConsoleAccessProps } from './checker-function';
 import type { Exemption } from '../../functions/shared/exemption';
 import {
   PLANNER_ORGANIZATIONS_ACTIONS,
@@ -80,6 +81,11 @@ export interface SweepProps {
   readonly bus: events.IEventBus;
   /** Language of the alert body. */
   readonly locale: AlertLocale;
+  /**
+   * IAM Identity Center sign-in of the analysts (config `console`): console links open the member account.
+   * @default links name the account to sign in to
+   */
+  readonly consoleAccess?: ConsoleAccessProps;
   /** IANA time zone shown in alerts beside UTC. */
   readonly timeZone: string;
   /** Users younger than this are left to the event path. */
@@ -263,6 +269,7 @@ export class Sweep extends Construct {
         [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
         [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
         ...props.findings.functionEnvironment(),
+        ...consoleEnvironment(props.consoleAccess),
         [SWEEP_ENV.credentialReportMaxAgeHours]: String(config.credentialReportMaxAgeHours),
         [SWEEP_ENV.centralBusArn]: props.bus.eventBusArn,
         [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
@@ -586,8 +593,13 @@ export class Sweep extends Construct {
       .otherwise(sweepAccounts.next(report));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogGroup', {
-      // Vended-logs names keep the log group's resource policy small (CloudWatch Logs User Guide).
-      logGroupName: `/aws/vendedlogs/states/${NAMES.sweepStateMachine}`,
+      // Vended-logs names keep the log group's resource policy small (CloudWatch Logs User Guide). The
+      // stack's own id ends the name: the group is retained after `cdk destroy`, and a fixed name would
+      // make the next deployment fail with "already exists".
+      logGroupName: Fn.join('', [
+        `/aws/vendedlogs/states/${NAMES.sweepStateMachine}-`,
+        Fn.select(2, Fn.split('/', Aws.STACK_ID)),
+      ]),
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_ENV } from '../../scripts/cli';
 import { PROJECT_ROOT } from '../helpers/events';
 
 // Docs checks (issue 10, items 4, 8, 9, 11): the documentation names only commands, files and
@@ -100,7 +101,10 @@ describe('documentation', () => {
   it('documents the one configuration flag once, in docs/configuration.md', () => {
     const doc = read('docs/configuration.md');
     expect(doc).toContain('-c configFile=./my-org.json');
-    expect(doc).toMatch(/our tools: doctor, preview, bench, test:e2e\s*\|\s*`--config \.\/my-org\.json`/);
+    expect(doc).toMatch(
+      /our tools: doctor, preview, findings, sweep, bench, test:e2e\s*\|\s*`--config \.\/my-org\.json`/,
+    );
+    expect(doc).toContain(`export ${CONFIG_ENV}=./my-org.json`);
   });
 
   it('starts the quick start with the demo, synthesis on the line below, then the tests', () => {

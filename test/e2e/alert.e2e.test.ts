@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsFailureKind } from '../../scripts/aws-failure';
 import { loadConfig } from '../../scripts/cli';
 import { E2E_CONFIG_ENV } from '../../scripts/e2e';
 import { NAMES, STACK_IDS } from '../../stacks/names';
@@ -70,6 +71,8 @@ beforeAll(async () => {
   try {
     account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch (error) {
+    // Only missing credentials skip; no network or rejected credentials fail, saying so.
+    if (awsFailureKind(error) !== 'no-credentials') throw error;
     skipReason = `no usable AWS credentials (${error instanceof Error ? error.name : String(error)})`;
     console.log(
       `e2e skipped: ${skipReason}; run it in a sandbox with security-account credentials after deploying`,

@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { AccountSessions } from '../../functions/core/credentials';
 import type { CheckerSettings } from '../../functions/checker/env';
 import { AccountAliases } from '../../functions/core/iam-facts';
-import { createChecker } from '../../functions/checker/process-event';
+import { createChecker, type CheckerDeps } from '../../functions/checker/process-event';
 
 /** The checker's settings in tests: grace period off unless overridden. */
 export function testSettings(overrides: Partial<CheckerSettings> = {}): CheckerSettings {
@@ -44,6 +44,8 @@ export function fakeAwsChecker(
   requestHandler: unknown,
   settings: CheckerSettings = testSettings(),
   now: Date | (() => Date) = new Date('2026-10-05T10:00:00Z'),
+  /** More dependencies, e.g. a finding store on dynalite. */
+  extra: Pick<CheckerDeps, 'findings'> = {},
 ) {
   const clock = typeof now === 'function' ? now : () => now;
   const clientConfig = {
@@ -72,5 +74,6 @@ export function fakeAwsChecker(
     scheduler: new SchedulerClient(clientConfig),
     logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
     now: clock,
+    ...extra,
   });
 }

@@ -1,10 +1,17 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { partitionOf, rerunCommand, skippedNote, whoAmI } from '../../scripts/doctor/cli';
+import { rawTestConfig } from '../helpers/app';
 import { PROJECT_ROOT } from '../helpers/events';
+
+/** An organization's own configuration file: the doctor refuses the example of cdk.json. */
+const MY_ORG = join(mkdtempSync(join(tmpdir(), 'omw-doctor-')), 'my-org.json');
+writeFileSync(MY_ORG, JSON.stringify(rawTestConfig()));
 
 const sts = new STSClient({});
 const stsMock = mockClient(sts);
@@ -73,7 +80,7 @@ describe('npm run doctor (entry point)', () => {
     ['a refused connection', 'http://127.0.0.1:9', 'ECONNREFUSED'],
     ['a name that does not resolve', 'https://doctor-test.invalid', 'ENOTFOUND'],
   ])('says "cannot reach AWS" on %s, not a credentials problem', (_name, endpoint, code) => {
-    const result = doctor([], { AWS_ENDPOINT_URL: endpoint });
+    const result = doctor(['--config', MY_ORG], { AWS_ENDPOINT_URL: endpoint });
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('cannot reach AWS');
     expect(result.stdout).toContain(code);

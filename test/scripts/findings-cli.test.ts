@@ -57,13 +57,13 @@ describe('parseOptions', () => {
   });
 
   it.each([
-    [['--bogus'], "Unknown option '--bogus'"],
+    [['--bogus'], 'unknown option --bogus'],
     [['--account', '1234'], '--account: expected a 12-digit account id, got "1234"'],
     [['--severity', 'LOW'], '--severity: expected one of CRITICAL, HIGH, MEDIUM, got "LOW"'],
     [['--region', 'mars'], '--region: expected a region name'],
     [['--endpoint', 'localhost'], '--endpoint: expected an http(s) URL'],
-    [['--account'], "Option '--account <value>' argument missing"],
-    [['extra'], 'Unexpected argument'],
+    [['--account'], '--account needs a value'],
+    [['extra'], 'unexpected argument "extra"'],
   ])('rejects %j in one line', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(message);
   });
@@ -84,8 +84,28 @@ describe('resolveRegion', () => {
     );
     expect(resolveRegion(parseOptions(['--config', 'my.json']), read)).toBe('eu-central-1');
     expect(
-      resolveRegion(parseOptions([]), files({ 'cdk.json': `{"context":{"orgMfaWatch":${config}}}` })),
+      resolveRegion(
+        parseOptions([]),
+        files({ 'cdk.json': '{"context":{"configFile":"my.json"}}', 'my.json': config }),
+        undefined,
+        {},
+      ),
     ).toBe('eu-central-1');
+  });
+
+  it('refuses the example organization of cdk.json (issue 19: tools act on the organization you mean)', () => {
+    const err: string[] = [];
+    expect(() =>
+      resolveRegion(
+        parseOptions([]),
+        files({ 'cdk.json': `{"context":{"orgMfaWatch":${config}}}` }),
+        (t) => err.push(t),
+        {},
+      ),
+    ).toThrow(/^refusing to read findings with the example organization of cdk\.json \(o-a1b2c3d4e5\)/);
+    expect(err).toEqual([
+      expect.stringContaining('findings: configuration the example organization of cdk.json'),
+    ]);
   });
 
   it('leaves the region to the SDK when there is no cdk.json', () => {
@@ -130,13 +150,15 @@ describe('describeFailure', () => {
 describe('main', () => {
   it('lists through the injected store and prints the table', async () => {
     const out: string[] = [];
+    const err: string[] = [];
     const code = await main(['--region', 'us-east-1'], {
       out: (t) => out.push(t),
-      err: (t) => out.push(t),
+      err: (t) => err.push(t),
       list: () => Promise.resolve([]),
     });
     expect(code).toBe(0);
     expect(out.join('')).toBe('No open findings.\n');
+    expect(err).toEqual(['findings: configuration not read (--region us-east-1 given)\n']);
   });
 });
 
@@ -230,7 +252,9 @@ describe('npm run findings (child process)', () => {
     const run = await runCli(['--severity', 'LOW'], { HOME: home });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('findings: --severity: expected one of CRITICAL, HIGH, MEDIUM, got "LOW"\n');
+    expect(run.stderr).toBe(
+      'findings: --severity: expected one of CRITICAL, HIGH, MEDIUM, got "LOW". Usage: npm run findings -- [options]; --help lists the options\n',
+    );
   });
 
   it('says in one line that there are no credentials, without a stack trace', async () => {
@@ -240,10 +264,10 @@ describe('npm run findings (child process)', () => {
       noCredentials(home),
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(
-      /^findings: no AWS credentials found: sign in with security-account credentials/,
-    );
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const [named, failure, ...rest] = run.stderr.trimEnd().split('\n');
+    expect(named).toBe('findings: configuration not read (--region us-east-1 given)');
+    expect(failure).toMatch(/^findings: no AWS credentials found: sign in with security-account credentials/);
+    expect(rest).toEqual([]);
   });
 
   it('says in one line that DynamoDB cannot be reached', async () => {
@@ -253,8 +277,9 @@ describe('npm run findings (child process)', () => {
       localCredentials,
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^findings: cannot reach DynamoDB in us-east-1 \(ECONNREFUSED\)/);
-    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const [, failure, ...rest] = run.stderr.trimEnd().split('\n');
+    expect(failure).toMatch(/^findings: cannot reach DynamoDB in us-east-1 \(ECONNREFUSED\)/);
+    expect(rest).toEqual([]);
   });
 
   it('lists the open findings of a real table, most severe first', async () => {
@@ -262,7 +287,9 @@ describe('npm run findings (child process)', () => {
       ['--config', join(home, 'my-org.json'), '--endpoint', dynamo.endpoint, '--table', tableName],
       localCredentials,
     );
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(
+      `findings: configuration ${join(home, 'my-org.json')} (--config): organization o-a1b2c3d4e5, security account 222222222222, home region eu-central-1\n`,
+    );
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^ACCOUNT\s+ALIAS\s+USER\s+KIND\s+SEVERITY\s+FIRST SEEN\s+AGE$/);

@@ -24,11 +24,14 @@ describe('previewEvent', () => {
     expect(message?.subject).toBe(
       '[org-mfa-watch] HIGH: IAM user contractor.kim has console access, no MFA (210987654321)',
     );
+    // As the checker publishes a new finding: with its finding id and state (issue 19, item 6).
     expect(message?.attributes).toEqual({
       severity: 'HIGH',
       accountId: '210987654321',
       eventName: 'CreateUser',
       finding: 'NO_MFA_CONSOLE',
+      findingId: 'f-ee28136aa2f042851a9e',
+      findingState: 'OPEN',
     });
   });
 
@@ -249,7 +252,7 @@ describe('npm run preview (entry point)', () => {
   it('--partition changes the console link domain as the function does', () => {
     const result = preview([fixture('createuser-sso-console.json'), '--grace', '0', '--partition', 'aws-cn']);
     expect(result.stdout).toContain(
-      'Console: https://console.amazonaws.cn/iam/home#/users/details/contractor.kim',
+      'Console (sign in to account 210987654321 first): https://console.amazonaws.cn/iam/home#/users/details/contractor.kim',
     );
   });
 });

@@ -170,7 +170,7 @@ describe('the local run (--local)', () => {
     expect(formatLocalResult(result)).toBe(
       [
         'account 111111111111: not-covered - AccessDenied on sts:AssumeRole',
-        '  no findings',
+        '  not checked: its findings are unknown',
         'account 222222222222 (prod): checked',
         '  users in the credential report: 3; left to the event path (grace period): 1',
         '  HIGH USER_NO_MFA alice, console password',

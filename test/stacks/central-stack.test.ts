@@ -584,6 +584,8 @@ describe('outputs', () => {
       FindingsTableName: {
         Value: { Ref: logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable }) },
       },
+      // A redeploy after `cdk destroy` reuses the retained table through this key (findings.retainedTableKeyArn).
+      FindingsKeyArn: { Value: { 'Fn::GetAtt': [expect.stringMatching(/^FindingsKey/) as unknown, 'Arn'] } },
       RuleDeadLetterQueueUrl: { Value: { Ref: ruleTarget?.DeadLetterConfig.Arn['Fn::GetAtt'][0] } },
       CheckFailureQueueUrl: {
         Value: { Ref: invokeConfig.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] },

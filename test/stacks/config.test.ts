@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configWarnings, parseConfig, regionPartition } from '../../stacks/config';
+import { ConfigError, configWarnings, parseConfig } from '../../stacks/config';
+import { knownRegionPartition } from '../../stacks/regions';
 import { rawTestConfig, testConfig } from '../helpers/app';
 import { PROJECT_ROOT } from '../helpers/events';
 
@@ -227,7 +228,7 @@ describe('parseConfig: problems across fields and missing fields', () => {
     ['cn-northwest-1', 'aws-cn'],
     ['us-isob-east-1', 'aws-iso-b'],
   ])('puts %s in partition %s', (region, partition) => {
-    expect(regionPartition(region)).toBe(partition);
+    expect(knownRegionPartition(region)).toBe(partition);
   });
 });
 

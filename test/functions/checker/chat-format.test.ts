@@ -162,7 +162,7 @@ describe('chatAlert', () => {
     expect(n.content.description).toContain('Source IP: `203.0.113.24`');
     expect(n.content.description).toContain('Severity: `HIGH`');
     expect(n.content.description).toContain(
-      'Console: https://console.aws.amazon.com/iam/home#/users/details/contractor.kim',
+      'Console (sign in to account 210987654321 first): https://console.aws.amazon.com/iam/home#/users/details/contractor.kim',
     );
     expect(chatAlert(input, ko).content.description).toContain('소스 IP: `203.0.113.24`');
   });

@@ -71,7 +71,9 @@ describe('formatAlert', () => {
     expect(body).toContain('Event time: 2026-10-05 09:16:40 UTC / 2026-10-05 18:16:40 (Asia/Seoul)');
     expect(body).toContain('Severity: HIGH');
     expect(body).toContain('What to do:');
-    expect(body).toContain('Console: https://console.aws.amazon.com/iam/home#/users/details/contractor.kim');
+    expect(body).toContain(
+      'Console (sign in to account 210987654321 first): https://console.aws.amazon.com/iam/home#/users/details/contractor.kim',
+    );
   });
 
   it('writes the body in Korean, with the zoned time', () => {

@@ -147,7 +147,7 @@ describe('toAsff', () => {
       { finding: 'NO_MFA_CONSOLE', severity: 'HIGH', event, userName: 'alice' },
       { locale, timeZone: 'UTC', partition: 'aws' },
     );
-    const steps = findingText('NO_MFA_CONSOLE', locale).todo;
+    const steps = findingText('NO_MFA_CONSOLE', locale, '', 'alice').todo;
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
       expect(asff.Remediation?.Recommendation?.Text).toContain(step);
