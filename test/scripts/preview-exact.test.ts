@@ -12,9 +12,9 @@ import { previewEvent } from '../../scripts/preview';
 import { renderMessage } from '../../scripts/preview-extras';
 import { rawTestConfig } from '../helpers/app';
 import { TEST_CONTEXT, fakeAwsChecker, testSettings } from '../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../helpers/dynalite';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../scripts/simulation/dynalite';
 import { PROJECT_ROOT, projectFixture } from '../helpers/events';
-import { FakeAws, type RecordedCall } from '../helpers/fake-aws';
+import { FakeAws, type RecordedCall } from '../../scripts/simulation/fake-aws';
 import { sampleReport } from '../functions/sweep-reporter/sample';
 
 // Issue 19, item 6: `npm run preview` is exact. The checker runs on the fake AWS (real SDK clients, a
