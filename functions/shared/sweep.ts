@@ -214,16 +214,18 @@ export const SWEEP_ENV = {
 } as const;
 
 /**
- * The read-only AWS Organizations actions the planner may call, granted to its role in the security
- * account and allowed by the management account's Organizations delegation policy (the only actions
- * a delegation policy accepts are Describe and List ones). Nothing else reaches Organizations.
+ * The read-only AWS Organizations actions the planner calls (functions/sweep-planner/organization.ts),
+ * exactly those, granted to its role in the security account and allowed by the management account's
+ * Organizations delegation policy (the only actions a delegation policy accepts are Describe and List
+ * ones). Each API operation is its own IAM action (Service Authorization Reference, "Actions, resources,
+ * and condition keys for AWS Organizations"): ListChildren does not authorize
+ * ListOrganizationalUnitsForParent. Nothing else reaches Organizations.
  */
 export const PLANNER_ORGANIZATIONS_ACTIONS = [
-  'organizations:DescribeOrganization',
   'organizations:DescribeAccount',
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
-  'organizations:ListChildren',
+  'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListParents',
 ] as const;
 

@@ -196,8 +196,8 @@ export class Sweep extends Construct {
       NAMES.sweepPlannerRole,
       'sweep planner: list accounts',
     );
-    // Organizations' read actions take "*" (ListAccounts and DescribeOrganization have no resource type);
-    // the management account's delegation policy is what makes them answer, and only for this role.
+    // Organizations' read actions take "*" (ListAccounts has no resource type); the management account's
+    // delegation policy is what makes them answer, and only for this role.
     plannerRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadOrganizationThroughDelegationPolicy',
@@ -360,7 +360,7 @@ export class Sweep extends Construct {
     acknowledge(
       plannerRole,
       'Resource::*',
-      'Organizations List/Describe actions: ListAccounts and DescribeOrganization have no resource type; all are read-only and answer only through the delegation policy.',
+      'Organizations List/Describe actions: ListAccounts has no resource type; all are read-only and answer only through the delegation policy.',
     );
     acknowledge(
       plannerRole,

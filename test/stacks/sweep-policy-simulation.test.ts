@@ -134,6 +134,37 @@ describe('the sweep planner reads the organization through the delegation policy
     expect(await ask(PLANNER, action, plannerPolicies)).toBe('Allowed');
   });
 
+  // The Organizations operations functions/sweep-planner/organization.ts sends (ListAccounts,
+  // DescribeAccount, ListAccountsForParent, ListOrganizationalUnitsForParent, ListParents). Each is its
+  // own IAM action ("Actions, resources, and condition keys for AWS Organizations", Service Authorization
+  // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html):
+  // organizations:ListChildren does not authorize ListOrganizationalUnitsForParent. A call from the
+  // security account needs both the caller's identity policy and the delegation policy to allow it
+  // ("Create a resource-based delegation policy with AWS Organizations", AWS Organizations User Guide,
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html: "you must grant
+  // roles and users in the delegated administrator account the corresponding IAM permissions").
+  const PLANNER_CALLS = [
+    'organizations:DescribeAccount',
+    'organizations:ListAccounts',
+    'organizations:ListAccountsForParent',
+    'organizations:ListOrganizationalUnitsForParent',
+    'organizations:ListParents',
+  ];
+
+  it.each(PLANNER_CALLS)(
+    'the planner role may call %s: its identity policy and the delegation policy both allow it',
+    async (action) => {
+      expect(await ask(PLANNER, action, plannerPolicies)).toBe('Allowed');
+      const noDelegation: PolicyDocument = { Statement: [] };
+      expect(await ask(PLANNER, action, plannerPolicies, noDelegation)).not.toBe('Allowed');
+      expect(await ask(PLANNER, action, [ADMIN_POLICY])).toBe('Allowed');
+    },
+  );
+
+  it('grants exactly the Organizations actions the planner calls, nothing more', () => {
+    expect([...PLANNER_ORGANIZATIONS_ACTIONS].sort()).toEqual([...PLANNER_CALLS].sort());
+  });
+
   it('another role of the security account may not, only because of aws:PrincipalArn', async () => {
     const other = `arn:aws:iam::${SECURITY}:role/Admin`;
     expect(await ask(other, 'organizations:ListAccounts', [ADMIN_POLICY])).not.toBe('Allowed');
