@@ -43,6 +43,20 @@ export const RULE_CHANGE_ACTIONS = [
 ] as const;
 
 /**
+ * What the SCP denies on `role/stacksets-exec-*` to everyone but `exemptPrincipalArns`: the SCP trusts
+ * that name, so nobody in a member account may create a role under it, re-trust the real one, change
+ * its policies, boundary or tags, pass it to a service, or delete it. The role is created and managed
+ * by the StackSets service-linked role `AWSServiceRoleForCloudFormationStackSetsOrgMember`, which SCPs
+ * do not affect (AWS Organizations User Guide, "Service control policies (SCPs)": "SCPs do not affect
+ * service-linked roles").
+ */
+export const STACKSET_EXECUTION_ROLE_GUARD_ACTIONS = [
+  'iam:CreateRole',
+  ...ROLE_CHANGE_ACTIONS,
+  'iam:PassRole',
+] as const;
+
+/**
  * IAM actions that set or remove a user tag. CreateUser is among them: it takes tags, so a new user
  * could be created already exempt.
  */
@@ -67,6 +81,11 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
   const exceptDeployers = {
     ArnNotLike: { 'aws:PrincipalArn': [STACKSET_EXECUTION_ROLE_PATTERN, ...exemptPrincipalArns] },
   };
+  // The execution role itself is not exempt here: it never needs to change a stacksets-exec-* role.
+  const exceptExempt =
+    exemptPrincipalArns.length === 0
+      ? undefined
+      : { ArnNotLike: { 'aws:PrincipalArn': [...exemptPrincipalArns] } };
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
@@ -92,6 +111,15 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
         actions: [...ROLE_CHANGE_ACTIONS],
         resources: [role(NAMES.memberCheckRole), role(NAMES.memberForwardRole)],
         conditions: exceptDeployers,
+      }),
+      // The exemption above is by name: without this, a member administrator could create a role named
+      // stacksets-exec-<anything> (or re-trust the real one) and act as the StackSet.
+      new iam.PolicyStatement({
+        sid: 'ProtectStackSetsExecutionRole',
+        effect: iam.Effect.DENY,
+        actions: [...STACKSET_EXECUTION_ROLE_GUARD_ACTIONS],
+        resources: [role('stacksets-exec-*')],
+        ...(exceptExempt === undefined ? {} : { conditions: exceptExempt }),
       }),
       new iam.PolicyStatement({
         sid: 'ProtectExemptionTags',

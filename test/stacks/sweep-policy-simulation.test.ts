@@ -560,6 +560,86 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
     expect(await ask(ADMIN, 'iam:DeleteRole', ROLE('other'))).toBe('Allowed');
   });
 
+  // The exemption above is by role name. A member administrator who could create a role named
+  // stacksets-exec-<anything>, or re-trust or re-policy the real one, would pass it. The real role is
+  // created and managed by the StackSets service-linked role AWSServiceRoleForCloudFormationStackSetsOrgMember
+  // (AWS CloudFormation User Guide, "Activate trusted access for StackSets with AWS Organizations",
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html),
+  // and "SCPs do not affect service-linked roles" (AWS Organizations User Guide, "Service control policies
+  // (SCPs)", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html):
+  // denying these actions to everyone but the configured exempt principals leaves StackSets working.
+  describe('the StackSet execution role cannot be faked or taken over', () => {
+    const LOOK_ALIKE = ROLE('stacksets-exec-attacker');
+    const PATH_LOOK_ALIKE = `arn:aws:iam::${MEMBER}:role/stacksets-exec-/attacker`;
+
+    it.each([
+      ['iam:CreateRole', LOOK_ALIKE],
+      ['iam:CreateRole', PATH_LOOK_ALIKE],
+      ['iam:UpdateAssumeRolePolicy', STACKSETS],
+      ['iam:PutRolePolicy', STACKSETS],
+      ['iam:AttachRolePolicy', STACKSETS],
+      ['iam:DetachRolePolicy', STACKSETS],
+      ['iam:DeleteRolePolicy', STACKSETS],
+      ['iam:PutRolePermissionsBoundary', STACKSETS],
+      ['iam:DeleteRolePermissionsBoundary', STACKSETS],
+      ['iam:TagRole', STACKSETS],
+      ['iam:UntagRole', STACKSETS],
+      ['iam:UpdateRole', STACKSETS],
+      ['iam:DeleteRole', STACKSETS],
+      ['iam:PassRole', STACKSETS],
+    ])('denies a member administrator %s on %s', async (action, resource) => {
+      expect(await ask(ADMIN, action, resource)).toBe('ExplicitlyDenied');
+    });
+
+    it('denies the execution role itself re-trusting a stacksets-exec-* role', async () => {
+      expect(await ask(STACKSETS, 'iam:UpdateAssumeRolePolicy', STACKSETS)).toBe('ExplicitlyDenied');
+      expect(await ask(STACKSETS, 'iam:CreateRole', LOOK_ALIKE)).toBe('ExplicitlyDenied');
+    });
+
+    it.each([
+      ['iam:UpdateAssumeRolePolicy', ROLE(NAMES.memberCheckRole)],
+      ['iam:PutRolePolicy', ROLE(NAMES.memberCheckRole)],
+      ['iam:CreateRole', ROLE(NAMES.memberForwardRole)],
+      ['events:PutRule', FORWARD_RULE],
+      ['events:PutTargets', FORWARD_RULE],
+    ])('still lets the StackSet update path %s on %s', async (action, resource) => {
+      expect(await ask(STACKSETS, action, resource)).toBe('Allowed');
+    });
+
+    it('lets a configured exempt principal repair it, only because of aws:PrincipalArn', async () => {
+      expect(await ask(BREAK_GLASS, 'iam:UpdateAssumeRolePolicy', STACKSETS)).toBe('Allowed');
+      expect(
+        await ask(
+          BREAK_GLASS,
+          'iam:UpdateAssumeRolePolicy',
+          STACKSETS,
+          withoutCondition(scp, 'aws:PrincipalArn'),
+        ),
+      ).toBe('ExplicitlyDenied');
+    });
+
+    it('leaves roles of other names alone', async () => {
+      expect(await ask(ADMIN, 'iam:CreateRole', ROLE('stacksets-other'))).toBe('Allowed');
+      expect(await ask(ADMIN, 'iam:UpdateAssumeRolePolicy', ROLE('team-role'))).toBe('Allowed');
+    });
+
+    it('with no exempt principal configured, denies everyone (no empty condition)', async () => {
+      const policy = Object.values(
+        synthApp(testConfig({ tamperProtection: { enabled: true } })).management.toJSON().Resources as Record<
+          string,
+          Resource
+        >,
+      ).find((r) => r.Type === 'AWS::Organizations::Policy');
+      const document = resolveIntrinsics(policy?.Properties.Content, {
+        account: MANAGEMENT,
+        region: 'us-east-1',
+      }) as PolicyDocument;
+      expect(await ask(ADMIN, 'iam:CreateRole', LOOK_ALIKE, document)).toBe('ExplicitlyDenied');
+      expect(await ask(BREAK_GLASS, 'iam:CreateRole', LOOK_ALIKE, document)).toBe('ExplicitlyDenied');
+      expect(JSON.stringify(document)).not.toContain('[]');
+    });
+  });
+
   it.each([
     ['iam:TagUser', [EXEMPT_TAG_KEY]],
     ['iam:UntagUser', [EXEMPT_TAG_KEY]],
