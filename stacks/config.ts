@@ -319,6 +319,12 @@ export const configSchema = z.strictObject({
             { error: 'expected a list of IAM principal ARNs' },
           )
           .default([]),
+        /**
+         * Also deny member principals stopping, deleting or narrowing CloudTrail trails (the real-time
+         * path needs a trail logging management events). Off by default: an organization may let its
+         * accounts manage their own trails.
+         */
+        protectTrails: z.boolean({ error: 'expected true or false' }).default(false),
       },
       { error: 'expected an object such as { "enabled": true }' },
     )
@@ -452,6 +458,11 @@ function crossFieldProblems(config: AppConfig): string[] {
         `rollout.organizationalUnitIds[${i}]: "${config.rollout.organizationalUnitIds[i] ?? ''}" repeats rollout.organizationalUnitIds[${first}]; list each OU once`,
     ),
   );
+  if (config.tamperProtection.protectTrails && !config.tamperProtection.enabled) {
+    problems.push(
+      'tamperProtection.protectTrails: only meaningful with tamperProtection.enabled true (it adds to that SCP)',
+    );
+  }
   problems.push(...chatProblems(config));
   // Member resources live in us-east-1 (partition aws) and forward to the central bus: EventBridge
   // cannot deliver across partitions, and an IAM role of one partition cannot assume into another.

@@ -57,6 +57,18 @@ export const STACKSET_EXECUTION_ROLE_GUARD_ACTIONS = [
 ] as const;
 
 /**
+ * CloudTrail actions that stop a trail or narrow what it logs (with `protectTrails`). Not
+ * PutInsightSelectors: Insights only adds anomaly analysis on top of what the trail logs; it neither
+ * starts nor stops the delivery of management events to EventBridge.
+ */
+export const TRAIL_CHANGE_ACTIONS = [
+  'cloudtrail:DeleteTrail',
+  'cloudtrail:PutEventSelectors',
+  'cloudtrail:StopLogging',
+  'cloudtrail:UpdateTrail',
+] as const;
+
+/**
  * IAM actions that set or remove a user tag. CreateUser is among them: it takes tags, so a new user
  * could be created already exempt.
  */
@@ -67,7 +79,10 @@ export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser
  * role, and setting or removing the exemption tags, to every principal except the StackSet execution
  * role and `exemptPrincipalArns`. Pure; every ARN uses the partition token.
  */
-export function tamperProtectionDocument(exemptPrincipalArns: readonly string[]): iam.PolicyDocument {
+export function tamperProtectionDocument(
+  exemptPrincipalArns: readonly string[],
+  protectTrails = false,
+): iam.PolicyDocument {
   const role = (name: string): string =>
     Arn.format({
       partition: Aws.PARTITION,
@@ -132,6 +147,30 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
           ...exceptDeployers,
         },
       }),
+      ...(protectTrails
+        ? [
+            // EventBridge hears of IAM calls only while a trail logs them: a member must not stop,
+            // delete or narrow its trails. Organization trails already cannot be changed from a member
+            // account; this covers the account's own trails.
+            new iam.PolicyStatement({
+              sid: 'ProtectTrails',
+              effect: iam.Effect.DENY,
+              actions: [...TRAIL_CHANGE_ACTIONS],
+              resources: [
+                Arn.format({
+                  partition: Aws.PARTITION,
+                  service: 'cloudtrail',
+                  region: '*',
+                  account: '*',
+                  resource: 'trail',
+                  resourceName: '*',
+                  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+                }),
+              ],
+              conditions: exceptDeployers,
+            }),
+          ]
+        : []),
     ],
   });
 }
@@ -154,6 +193,11 @@ export interface OrganizationResourcesProps {
    * @default []
    */
   readonly exemptPrincipalArns?: readonly string[];
+  /**
+   * Add to the SCP a deny of stopping, deleting or narrowing CloudTrail trails (same exemptions).
+   * @default false
+   */
+  readonly protectTrails?: boolean;
 }
 
 /**
@@ -241,7 +285,7 @@ export class OrganizationResources extends Construct {
         description:
           'org-mfa-watch: members cannot change the forward rule, its role, the check role or the exemption tags',
         type: 'SERVICE_CONTROL_POLICY',
-        content: tamperProtectionDocument(props.exemptPrincipalArns ?? []),
+        content: tamperProtectionDocument(props.exemptPrincipalArns ?? [], props.protectTrails === true),
         targetIds: [...props.rolloutOrganizationalUnitIds],
       });
     }

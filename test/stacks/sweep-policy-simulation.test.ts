@@ -640,6 +640,73 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
     });
   });
 
+  // With tamperProtection.protectTrails: EventBridge receives "AWS API Call via CloudTrail" events only
+  // while a trail logs management events (Amazon EventBridge User Guide, "Events from AWS services",
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events.html), so members may not stop,
+  // delete or narrow their trails. Resource ARNs as in the Service Authorization Reference, "Actions,
+  // resources, and condition keys for AWS CloudTrail" (trail: arn:${Partition}:cloudtrail:${Region}:${Account}:trail/${TrailName}).
+  describe('protectTrails', () => {
+    const TRAIL = `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/account-trail`;
+    let trailScp: PolicyDocument;
+    beforeAll(() => {
+      const app = synthApp(
+        testConfig({
+          tamperProtection: {
+            enabled: true,
+            exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'],
+            protectTrails: true,
+          },
+        }),
+      );
+      const policy = Object.values(app.management.toJSON().Resources as Record<string, Resource>).find(
+        (r) => r.Type === 'AWS::Organizations::Policy',
+      );
+      trailScp = resolveIntrinsics(policy?.Properties.Content, {
+        account: MANAGEMENT,
+        region: 'us-east-1',
+      }) as PolicyDocument;
+    }, 120_000);
+
+    it.each([
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'cloudtrail:UpdateTrail',
+      'cloudtrail:PutEventSelectors',
+    ])('denies a member administrator %s', async (action) => {
+      expect(await ask(ADMIN, action, TRAIL, trailScp)).toBe('ExplicitlyDenied');
+    });
+
+    it('is off by default: the default SCP lets a member administrator stop a trail', async () => {
+      expect(await ask(ADMIN, 'cloudtrail:StopLogging', TRAIL)).toBe('Allowed');
+    });
+
+    it.each(['cloudtrail:StartLogging', 'cloudtrail:CreateTrail', 'cloudtrail:PutInsightSelectors'])(
+      'leaves %s alone (it starts or adds, never narrows)',
+      async (action) => {
+        expect(await ask(ADMIN, action, TRAIL, trailScp)).toBe('Allowed');
+      },
+    );
+
+    it.each([STACKSETS, BREAK_GLASS])(
+      'lets %s change a trail, only because of aws:PrincipalArn',
+      async (principal) => {
+        expect(await ask(principal, 'cloudtrail:StopLogging', TRAIL, trailScp)).toBe('Allowed');
+        expect(
+          await ask(
+            principal,
+            'cloudtrail:StopLogging',
+            TRAIL,
+            withoutCondition(trailScp, 'aws:PrincipalArn'),
+          ),
+        ).toBe('ExplicitlyDenied');
+      },
+    );
+
+    it('keeps the SCP, every option on, under the 5,120-character quota', () => {
+      expect(JSON.stringify(trailScp).length).toBeLessThan(5120);
+    });
+  });
+
   it.each([
     ['iam:TagUser', [EXEMPT_TAG_KEY]],
     ['iam:UntagUser', [EXEMPT_TAG_KEY]],
