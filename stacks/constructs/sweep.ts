@@ -348,7 +348,7 @@ export class Sweep extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the joined-account rule targets.',
     });
-    this.joinedRules = this.startOnJoinedAccounts(props.bus);
+    this.joinedRules = this.startOnJoinedAccounts(props.bus, props.managementAccountId);
 
     // ---- alarms -------------------------------------------------------------------------------------
     this.alarms = this.addAlarms(props.topic);
@@ -689,7 +689,7 @@ export class Sweep extends Construct {
    * created account (its id is in the event) and an invited account that accepted (the planner finds
    * accounts that joined in the last {@link JOINED_WITHIN_HOURS} hours).
    */
-  private startOnJoinedAccounts(bus: events.IEventBus): events.Rule[] {
+  private startOnJoinedAccounts(bus: events.IEventBus, managementAccountId: string): events.Rule[] {
     const stack = Stack.of(this);
     const ruleArn = (name: string): string =>
       stack.formatArn({
@@ -721,7 +721,7 @@ export class Sweep extends Construct {
       eventBus: bus,
       description:
         'org-mfa-watch: sweep an account created in the organization once its StackSet instance lands',
-      eventPattern: accountCreatedPattern(),
+      eventPattern: accountCreatedPattern(managementAccountId),
     });
     created.addTarget(
       target(
@@ -739,7 +739,7 @@ export class Sweep extends Construct {
       eventBus: bus,
       description:
         'org-mfa-watch: sweep accounts that joined the organization once their StackSet instance lands',
-      eventPattern: accountJoinedPattern(),
+      eventPattern: accountJoinedPattern(managementAccountId),
     });
     invited.addTarget(target(events.RuleTargetInput.fromObject(joinedInput)));
     return [created, invited];
