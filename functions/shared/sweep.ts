@@ -201,6 +201,8 @@ export const SWEEP_ENV = {
   forwardRuleName: 'FORWARD_RULE_NAME',
   /** Region of the forward rule (always us-east-1). */
   forwardRuleRegion: 'FORWARD_RULE_REGION',
+  /** Name of the member forward rule's dead-letter queue (same account and region as the rule). */
+  forwardDeadLetterQueueName: 'FORWARD_DLQ_NAME',
   /** Bucket of the account list and the reports (planner and reporter). */
   sweepBucketName: 'SWEEP_BUCKET_NAME',
   /** JSON array of the rollout OU/root ids (planner). */

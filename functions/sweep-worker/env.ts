@@ -24,6 +24,8 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly forwardRuleName: string;
   /** Where the forward rule lives (us-east-1: IAM's events are published there only). */
   readonly forwardRuleRegion: string;
+  /** The forward rule's dead-letter queue, beside the rule (its depth says whether deliveries fail). */
+  readonly forwardDeadLetterQueueName: string;
 }
 
 /** The sweep worker is deployed with a missing or malformed environment variable. */
@@ -44,6 +46,7 @@ const schema = z.object({
   ),
   [SWEEP_ENV.forwardRuleName]: pattern(/^[.\-_A-Za-z0-9]{1,64}$/, 'expected an EventBridge rule name'),
   [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
+  [SWEEP_ENV.forwardDeadLetterQueueName]: pattern(/^[\w-]{1,80}$/, 'expected an SQS queue name'),
 });
 
 /**
@@ -59,5 +62,6 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     centralBusArn: v[SWEEP_ENV.centralBusArn],
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],
     forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
+    forwardDeadLetterQueueName: v[SWEEP_ENV.forwardDeadLetterQueueName],
   };
 }

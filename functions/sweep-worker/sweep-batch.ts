@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { publishChat } from '../core/chat';
 import { sessionName, type AccountSessions, type RoleCredentials } from '../core/credentials';
@@ -33,10 +34,21 @@ import { chatSweepAlert } from './chat-format';
 import { parseCredentialReport } from './credential-report';
 import type { SweepWorkerSettings } from './env';
 import { formatSweepAlert, type SweepAlertInput } from './format';
+import { deadLetterQueueUrl, readDeadLetterDepth } from './dead-letter';
 import { judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
 import { fetchCredentialReport } from './report-source';
+
+/** The account's `reason` in the report: an unverified rule, or the count of failed deliveries. */
+function accountReason(forwarding: ForwardingStatus | { readonly unverified: string }): { reason?: string } {
+  if ('unverified' in forwarding) return { reason: forwarding.unverified };
+  if (forwarding.status === 'broken' && forwarding.problem === 'DELIVERIES_FAILING')
+    return {
+      reason: `deliveries failing: ${forwarding.deadLetterMessages ?? 0} event(s) in the forward rule's dead-letter queue`,
+    };
+  return {};
+}
 
 /** Knobs of the worker; the defaults are the deployed values, tests shorten the waits. */
 export interface SweepTuning {
@@ -73,6 +85,8 @@ export interface SweepWorkerDeps {
   readonly sessions: Pick<AccountSessions, 'iamFor' | 'credentialsFor'>;
   /** An EventBridge client in the forward rule's Region on a member account's check-role credentials. */
   readonly eventBridgeFor: (credentials: RoleCredentials) => EventBridgeClient;
+  /** An SQS client in the same Region on the same credentials (the forward rule's dead-letter queue). */
+  readonly sqsFor: (credentials: RoleCredentials) => SQSClient;
   readonly aliases: AccountAliases;
   readonly findings: Pick<FindingStore, 'listFindings' | 'observeProblem' | 'resolve' | 'markNotified'>;
   readonly sns: SNSClient;
@@ -306,7 +320,13 @@ export function createSweepWorker(
         ...(extra.sweepId === undefined ? {} : { sweepId: extra.sweepId }),
         ...(extra.reason === undefined ? {} : { reason: extra.reason }),
         ...(finding.kind === 'FORWARDING_BROKEN'
-          ? { rule: { name: settings.forwardRuleName, region: settings.forwardRuleRegion } }
+          ? {
+              rule: {
+                name: settings.forwardRuleName,
+                region: settings.forwardRuleRegion,
+                deadLetterQueue: settings.forwardDeadLetterQueueName,
+              },
+            }
           : {}),
       };
       const message = formatSweepAlert(input, settings);
@@ -444,14 +464,40 @@ export function createSweepWorker(
     item: SweepAccountItem,
     credentials: RoleCredentials,
   ): Promise<ForwardingStatus | { readonly unverified: string }> {
+    let rule: Awaited<ReturnType<typeof readForwardRule>>;
     try {
-      const rule = await readForwardRule(deps.eventBridgeFor(credentials), settings.forwardRuleName);
-      return judgeForwarding(rule, settings.centralBusArn);
+      rule = await readForwardRule(deps.eventBridgeFor(credentials), settings.forwardRuleName);
     } catch (error) {
       if (isThrottling(error)) throw new StepError('events:DescribeRule', error, true);
       const reason = `forward rule not verified (${isAccessDenied(error) ? 'the check role may not read it: ' : ''}${describeError(error)})`;
       logger.warn('Forward rule not readable', { accountId: item.accountId, error: describeError(error) });
       return { unverified: reason };
+    }
+    return judgeForwarding(rule, settings.centralBusArn, await deadLetterDepthOf(item, credentials));
+  }
+
+  /**
+   * Messages in the forward rule's dead-letter queue. A queue the check role may not read (a role from
+   * before this permission) or that does not exist yet is no evidence of failed deliveries: undefined.
+   */
+  async function deadLetterDepthOf(
+    item: SweepAccountItem,
+    credentials: RoleCredentials,
+  ): Promise<number | undefined> {
+    const url = deadLetterQueueUrl(
+      item.accountId,
+      settings.forwardRuleRegion,
+      settings.forwardDeadLetterQueueName,
+    );
+    try {
+      return await readDeadLetterDepth(deps.sqsFor(credentials), url);
+    } catch (error) {
+      if (isThrottling(error)) throw new StepError('sqs:GetQueueAttributes', error, true);
+      logger.warn('Forward dead-letter queue not readable', {
+        accountId: item.accountId,
+        error: describeError(error),
+      });
+      return undefined;
     }
   }
 
@@ -582,7 +628,7 @@ export function createSweepWorker(
       ...baseOf(item),
       ...(alias === undefined ? {} : { alias }),
       outcome: 'checked',
-      ...('unverified' in forwarding ? { reason: forwarding.unverified } : {}),
+      ...accountReason(forwarding),
       users: report.users.length,
       inGracePeriod: plan.inGracePeriod.size,
       findings,

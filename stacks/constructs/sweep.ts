@@ -267,6 +267,7 @@ export class Sweep extends Construct {
         [SWEEP_ENV.centralBusArn]: props.bus.eventBusArn,
         [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
         [SWEEP_ENV.forwardRuleRegion]: MEMBER_REGION,
+        [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
         ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
         // The import is made with the member check role's credentials: nothing to grant the worker itself.
         ...(props.securityHubExport === true

@@ -466,6 +466,25 @@ describe('what the member check role may read for the sweep', () => {
     },
   );
 
+  // The sweep reads the depth of the forward rule's dead-letter queue (GetQueueAttributes,
+  // ApproximateNumberOfMessages). Resource type "queue", arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
+  // (Service Authorization Reference, "Actions, resources, and condition keys for Amazon SQS",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+  const DLQ = `arn:aws:sqs:us-east-1:${MEMBER}:${NAMES.memberForwardDeadLetterQueue}`;
+  it('may read the attributes of the forward dead-letter queue', async () => {
+    expect(await ask('sqs:GetQueueAttributes', DLQ)).toBe('Allowed');
+  });
+
+  it.each([
+    ['sqs:GetQueueAttributes', `arn:aws:sqs:us-east-1:${MEMBER}:another-queue`],
+    ['sqs:GetQueueAttributes', `arn:aws:sqs:eu-west-1:${MEMBER}:${NAMES.memberForwardDeadLetterQueue}`],
+    ['sqs:ReceiveMessage', DLQ],
+    ['sqs:PurgeQueue', DLQ],
+    ['sqs:SetQueueAttributes', DLQ],
+  ])('may not %s on %s', async (action, resource) => {
+    expect(await ask(action, resource)).not.toBe('Allowed');
+  });
+
   it.each([
     ['events:DisableRule', FORWARD_RULE],
     ['events:PutTargets', FORWARD_RULE],

@@ -240,6 +240,7 @@ describe('sweep functions', () => {
       [SWEEP_ENV.centralBusArn]: { 'Fn::GetAtt': [busId(), 'Arn'] },
       [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
       [SWEEP_ENV.forwardRuleRegion]: 'us-east-1',
+      [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

@@ -15,6 +15,7 @@ const VALID = {
   CENTRAL_BUS_ARN: 'arn:aws-us-gov:events:us-gov-west-1:222222222222:event-bus/org-mfa-watch',
   FORWARD_RULE_NAME: 'org-mfa-watch-forward',
   FORWARD_RULE_REGION: 'us-east-1',
+  FORWARD_DLQ_NAME: 'org-mfa-watch-forward-dlq',
 };
 
 function problems(env: Record<string, string | undefined>): readonly string[] {
