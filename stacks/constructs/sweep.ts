@@ -30,6 +30,7 @@ import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn } from '../names';
 import type { FindingTable } from './finding-table';
 import { FUNCTION_BUNDLING } from './bundling';
+import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
 
 /** Entry points of the sweep's functions, bundled by the local esbuild like the checker. */
 export const SWEEP_ENTRIES = {
@@ -423,7 +424,7 @@ export class Sweep extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     logGroup.grantWrite(options.role);
-    return new NodejsFunction(this, id, {
+    const fn = new NodejsFunction(this, id, {
       entry: options.entry,
       handler: 'handler',
       description: options.description,
@@ -437,6 +438,8 @@ export class Sweep extends Construct {
       environment: options.environment,
       bundling: FUNCTION_BUNDLING,
     });
+    ignoreCfnLintRule(fn, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
+    return fn;
   }
 
   /**
@@ -601,6 +604,7 @@ export class Sweep extends Construct {
       // Every state transition is logged, without the data (user names stay out of the logs).
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    ignoreCfnLintRule(stateMachine, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
     Validations.of(stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason:
