@@ -210,6 +210,11 @@ export const configSchema = z.strictObject({
       {
         /** Import findings (ASFF) into Security Hub in each member account, in `homeRegion`. */
         enabled: z.boolean({ error: 'expected true or false' }).default(false),
+        /**
+         * The sweep re-imports an open finding not imported for this many days: Security Hub deletes a
+         * finding 90 days after its last update, so the age must stay well under 90.
+         */
+        reimportAfterDays: wholeNumber('days', 1, 89, 30),
       },
       { error: 'expected an object such as { "enabled": true }' },
     )

@@ -203,6 +203,8 @@ export const SWEEP_ENV = {
   forwardRuleRegion: 'FORWARD_RULE_REGION',
   /** Name of the member forward rule's dead-letter queue (same account and region as the rule). */
   forwardDeadLetterQueueName: 'FORWARD_DLQ_NAME',
+  /** Days after which the sweep re-imports an open finding into Security Hub (only with the export on). */
+  securityHubReimportAfterDays: 'SECURITY_HUB_REIMPORT_AFTER_DAYS',
   /** Bucket of the account list and the reports (planner and reporter). */
   sweepBucketName: 'SWEEP_BUCKET_NAME',
   /** JSON array of the rollout OU/root ids (planner). */

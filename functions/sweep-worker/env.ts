@@ -26,7 +26,12 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly forwardRuleRegion: string;
   /** The forward rule's dead-letter queue, beside the rule (its depth says whether deliveries fail). */
   readonly forwardDeadLetterQueueName: string;
+  /** With the Security Hub export on: re-import an open finding not imported for this many days. */
+  readonly securityHubReimportAfterDays: number;
 }
+
+/** Security Hub deletes a finding 90 days after its last update; a third of that leaves two more tries. */
+export const DEFAULT_REIMPORT_AFTER_DAYS = 30;
 
 /** The sweep worker is deployed with a missing or malformed environment variable. */
 export class SweepConfigurationError extends Error {
@@ -47,6 +52,7 @@ const schema = z.object({
   [SWEEP_ENV.forwardRuleName]: pattern(/^[.\-_A-Za-z0-9]{1,64}$/, 'expected an EventBridge rule name'),
   [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
   [SWEEP_ENV.forwardDeadLetterQueueName]: pattern(/^[\w-]{1,80}$/, 'expected an SQS queue name'),
+  [SWEEP_ENV.securityHubReimportAfterDays]: z.optional(wholeNumber(1, 89, 'days')),
 });
 
 /**
@@ -63,5 +69,6 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],
     forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
     forwardDeadLetterQueueName: v[SWEEP_ENV.forwardDeadLetterQueueName],
+    securityHubReimportAfterDays: v[SWEEP_ENV.securityHubReimportAfterDays] ?? DEFAULT_REIMPORT_AFTER_DAYS,
   };
 }

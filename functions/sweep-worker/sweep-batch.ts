@@ -38,6 +38,7 @@ import { deadLetterQueueUrl, readDeadLetterDepth } from './dead-letter';
 import { judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
+import { recordImports, reimportStale } from './reimport';
 import { fetchCredentialReport } from './report-source';
 
 /** The account's `reason` in the report: an unverified rule, or the count of failed deliveries. */
@@ -88,7 +89,10 @@ export interface SweepWorkerDeps {
   /** An SQS client in the same Region on the same credentials (the forward rule's dead-letter queue). */
   readonly sqsFor: (credentials: RoleCredentials) => SQSClient;
   readonly aliases: AccountAliases;
-  readonly findings: Pick<FindingStore, 'listFindings' | 'observeProblem' | 'resolve' | 'markNotified'>;
+  readonly findings: Pick<
+    FindingStore,
+    'listFindings' | 'observeProblem' | 'resolve' | 'markNotified' | 'markExported'
+  >;
   readonly sns: SNSClient;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -259,6 +263,14 @@ export function createSweepWorker(
 ): (batch: unknown, context?: RemainingTime) => Promise<SweepBatchResult> {
   const { settings, logger } = deps;
   const tuning: SweepTuning = { ...DEFAULT_SWEEP_TUNING, ...deps.tuning };
+  // Findings this batch already sent to Security Hub (accepted or not): the re-import step skips them, so
+  // one sweep never imports a finding twice. Cleared per batch (one invocation at a time per container).
+  const exportedThisBatch = new Set<string>();
+  const importDeps = {
+    findings: deps.findings,
+    logger,
+    recordExportFailure: (count: number) => deps.metrics?.recordExportFailure(count),
+  };
   const sleep =
     deps.sleep ??
     ((ms: number) =>
@@ -380,13 +392,13 @@ export function createSweepWorker(
    */
   async function exportFinding(finding: StoredFinding, sweepId: string | undefined, userPath?: string) {
     if (deps.securityHub === undefined) return;
-    const { failures } = await deps.securityHub.exportFindings(
+    exportedThisBatch.add(finding.findingId);
+    const result = await deps.securityHub.exportFindings(
       finding.accountId,
       [{ finding, ...(userPath === undefined ? {} : { userPath }) }],
       sweepHint(sweepId),
     );
-    const notImported = failures.reduce((sum, failure) => sum + failure.ids.length, 0);
-    if (notImported > 0) deps.metrics?.recordExportFailure(notImported);
+    await recordImports(importDeps, [finding], result, deps.now());
   }
 
   /** True when an open finding found again was never notified, and no first attempt can still be running. */
@@ -624,6 +636,22 @@ export function createSweepWorker(
       const finding = await step('finding store', () => applyOperation(item, operation, extra, paths));
       if (finding !== undefined) findings.push(finding);
     }
+    if (deps.securityHub !== undefined) {
+      const securityHub = deps.securityHub;
+      await step('finding store', () =>
+        reimportStale(
+          { ...importDeps, securityHub },
+          {
+            accountId,
+            now: deps.now(),
+            afterDays: settings.securityHubReimportAfterDays,
+            hint,
+            paths,
+            skip: exportedThisBatch,
+          },
+        ),
+      );
+    }
     return {
       ...baseOf(item),
       ...(alias === undefined ? {} : { alias }),
@@ -663,6 +691,7 @@ export function createSweepWorker(
   }
 
   return async function sweepBatch(raw, context = {}) {
+    exportedThisBatch.clear();
     const { items, batchInput } = parseBatch(raw);
     logger.info('Sweep batch', {
       sweepId: batchInput?.sweepId,

@@ -49,6 +49,7 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     forwardRuleName: NAMES.memberForwardRule,
     forwardRuleRegion: MEMBER_REGION,
     forwardDeadLetterQueueName: NAMES.memberForwardDeadLetterQueue,
+    securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
   };
 }
 

@@ -103,6 +103,12 @@ export interface SweepProps {
    * @default false
    */
   readonly securityHubExport?: boolean;
+  /**
+   * With the export on: days after which the sweep re-imports an open finding (Security Hub deletes a
+   * finding 90 days after its last update).
+   * @default 30
+   */
+  readonly securityHubReimportAfterDays?: number;
 }
 
 const COMMON_ENV = {
@@ -272,7 +278,11 @@ export class Sweep extends Construct {
         ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
         // The import is made with the member check role's credentials: nothing to grant the worker itself.
         ...(props.securityHubExport === true
-          ? { [CHECKER_ENV.securityHubExport]: 'true', [CHECKER_ENV.securityHubRegion]: stack.region }
+          ? {
+              [CHECKER_ENV.securityHubExport]: 'true',
+              [CHECKER_ENV.securityHubRegion]: stack.region,
+              [SWEEP_ENV.securityHubReimportAfterDays]: String(props.securityHubReimportAfterDays ?? 30),
+            }
           : {}),
         ...COMMON_ENV,
       },

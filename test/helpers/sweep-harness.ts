@@ -31,6 +31,7 @@ export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): Swe
     forwardRuleName: 'org-mfa-watch-forward',
     forwardRuleRegion: 'us-east-1',
     forwardDeadLetterQueueName: 'org-mfa-watch-forward-dlq',
+    securityHubReimportAfterDays: 30,
     ...overrides,
   };
 }
