@@ -55,7 +55,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
       ),
       node(
         'scp',
-        `SCP ${NAMES.tamperProtectionPolicy} (optional)\\non the rollout OUs: only the StackSet may change\\nthe forward rule, its role, the check role, the exempt tag`,
+        `SCP ${NAMES.tamperProtectionPolicy} (optional)\\non the rollout OUs: only the StackSet may change\\nthe forward rule, its role, the check role, the exempt tag,\\nno stacksets-exec-* look-alike (+ trails, optional)`,
         'style="rounded,dashed,filled"',
       ),
     ]),
@@ -80,10 +80,14 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
           `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
         ),
         node('target_role', 'target role\\n(events:PutEvents on the central bus only)'),
-        node('member_dlq', 'SQS dead-letter queue\\n(forward failures)', 'shape=cylinder'),
+        node(
+          'member_dlq',
+          `SQS ${NAMES.memberForwardDeadLetterQueue}\\n(forward failures; the sweep reads its depth)`,
+          'shape=cylinder',
+        ),
         node(
           'check_role',
-          `role ${NAMES.memberCheckRole}\\nread-only: ListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary, credential report,\\nits forward rule (+ Security Hub import of its own findings, optional)`,
+          `role ${NAMES.memberCheckRole}\\nread-only: ListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary, credential report,\\nits forward rule, its DLQ depth (+ Security Hub import of its own findings, optional)`,
           'fillcolor="#d5f5e3"',
         ),
       ],
