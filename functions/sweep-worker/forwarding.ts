@@ -91,3 +91,15 @@ export function judgeForwarding(
     return { status: 'broken', problem: 'DELIVERIES_FAILING', deadLetterMessages };
   return { status: 'ok' };
 }
+
+/** The account's `reason` in the sweep report: an unverified rule, or the count of failed deliveries. Pure. */
+export function forwardingReason(forwarding: ForwardingStatus | { readonly unverified: string }): {
+  reason?: string;
+} {
+  if ('unverified' in forwarding) return { reason: forwarding.unverified };
+  if (forwarding.status === 'broken' && forwarding.problem === 'DELIVERIES_FAILING')
+    return {
+      reason: `deliveries failing: ${forwarding.deadLetterMessages ?? 0} event(s) in the forward rule's dead-letter queue`,
+    };
+  return {};
+}

@@ -35,21 +35,11 @@ import { parseCredentialReport } from './credential-report';
 import type { SweepWorkerSettings } from './env';
 import { formatSweepAlert, type SweepAlertInput } from './format';
 import { deadLetterQueueUrl, readDeadLetterDepth } from './dead-letter';
-import { judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
+import { forwardingReason, judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
 import { recordImports, reimportStale } from './reimport';
 import { fetchCredentialReport } from './report-source';
-
-/** The account's `reason` in the report: an unverified rule, or the count of failed deliveries. */
-function accountReason(forwarding: ForwardingStatus | { readonly unverified: string }): { reason?: string } {
-  if ('unverified' in forwarding) return { reason: forwarding.unverified };
-  if (forwarding.status === 'broken' && forwarding.problem === 'DELIVERIES_FAILING')
-    return {
-      reason: `deliveries failing: ${forwarding.deadLetterMessages ?? 0} event(s) in the forward rule's dead-letter queue`,
-    };
-  return {};
-}
 
 /** Knobs of the worker; the defaults are the deployed values, tests shorten the waits. */
 export interface SweepTuning {
@@ -656,7 +646,7 @@ export function createSweepWorker(
       ...baseOf(item),
       ...(alias === undefined ? {} : { alias }),
       outcome: 'checked',
-      ...accountReason(forwarding),
+      ...forwardingReason(forwarding),
       users: report.users.length,
       inGracePeriod: plan.inGracePeriod.size,
       findings,
