@@ -9,6 +9,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -394,6 +395,8 @@ export async function measureSweep(options: SweepRunOptions = BENCH_SWEEP): Prom
       }),
       eventBridgeFor: (roleCredentials) =>
         new EventBridgeClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
+      sqsFor: (roleCredentials) =>
+        new SQSClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
       aliases: new AccountAliases(),
       findings: store,
       sns,

@@ -4,9 +4,13 @@
  * TestEventPattern.
  *
  * Supported: exact values (string, number, boolean, null), arrays of alternatives (OR), nested objects
- * (AND over keys), `{ "exists": true | false }`, `{ "prefix": "..." }` and `{ "anything-but": ... }`
- * (a value, a list of values, or `{ "prefix": "..." }`). Anything else throws, so a pattern this
+ * (AND over keys), `{ "exists": true | false }`, `{ "prefix": "..." }`, `{ "anything-but": ... }`
+ * (a value, a list of values, or `{ "prefix": "..." }`) and `"$or": [pattern, pattern, ...]` (Amazon
+ * EventBridge User Guide, "Event patterns", "Or matching"). Anything else throws, so a pattern this
  * helper does not understand can never make a test pass by accident.
+ *
+ * EventBridge matches an event as flattened paths to leaves: a field under an object the event lacks is
+ * simply absent, so `{ "exists": false }` matches it and every other matcher fails.
  */
 
 type Json = Record<string, unknown>;
@@ -91,10 +95,15 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (Object.keys(pattern).length === 0) throw new UnsupportedPatternError('a pattern may not be empty');
   const subject = isObject(event) ? event : {};
   return Object.entries(pattern).every(([key, sub]) => {
+    if (key === '$or') {
+      if (!Array.isArray(sub) || sub.length < 2 || !sub.every(isObject))
+        throw new UnsupportedPatternError('$or takes a list of at least two patterns');
+      return sub.some((alternative) => matchesPattern(alternative, subject));
+    }
     const present = Object.hasOwn(subject, key);
     const value = subject[key];
     if (Array.isArray(sub)) return arrayMatches(sub, value, present);
-    if (isObject(sub)) return present && isObject(value) && matchesPattern(sub, value);
+    if (isObject(sub)) return matchesPattern(sub, isObject(value) ? value : {});
     throw new UnsupportedPatternError(`pattern value for "${key}" must be an array or an object`);
   });
 }

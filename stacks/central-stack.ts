@@ -135,6 +135,7 @@ export class CentralStack extends Stack {
       trustExemptionTags: config.trustExemptionTags,
       ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
       securityHubExport: config.securityHub.enabled,
+      securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
     });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });

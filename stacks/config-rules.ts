@@ -114,6 +114,10 @@ export function crossFieldProblems(raw: unknown): string[] {
     ),
     ...chatProblems(raw),
     ...retainedKeyProblems(raw),
+    ...(valueAt(raw, ['tamperProtection', 'protectTrails']) === true &&
+    valueAt(raw, ['tamperProtection', 'enabled']) !== true
+      ? ['tamperProtection.protectTrails: only meaningful with tamperProtection.enabled true (it adds to that SCP)']
+      : []),
   ];
 }
 

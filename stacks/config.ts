@@ -259,6 +259,11 @@ export const configSchema = z.strictObject({
       {
         /** Import findings (ASFF) into Security Hub in each member account, in `homeRegion`. */
         enabled: z.boolean({ error: 'expected true or false' }).default(false),
+        /**
+         * The sweep re-imports an open finding not imported for this many days: Security Hub deletes a
+         * finding 90 days after its last update, so the age must stay well under 90.
+         */
+        reimportAfterDays: wholeNumber('days', 1, 89, 30),
       },
       { error: 'expected an object such as { "enabled": true }' },
     )
@@ -368,6 +373,12 @@ export const configSchema = z.strictObject({
             { error: 'expected a list of IAM principal ARNs' },
           )
           .default([]),
+        /**
+         * Also deny member principals stopping, deleting or narrowing CloudTrail trails (the real-time
+         * path needs a trail logging management events). Off by default: an organization may let its
+         * accounts manage their own trails.
+         */
+        protectTrails: z.boolean({ error: 'expected true or false' }).default(false),
       },
       { error: 'expected an object such as { "enabled": true }' },
     )

@@ -37,6 +37,7 @@ export class ManagementMemberStack extends Stack {
       rolloutOrganizationalUnitIds: config.rollout.organizationalUnitIds,
       tamperProtection: config.tamperProtection.enabled,
       exemptPrincipalArns: config.tamperProtection.exemptPrincipalArns,
+      protectTrails: config.tamperProtection.protectTrails,
     });
     new CfnOutput(this, 'ForwardRuleArn', { value: this.member.forwardRule.ruleArn });
     new CfnOutput(this, 'CheckRoleArn', { value: this.member.checkRole.roleArn });

@@ -39,6 +39,11 @@ export const NAMES = {
    * rule names are separate namespaces: it may share the rule's name).
    */
   memberForwardRole: 'org-mfa-watch-forward',
+  /**
+   * Dead-letter queue of the member forward rule's target (us-east-1 of each member account). Named so
+   * the sweep worker can derive its URL and the check role may read its depth, and nothing else.
+   */
+  memberForwardDeadLetterQueue: 'org-mfa-watch-forward-dlq',
   /** EventBridge Scheduler group of the daily sweep (the scheduler role's trust names this group). */
   sweepScheduleGroup: 'org-mfa-watch-sweep',
   /** Rules on the central bus that start a sweep of a joining account (created; invited). */

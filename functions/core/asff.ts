@@ -85,6 +85,11 @@ export interface AsffContext {
   readonly locale: AlertLocale;
   /** The user's IAM path, when known, for its ARN. @default '/' */
   readonly userPath?: string;
+  /**
+   * `UpdatedAt` of a re-import (the sweep's time): newer than every earlier import, so Security Hub
+   * applies it and keeps the finding another 90 days. @default the time of the state (below)
+   */
+  readonly updatedAt?: string;
 }
 
 /** `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`: the account's own product. */
@@ -196,7 +201,8 @@ export function toAsff(finding: StoredFinding, context: AsffContext): AwsSecurit
       };
   const steps = text.todo.map((step, i) => `${i + 1}. ${step}`).join(' ');
   const updatedAt =
-    finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen;
+    context.updatedAt ??
+    (finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: asffId(finding),

@@ -57,6 +57,8 @@ export interface Finding {
   readonly openedAt: string;
   readonly lastSeen: string;
   readonly lastNotified?: string;
+  /** Latest successful import into Security Hub, when the export is on. */
+  readonly lastExported?: string;
   readonly resolvedAt?: string;
   readonly resolution?: ResolutionReason;
   /** TTL, epoch seconds (resolved findings only). */
@@ -178,6 +180,7 @@ const itemSchema = z.object({
   [A.openedAt]: z.string(),
   [A.lastSeen]: z.string(),
   [A.lastNotified]: z.optional(z.string()),
+  [A.lastExported]: z.optional(z.string()),
   [A.resolvedAt]: z.optional(z.string()),
   [A.resolution]: z.optional(z.enum(RESOLUTION_REASONS)),
   [FINDING_TTL_ATTRIBUTE]: z.optional(z.number()),
@@ -382,6 +385,29 @@ export class FindingStore {
           UpdateExpression: 'SET #lastNotified = :now',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#lastNotified': A.lastNotified, '#pk': FINDING_KEY.partition },
+          ExpressionAttributeValues: { ':now': input.now.toISOString() },
+        }),
+      ),
+    );
+    return result !== LOST;
+  }
+
+  /**
+   * Remember when Security Hub last accepted the finding (the sweep re-imports findings not imported for
+   * a while: Security Hub deletes a finding 90 days after its last update). Best effort, like
+   * {@link markNotified}; it changes no state, so it does not move `version`.
+   * @returns false when no such finding exists
+   */
+  async markExported(input: FindingRef & { readonly now: Date }): Promise<boolean> {
+    const key = this.keyOf(input);
+    const result = await this.conditional('markExported', () =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET #lastExported = :now',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#lastExported': A.lastExported, '#pk': FINDING_KEY.partition },
           ExpressionAttributeValues: { ':now': input.now.toISOString() },
         }),
       ),
@@ -684,6 +710,7 @@ function parseFinding(item: Record<string, unknown> | undefined, key: Record<str
     version: d.version ?? 0,
     ...(d.detail === undefined ? {} : { detail: d.detail }),
     ...(d.lastNotified === undefined ? {} : { lastNotified: d.lastNotified }),
+    ...(d.lastExported === undefined ? {} : { lastExported: d.lastExported }),
     ...(d.resolvedAt === undefined ? {} : { resolvedAt: d.resolvedAt }),
     ...(d.resolution === undefined ? {} : { resolution: d.resolution }),
     ...(d.expiresAt === undefined ? {} : { expiresAt: d.expiresAt }),
@@ -710,6 +737,7 @@ function toItem(finding: Finding): Record<string, unknown> {
   };
   if (finding.detail !== undefined) item[A.detail] = finding.detail;
   if (finding.lastNotified !== undefined) item[A.lastNotified] = finding.lastNotified;
+  if (finding.lastExported !== undefined) item[A.lastExported] = finding.lastExported;
   if (finding.resolvedAt !== undefined) item[A.resolvedAt] = finding.resolvedAt;
   if (finding.resolution !== undefined) item[A.resolution] = finding.resolution;
   if (finding.expiresAt !== undefined) item[FINDING_TTL_ATTRIBUTE] = finding.expiresAt;

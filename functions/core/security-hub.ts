@@ -39,6 +39,8 @@ export interface ExportItem {
   readonly finding: StoredFinding;
   /** The user's IAM path, when the event or the sweep knows it. @default '/' */
   readonly userPath?: string;
+  /** `UpdatedAt` of a re-import (the sweep's time). @default the time of the finding's state */
+  readonly updatedAt?: string;
 }
 
 /** What one export did. */
@@ -146,6 +148,7 @@ export function createSecurityHubExporter(deps: SecurityHubExporterDeps): Securi
         const asff = toAsff(item.finding, {
           ...settings,
           ...(item.userPath === undefined ? {} : { userPath: item.userPath }),
+          ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt }),
         });
         const problems = validateAsff(asff);
         if (problems.length > 0) {

@@ -53,6 +53,8 @@ export const FINDING_ATTRIBUTES = {
   lastSeen: 'lastSeen',
   /** ISO time of the latest notification about this finding. */
   lastNotified: 'lastNotified',
+  /** ISO time of the latest successful import into Security Hub (the sweep re-imports old ones). */
+  lastExported: 'lastExported',
   /** ISO time of the resolution (RESOLVED only). */
   resolvedAt: 'resolvedAt',
   /** Why it was resolved (RESOLVED only), one of {@link RESOLUTION_REASONS}. */

@@ -201,6 +201,10 @@ export const SWEEP_ENV = {
   forwardRuleName: 'FORWARD_RULE_NAME',
   /** Region of the forward rule (always us-east-1). */
   forwardRuleRegion: 'FORWARD_RULE_REGION',
+  /** Name of the member forward rule's dead-letter queue (same account and region as the rule). */
+  forwardDeadLetterQueueName: 'FORWARD_DLQ_NAME',
+  /** Days after which the sweep re-imports an open finding into Security Hub (only with the export on). */
+  securityHubReimportAfterDays: 'SECURITY_HUB_REIMPORT_AFTER_DAYS',
   /** Bucket of the account list and the reports (planner and reporter). */
   sweepBucketName: 'SWEEP_BUCKET_NAME',
   /** JSON array of the rollout OU/root ids (planner). */
@@ -214,15 +218,18 @@ export const SWEEP_ENV = {
 } as const;
 
 /**
- * The read-only AWS Organizations actions the planner may call, granted to its role in the security
- * account and allowed by the management account's Organizations delegation policy (the only actions
- * a delegation policy accepts are Describe and List ones). Nothing else reaches Organizations.
+ * The read-only AWS Organizations actions the planner calls (functions/sweep-planner/organization.ts),
+ * exactly those, granted to its role in the security account and allowed by the management account's
+ * Organizations delegation policy (the only actions a delegation policy accepts are Describe and List
+ * ones). Each API operation is its own IAM action (Service Authorization Reference, "Actions, resources,
+ * and condition keys for AWS Organizations"): ListChildren does not authorize
+ * ListOrganizationalUnitsForParent. Nothing else reaches Organizations.
  */
 export const PLANNER_ORGANIZATIONS_ACTIONS = [
   'organizations:DescribeAccount',
   'organizations:ListAccounts',
   'organizations:ListAccountsForParent',
-  'organizations:ListChildren',
+  'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListParents',
 ] as const;
 

@@ -7,6 +7,8 @@ export interface OrgAccount {
   /** Organizations `State` (`ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, ...), or the retired `Status`. */
   readonly state: string;
   readonly joinedAt?: Date;
+  /** How it joined: `CREATED` or `INVITED` (Organizations `Account.JoinedMethod`), when known. */
+  readonly joinedMethod?: string;
 }
 
 /** The fields of an Organizations `Account` this module reads. */

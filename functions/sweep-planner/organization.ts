@@ -40,6 +40,7 @@ function toOrgAccount(account: Account): OrgAccount | undefined {
     name: account.Name ?? account.Id,
     state: accountState(account),
     ...(account.JoinedTimestamp === undefined ? {} : { joinedAt: account.JoinedTimestamp }),
+    ...(account.JoinedMethod === undefined ? {} : { joinedMethod: account.JoinedMethod }),
   };
 }
 

@@ -11,7 +11,6 @@ import {
 } from '../shared/sweep';
 import { chooseRolloutLookup, isActive, joinedWithin, planItems, type OrgAccount } from './coverage';
 import type { PlannerSettings } from './env';
-import { UnknownAccountError } from './errors';
 import { parsePlanInput } from './input';
 import { accountsUnder, accountsUnderByParents, describeAccounts, listAllAccounts } from './organization';
 
@@ -44,13 +43,15 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
 
   async function select(input: SweepInput, now: Date): Promise<Selection> {
     if (input.mode === 'joined') {
+      // Each joining account once: a created account by its CreateAccountResult (which names it), an
+      // invited one by the AccountJoinedOrganization sweep (no ids), which therefore leaves created
+      // accounts out: Organizations logs AccountJoinedOrganization for them too.
+      if (input.accountIds !== undefined) {
+        return { accounts: await describeAccounts(organizations, input.accountIds), fullSweep: false };
+      }
       const all = await listAllAccounts(organizations);
-      const asked = new Set(input.accountIds ?? []);
-      const known = new Set(all.map((a) => a.accountId));
-      const unknown = [...asked].filter((id) => !known.has(id));
-      if (unknown.length > 0) throw new UnknownAccountError(unknown.sort());
       const accounts = all.filter(
-        (a) => asked.has(a.accountId) || joinedWithin(a, now, settings.joinedWithinHours),
+        (a) => joinedWithin(a, now, settings.joinedWithinHours) && a.joinedMethod !== 'CREATED',
       );
       return { accounts, fullSweep: false };
     }

@@ -24,7 +24,14 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly forwardRuleName: string;
   /** Where the forward rule lives (us-east-1: IAM's events are published there only). */
   readonly forwardRuleRegion: string;
+  /** The forward rule's dead-letter queue, beside the rule (its depth says whether deliveries fail). */
+  readonly forwardDeadLetterQueueName: string;
+  /** With the Security Hub export on: re-import an open finding not imported for this many days. */
+  readonly securityHubReimportAfterDays: number;
 }
+
+/** Security Hub deletes a finding 90 days after its last update; a third of that leaves two more tries. */
+export const DEFAULT_REIMPORT_AFTER_DAYS = 30;
 
 /** The sweep worker is deployed with a missing or malformed environment variable. */
 export class SweepConfigurationError extends Error {
@@ -44,6 +51,8 @@ const schema = z.object({
   ),
   [SWEEP_ENV.forwardRuleName]: pattern(/^[.\-_A-Za-z0-9]{1,64}$/, 'expected an EventBridge rule name'),
   [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
+  [SWEEP_ENV.forwardDeadLetterQueueName]: pattern(/^[\w-]{1,80}$/, 'expected an SQS queue name'),
+  [SWEEP_ENV.securityHubReimportAfterDays]: z.optional(wholeNumber(1, 89, 'days')),
 });
 
 /**
@@ -59,5 +68,7 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     centralBusArn: v[SWEEP_ENV.centralBusArn],
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],
     forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
+    forwardDeadLetterQueueName: v[SWEEP_ENV.forwardDeadLetterQueueName],
+    securityHubReimportAfterDays: v[SWEEP_ENV.securityHubReimportAfterDays] ?? DEFAULT_REIMPORT_AFTER_DAYS,
   };
 }

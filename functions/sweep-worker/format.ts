@@ -40,8 +40,8 @@ export interface SweepAlertInput {
   readonly sweepId?: string;
   /** ACCOUNT_NOT_COVERED: the AssumeRole error. */
   readonly reason?: string;
-  /** FORWARDING_BROKEN: the rule's name and region, for the console link. */
-  readonly rule?: { readonly name: string; readonly region: string };
+  /** FORWARDING_BROKEN: the rule's name and region (for the console link) and its dead-letter queue. */
+  readonly rule?: { readonly name: string; readonly region: string; readonly deadLetterQueue?: string };
 }
 
 interface Texts {
@@ -50,12 +50,16 @@ interface Texts {
   readonly subject: (who: string) => string;
 }
 
-function forwardingProblem(detail: string, ko: boolean): string {
+function forwardingProblem(detail: string, ko: boolean, queue: string): string {
   switch (detail) {
     case 'RULE_MISSING':
       return ko ? '전달 규칙이 없습니다' : 'the forward rule is missing';
     case 'RULE_DISABLED':
       return ko ? '전달 규칙이 비활성화되어 있습니다' : 'the forward rule is disabled';
+    case 'DELIVERIES_FAILING':
+      return ko
+        ? `전달 실패(deliveries failing): 이벤트가 전달 규칙의 배달 못한 편지 대기열 ${queue}에 쌓여 있습니다`
+        : `deliveries failing: events wait in the forward rule's dead-letter queue ${queue}`;
     default:
       return ko
         ? '전달 규칙이 중앙 이벤트 버스를 대상으로 하지 않습니다'
@@ -63,8 +67,33 @@ function forwardingProblem(detail: string, ko: boolean): string {
   }
 }
 
+function ruleTodo(ko: boolean): string[] {
+  return ko
+    ? [
+        'StackSet 인스턴스를 다시 배포하여 규칙을 복구하십시오 (docs/operations.md).',
+        '누가 규칙을 바꿨는지 CloudTrail에서 확인하십시오 (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
+      ]
+    : [
+        'Restore the rule by redeploying the StackSet instance (docs/operations.md).',
+        'Find out in CloudTrail who changed the rule (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
+      ];
+}
+
+function deliveryTodo(ko: boolean, queue: string): string[] {
+  return ko
+    ? [
+        `us-east-1의 ${queue} 메시지 속성(ERROR_CODE, ERROR_MESSAGE)에서 실패 원인을 확인하십시오: 중앙 버스 정책, 전달 역할, 할당량 (docs/operations.md).`,
+        '원인을 고친 뒤 이벤트를 재처리하고 대기열을 비우십시오. 대기열이 비면 다음 점검에서 이 발견 사항이 해결됩니다.',
+      ]
+    : [
+        `Read why in the message attributes (ERROR_CODE, ERROR_MESSAGE) of ${queue} in us-east-1: the central bus policy, the forward role, a quota (docs/operations.md).`,
+        'Fix the cause, replay the events, then empty the queue: the next sweep resolves this finding once it is empty.',
+      ];
+}
+
 function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
   const user = `"${input.userName ?? ''}"`;
+  const queue = input.rule?.deadLetterQueue ?? 'the dead-letter queue';
   switch (input.kind) {
     case 'USER_NO_MFA':
       return {
@@ -124,17 +153,9 @@ function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
       return {
         subject: () => `event forwarding broken in ${input.accountId} (${input.detail})`,
         headline: ko
-          ? `계정 ${account}: ${forwardingProblem(input.detail, true)}. 이 계정의 IAM 이벤트가 중앙으로 전달되지 않습니다.`
-          : `In account ${account}, ${forwardingProblem(input.detail, false)}: its IAM events do not reach the central bus.`,
-        todo: ko
-          ? [
-              'StackSet 인스턴스를 다시 배포하여 규칙을 복구하십시오 (docs/operations.md).',
-              '누가 규칙을 바꿨는지 CloudTrail에서 확인하십시오 (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
-            ]
-          : [
-              'Restore the rule by redeploying the StackSet instance (docs/operations.md).',
-              'Find out in CloudTrail who changed the rule (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
-            ],
+          ? `계정 ${account}: ${forwardingProblem(input.detail, true, queue)}. 이 계정의 IAM 이벤트가 중앙으로 전달되지 않습니다.`
+          : `In account ${account}, ${forwardingProblem(input.detail, false, queue)}: its IAM events do not reach the central bus.`,
+        todo: input.detail === 'DELIVERIES_FAILING' ? deliveryTodo(ko, queue) : ruleTodo(ko),
       };
   }
 }

@@ -13,12 +13,21 @@ export interface ForwardRule {
   readonly targetArns: readonly string[];
 }
 
-/** Why forwarding is broken: the `detail` of a FORWARDING_BROKEN finding. */
-export type ForwardingProblem = 'RULE_MISSING' | 'RULE_DISABLED' | 'WRONG_TARGET';
+/**
+ * Why forwarding is broken: the `detail` of a FORWARDING_BROKEN finding. `DELIVERIES_FAILING`: the rule
+ * looks right, but events wait in its dead-letter queue (EventBridge could not deliver them).
+ */
+export type ForwardingProblem = 'RULE_MISSING' | 'RULE_DISABLED' | 'WRONG_TARGET' | 'DELIVERIES_FAILING';
 
 /** The forward rule judged against the central bus. */
 export type ForwardingStatus =
-  { readonly status: 'ok' } | { readonly status: 'broken'; readonly problem: ForwardingProblem };
+  | { readonly status: 'ok' }
+  | {
+      readonly status: 'broken';
+      readonly problem: ForwardingProblem;
+      /** DELIVERIES_FAILING: messages in the dead-letter queue. */
+      readonly deadLetterMessages?: number;
+    };
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
@@ -66,11 +75,31 @@ function isEnabled(state: string): boolean {
 
 /**
  * Judge the forward rule: it must exist, be enabled and have a target whose ARN is exactly the central
- * bus's (a look-alike bus in another account or region forwards nowhere we read). Pure.
+ * bus's (a look-alike bus in another account or region forwards nowhere we read), and its dead-letter
+ * queue must be empty (`deadLetterMessages`; undefined when it could not be read). A broken rule is
+ * named first: it explains the failed deliveries too. Pure.
  */
-export function judgeForwarding(rule: ForwardRule | undefined, centralBusArn: string): ForwardingStatus {
+export function judgeForwarding(
+  rule: ForwardRule | undefined,
+  centralBusArn: string,
+  deadLetterMessages?: number,
+): ForwardingStatus {
   if (rule === undefined) return { status: 'broken', problem: 'RULE_MISSING' };
   if (!isEnabled(rule.state)) return { status: 'broken', problem: 'RULE_DISABLED' };
   if (!rule.targetArns.includes(centralBusArn)) return { status: 'broken', problem: 'WRONG_TARGET' };
+  if (deadLetterMessages !== undefined && deadLetterMessages > 0)
+    return { status: 'broken', problem: 'DELIVERIES_FAILING', deadLetterMessages };
   return { status: 'ok' };
+}
+
+/** The account's `reason` in the sweep report: an unverified rule, or the count of failed deliveries. Pure. */
+export function forwardingReason(forwarding: ForwardingStatus | { readonly unverified: string }): {
+  reason?: string;
+} {
+  if ('unverified' in forwarding) return { reason: forwarding.unverified };
+  if (forwarding.status === 'broken' && forwarding.problem === 'DELIVERIES_FAILING')
+    return {
+      reason: `deliveries failing: ${forwarding.deadLetterMessages ?? 0} event(s) in the forward rule's dead-letter queue`,
+    };
+  return {};
 }

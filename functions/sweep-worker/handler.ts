@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { memberAccess } from '../core/member-access';
 import { FindingStore } from '../core/finding-store';
@@ -28,6 +29,9 @@ const sweep = createSweepWorker({
   // The forward rule lives in us-east-1 of each member account, wherever the sweep runs.
   eventBridgeFor: (credentials) =>
     new EventBridgeClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
+  // Its dead-letter queue is beside it.
+  sqsFor: (credentials) =>
+    new SQSClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
   aliases: new AccountAliases(),
   findings: new FindingStore({
     client: new DynamoDBClient(clientConfig),

@@ -7,6 +7,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { publishChat } from '../core/chat';
 import { sessionName, type AccountSessions, type RoleCredentials } from '../core/credentials';
@@ -33,9 +34,11 @@ import { chatSweepAlert } from './chat-format';
 import { parseCredentialReport } from './credential-report';
 import type { SweepWorkerSettings } from './env';
 import { formatSweepAlert, type SweepAlertInput } from './format';
-import { judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
+import { deadLetterQueueUrl, readDeadLetterDepth } from './dead-letter';
+import { forwardingReason, judgeForwarding, readForwardRule, type ForwardingStatus } from './forwarding';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
+import { recordImports, reimportStale } from './reimport';
 import { fetchCredentialReport } from './report-source';
 
 /** Knobs of the worker; the defaults are the deployed values, tests shorten the waits. */
@@ -73,8 +76,13 @@ export interface SweepWorkerDeps {
   readonly sessions: Pick<AccountSessions, 'iamFor' | 'credentialsFor'>;
   /** An EventBridge client in the forward rule's Region on a member account's check-role credentials. */
   readonly eventBridgeFor: (credentials: RoleCredentials) => EventBridgeClient;
+  /** An SQS client in the same Region on the same credentials (the forward rule's dead-letter queue). */
+  readonly sqsFor: (credentials: RoleCredentials) => SQSClient;
   readonly aliases: AccountAliases;
-  readonly findings: Pick<FindingStore, 'listFindings' | 'observeProblem' | 'resolve' | 'markNotified'>;
+  readonly findings: Pick<
+    FindingStore,
+    'listFindings' | 'observeProblem' | 'resolve' | 'markNotified' | 'markExported'
+  >;
   readonly sns: SNSClient;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -250,6 +258,14 @@ export function createSweepWorker(
 ): (batch: unknown, context?: RemainingTime) => Promise<SweepBatchResult> {
   const { settings, logger } = deps;
   const tuning: SweepTuning = { ...DEFAULT_SWEEP_TUNING, ...deps.tuning };
+  // Findings this batch already sent to Security Hub (accepted or not): the re-import step skips them, so
+  // one sweep never imports a finding twice. Cleared per batch (one invocation at a time per container).
+  const exportedThisBatch = new Set<string>();
+  const importDeps = {
+    findings: deps.findings,
+    logger,
+    recordExportFailure: (count: number) => deps.metrics?.recordExportFailure(count),
+  };
   const sleep =
     deps.sleep ??
     ((ms: number) =>
@@ -311,7 +327,13 @@ export function createSweepWorker(
         ...(extra.sweepId === undefined ? {} : { sweepId: extra.sweepId }),
         ...(extra.reason === undefined ? {} : { reason: extra.reason }),
         ...(finding.kind === 'FORWARDING_BROKEN'
-          ? { rule: { name: settings.forwardRuleName, region: settings.forwardRuleRegion } }
+          ? {
+              rule: {
+                name: settings.forwardRuleName,
+                region: settings.forwardRuleRegion,
+                deadLetterQueue: settings.forwardDeadLetterQueueName,
+              },
+            }
           : {}),
       };
       const message = formatSweepAlert(input, settings);
@@ -365,13 +387,13 @@ export function createSweepWorker(
    */
   async function exportFinding(finding: StoredFinding, sweepId: string | undefined, userPath?: string) {
     if (deps.securityHub === undefined) return;
-    const { failures } = await deps.securityHub.exportFindings(
+    exportedThisBatch.add(finding.findingId);
+    const result = await deps.securityHub.exportFindings(
       finding.accountId,
       [{ finding, ...(userPath === undefined ? {} : { userPath }) }],
       sweepHint(sweepId),
     );
-    const notImported = failures.reduce((sum, failure) => sum + failure.ids.length, 0);
-    if (notImported > 0) deps.metrics?.recordExportFailure(notImported);
+    await recordImports(importDeps, [finding], result, deps.now());
   }
 
   /** True when an open finding found again was never notified, and no first attempt can still be running. */
@@ -449,14 +471,40 @@ export function createSweepWorker(
     item: SweepAccountItem,
     credentials: RoleCredentials,
   ): Promise<ForwardingStatus | { readonly unverified: string }> {
+    let rule: Awaited<ReturnType<typeof readForwardRule>>;
     try {
-      const rule = await readForwardRule(deps.eventBridgeFor(credentials), settings.forwardRuleName);
-      return judgeForwarding(rule, settings.centralBusArn);
+      rule = await readForwardRule(deps.eventBridgeFor(credentials), settings.forwardRuleName);
     } catch (error) {
       if (isThrottling(error)) throw new StepError('events:DescribeRule', error, true);
       const reason = `forward rule not verified (${isAccessDenied(error) ? 'the check role may not read it: ' : ''}${describeError(error)})`;
       logger.warn('Forward rule not readable', { accountId: item.accountId, error: describeError(error) });
       return { unverified: reason };
+    }
+    return judgeForwarding(rule, settings.centralBusArn, await deadLetterDepthOf(item, credentials));
+  }
+
+  /**
+   * Messages in the forward rule's dead-letter queue. A queue the check role may not read (a role from
+   * before this permission) or that does not exist yet is no evidence of failed deliveries: undefined.
+   */
+  async function deadLetterDepthOf(
+    item: SweepAccountItem,
+    credentials: RoleCredentials,
+  ): Promise<number | undefined> {
+    const url = deadLetterQueueUrl(
+      item.accountId,
+      settings.forwardRuleRegion,
+      settings.forwardDeadLetterQueueName,
+    );
+    try {
+      return await readDeadLetterDepth(deps.sqsFor(credentials), url);
+    } catch (error) {
+      if (isThrottling(error)) throw new StepError('sqs:GetQueueAttributes', error, true);
+      logger.warn('Forward dead-letter queue not readable', {
+        accountId: item.accountId,
+        error: describeError(error),
+      });
+      return undefined;
     }
   }
 
@@ -584,11 +632,27 @@ export function createSweepWorker(
       const finding = await step('finding store', () => applyOperation(item, operation, extra, paths));
       if (finding !== undefined) findings.push(finding);
     }
+    if (deps.securityHub !== undefined) {
+      const securityHub = deps.securityHub;
+      await step('finding store', () =>
+        reimportStale(
+          { ...importDeps, securityHub },
+          {
+            accountId,
+            now: deps.now(),
+            afterDays: settings.securityHubReimportAfterDays,
+            hint,
+            paths,
+            skip: exportedThisBatch,
+          },
+        ),
+      );
+    }
     return {
       ...baseOf(item),
       ...(alias === undefined ? {} : { alias }),
       outcome: 'checked',
-      ...('unverified' in forwarding ? { reason: forwarding.unverified } : {}),
+      ...forwardingReason(forwarding),
       users: report.users.length,
       inGracePeriod: plan.inGracePeriod.size,
       findings,
@@ -623,6 +687,7 @@ export function createSweepWorker(
   }
 
   return async function sweepBatch(raw, context = {}) {
+    exportedThisBatch.clear();
     const { items, batchInput } = parseBatch(raw);
     logger.info('Sweep batch', {
       sweepId: batchInput?.sweepId,

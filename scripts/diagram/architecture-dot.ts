@@ -49,10 +49,14 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
           `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
         ),
         node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
-        node('member_dlq', 'SQS dead-letter\\nqueue', 'shape=cylinder'),
+        node(
+          'member_dlq',
+          'SQS dead-letter\\nqueue (the sweep\\nreads its depth)',
+          'shape=cylinder',
+        ),
         node(
           'check_role',
-          `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\n(+ Security Hub import, optional)`,
+          `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional)`,
           'fillcolor="#d5f5e3"',
         ),
         node('securityhub', 'AWS Security Hub\\n(optional, homeRegion)', 'shape=oval, style="dashed"'),
@@ -83,7 +87,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
       ),
       node(
         'scp',
-        `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag`,
+        `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag\\n(+ stacksets-exec-* roles; trails, optional)`,
         'style="rounded,dashed,filled"',
       ),
     ]),

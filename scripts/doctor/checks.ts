@@ -4,14 +4,7 @@ import {
   ListStackInstancesCommand,
   type StackInstanceSummary,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CloudTrailClient,
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-  type GetEventSelectorsCommandOutput,
-  type Trail,
-} from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
@@ -33,6 +26,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type AppConfig, rolloutAccountId } from '../../stacks/config';
 import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
 import { callFailed, type CheckRow, errorText, isNetworkError, notPass, pass, unreachable } from './report';
+import { checkOrganizationTrail } from './trail';
 
 /** Service principal of CloudFormation StackSets' trusted access to AWS Organizations. */
 export const STACKSETS_PRINCIPAL = 'member.org.stacksets.cloudformation.amazonaws.com';
@@ -171,70 +165,6 @@ export async function checkDelegatedAdmin(org: OrganizationsClient, config: AppC
   } catch (err) {
     return callFailed(name, 'organizations:ListDelegatedAdministrators', err);
   }
-}
-
-/** True when the selectors log write management events (classic or advanced selectors). */
-export function logsWriteManagementEvents(selectors: GetEventSelectorsCommandOutput): boolean {
-  const classic = (selectors.EventSelectors ?? []).some(
-    (s) => s.IncludeManagementEvents !== false && (s.ReadWriteType ?? 'All') !== 'ReadOnly',
-  );
-  const advanced = (selectors.AdvancedEventSelectors ?? []).some((s) => {
-    const fields = s.FieldSelectors ?? [];
-    const management = fields.some(
-      (f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'),
-    );
-    const readOnlyOnly = fields.some((f) => f.Field === 'readOnly' && (f.Equals ?? []).includes('true'));
-    return management && !readOnlyOnly;
-  });
-  return classic || advanced;
-}
-
-/** 4. An organization trail that logs write management events and covers us-east-1. */
-export async function checkOrganizationTrail(ct: CloudTrailClient): Promise<CheckRow> {
-  const name = 'organization trail';
-  let trails: Trail[];
-  try {
-    trails = (await ct.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
-  } catch (err) {
-    return callFailed(name, 'cloudtrail:DescribeTrails', err);
-  }
-  const candidates = trails.filter(
-    (t) =>
-      t.IsOrganizationTrail === true && (t.IsMultiRegionTrail === true || t.HomeRegion === MEMBER_REGION),
-  );
-  const problems: string[] = [];
-  for (const trail of candidates) {
-    const id = trail.TrailARN ?? trail.Name ?? '(unnamed)';
-    try {
-      const status = await ct.send(new GetTrailStatusCommand({ Name: id }));
-      if (status.IsLogging !== true) {
-        problems.push(`${id} is not logging`);
-        continue;
-      }
-    } catch (err) {
-      return callFailed(name, 'cloudtrail:GetTrailStatus', err);
-    }
-    try {
-      const selectors = await ct.send(new GetEventSelectorsCommand({ TrailName: id }));
-      if (!logsWriteManagementEvents(selectors)) {
-        problems.push(`${id} does not log write management events`);
-        continue;
-      }
-    } catch (err) {
-      return callFailed(name, 'cloudtrail:GetEventSelectors', err);
-    }
-    return pass(name, `${id} logs management events in ${MEMBER_REGION}`);
-  }
-  const detail =
-    candidates.length === 0
-      ? `no organization trail covers ${MEMBER_REGION}: EventBridge gets no IAM events without one`
-      : problems.join('; ');
-  return notPass(
-    name,
-    'FAIL',
-    detail,
-    'create (or start) a multi-region organization trail logging management write events, in the management account',
-  );
 }
 
 /** The (account, region) pairs `cdk deploy` targets for this config. */

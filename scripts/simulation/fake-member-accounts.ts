@@ -54,6 +54,11 @@ export interface FakeAccount {
   readonly root?: { readonly mfa: boolean; readonly password: boolean; readonly lastUsed?: string };
   /** The forward rule; `null` when it does not exist. @default enabled, targeting the central bus */
   readonly rule?: { readonly state: string; readonly targets: readonly string[] } | null;
+  /**
+   * Messages waiting in the forward rule's dead-letter queue (`org-mfa-watch-forward-dlq`, us-east-1);
+   * `null` when the queue does not exist (a member template from before it was named). @default 0
+   */
+  readonly deadLetterMessages?: number | null;
   /** @default { state: 'none' } */
   readonly report?: FakeReportState;
   /** ReportInProgress answers after a generation starts, before the report is ready. @default 1 */
@@ -252,7 +257,13 @@ export class FakeMemberAccounts {
 
   private async handle(request: HttpRequestLike): Promise<{ response: unknown }> {
     const service = request.hostname.split('.')[0] ?? 'unknown';
-    const body = typeof request.body === 'string' ? request.body : '';
+    // The JSON protocols (EventBridge, SQS) may hand the body over as bytes.
+    const body =
+      typeof request.body === 'string'
+        ? request.body
+        : request.body instanceof Uint8Array
+          ? Buffer.from(request.body).toString('utf8')
+          : '';
     const target = headerOf(request.headers, 'x-amz-target');
     const json = target !== undefined;
     const params: Record<string, string> = json
@@ -376,6 +387,8 @@ export class FakeMemberAccounts {
       case 'events:DescribeRule':
       case 'events:ListTargetsByRule':
         return this.rule(accountId, account, action, params);
+      case 'sqs:GetQueueAttributes':
+        return this.queueAttributes(accountId, account, params);
       default:
         return undefined;
     }
@@ -449,6 +462,24 @@ export class FakeMemberAccounts {
         ];
       }
     }
+  }
+
+  /** SQS over its JSON protocol (AWS JSON 1.0): only the forward dead-letter queue exists. */
+  private queueAttributes(accountId: string, account: FakeAccount, params: Record<string, string>): Answer {
+    const json = 'application/x-amz-json-1.0';
+    const url = `https://sqs.us-east-1.amazonaws.com/${accountId}/org-mfa-watch-forward-dlq`;
+    const messages = account.deadLetterMessages === undefined ? 0 : account.deadLetterMessages;
+    if (messages === null || params.QueueUrl !== url) {
+      return [
+        400,
+        JSON.stringify({
+          __type: 'com.amazonaws.sqs#QueueDoesNotExist',
+          message: 'The specified queue does not exist.',
+        }),
+        json,
+      ];
+    }
+    return [200, JSON.stringify({ Attributes: { ApproximateNumberOfMessages: String(messages) } }), json];
   }
 
   private rule(

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -48,6 +49,8 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     forwardRuleName: NAMES.memberForwardRule,
     forwardRuleRegion: MEMBER_REGION,
     ...(config.console === undefined ? {} : { consoleAccess: config.console }),
+    forwardDeadLetterQueueName: NAMES.memberForwardDeadLetterQueue,
+    securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
   };
 }
 
@@ -144,6 +147,9 @@ export async function sweepLocally(options: {
       sessions,
       eventBridgeFor: (credentials) =>
         new EventBridgeClient({ region: settings.forwardRuleRegion, credentials }),
+      // The regional endpoint (AWS_ENDPOINT_URL when set), not the queue URL's host: the same in AWS.
+      sqsFor: (credentials) =>
+        new SQSClient({ region: settings.forwardRuleRegion, credentials, useQueueUrlAsEndpoint: false }),
       aliases: new AccountAliases(),
       findings: new FindingStore({ client: dynamo.client, tableName }),
       sns: printingSns(options.print),

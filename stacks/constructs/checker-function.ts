@@ -16,6 +16,7 @@ import { FINDINGS_ENV } from '../../functions/shared/findings';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
 import { FUNCTION_BUNDLING } from './bundling';
+import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
 
 /** The access portal and permission set console links sign in with (config `console`). */
 export interface ConsoleAccessProps {
@@ -266,6 +267,7 @@ export class CheckerFunction extends Construct {
       onFailure: new destinations.SqsDestination(this.failureQueue),
       bundling: FUNCTION_BUNDLING,
     });
+    ignoreCfnLintRule(this.function, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
 
     props.topic.grantPublish(this.role);
     props.chatTopic?.grantPublish(this.role);

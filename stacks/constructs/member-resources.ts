@@ -71,7 +71,9 @@ export class MemberResources extends Construct {
 
     // SQS-managed encryption: EventBridge cannot write to a queue encrypted with the AWS-managed
     // alias/aws/sqs KMS key, and a customer key per member account would add cost and key policy upkeep.
+    // Named: the sweep worker derives its URL, and the check role may read its depth (and nothing else).
     this.deadLetterQueue = new sqs.Queue(this, 'ForwardDlq', {
+      queueName: NAMES.memberForwardDeadLetterQueue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -179,6 +181,23 @@ export class MemberResources extends Construct {
         sid: 'ReadForwardRule',
         actions: ['events:DescribeRule', 'events:ListTargetsByRule'],
         resources: [forwardRuleArn],
+      }),
+    );
+    // The sweep reports FORWARDING_BROKEN (deliveries failing) when events wait in the dead-letter queue:
+    // the depth only (ApproximateNumberOfMessages), of that one queue; never the messages themselves.
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadForwardDeadLetterQueueDepth',
+        actions: ['sqs:GetQueueAttributes'],
+        resources: [
+          Arn.format({
+            partition: Aws.PARTITION,
+            service: 'sqs',
+            region: Aws.REGION,
+            account: Aws.ACCOUNT_ID,
+            resource: NAMES.memberForwardDeadLetterQueue,
+          }),
+        ],
       }),
     );
     Validations.of(this.checkRole).acknowledge({

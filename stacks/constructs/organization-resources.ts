@@ -43,6 +43,32 @@ export const RULE_CHANGE_ACTIONS = [
 ] as const;
 
 /**
+ * What the SCP denies on `role/stacksets-exec-*` to everyone but `exemptPrincipalArns`: the SCP trusts
+ * that name, so nobody in a member account may create a role under it, re-trust the real one, change
+ * its policies, boundary or tags, pass it to a service, or delete it. The role is created and managed
+ * by the StackSets service-linked role `AWSServiceRoleForCloudFormationStackSetsOrgMember`, which SCPs
+ * do not affect (AWS Organizations User Guide, "Service control policies (SCPs)": "SCPs do not affect
+ * service-linked roles").
+ */
+export const STACKSET_EXECUTION_ROLE_GUARD_ACTIONS = [
+  'iam:CreateRole',
+  ...ROLE_CHANGE_ACTIONS,
+  'iam:PassRole',
+] as const;
+
+/**
+ * CloudTrail actions that stop a trail or narrow what it logs (with `protectTrails`). Not
+ * PutInsightSelectors: Insights only adds anomaly analysis on top of what the trail logs; it neither
+ * starts nor stops the delivery of management events to EventBridge.
+ */
+export const TRAIL_CHANGE_ACTIONS = [
+  'cloudtrail:DeleteTrail',
+  'cloudtrail:PutEventSelectors',
+  'cloudtrail:StopLogging',
+  'cloudtrail:UpdateTrail',
+] as const;
+
+/**
  * IAM actions that set or remove a user tag. CreateUser is among them: it takes tags, so a new user
  * could be created already exempt.
  */
@@ -53,7 +79,10 @@ export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser
  * role, and setting or removing the exemption tags, to every principal except the StackSet execution
  * role and `exemptPrincipalArns`. Pure; every ARN uses the partition token.
  */
-export function tamperProtectionDocument(exemptPrincipalArns: readonly string[]): iam.PolicyDocument {
+export function tamperProtectionDocument(
+  exemptPrincipalArns: readonly string[],
+  protectTrails = false,
+): iam.PolicyDocument {
   const role = (name: string): string =>
     Arn.format({
       partition: Aws.PARTITION,
@@ -67,6 +96,11 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
   const exceptDeployers = {
     ArnNotLike: { 'aws:PrincipalArn': [STACKSET_EXECUTION_ROLE_PATTERN, ...exemptPrincipalArns] },
   };
+  // The execution role itself is not exempt here: it never needs to change a stacksets-exec-* role.
+  const exceptExempt =
+    exemptPrincipalArns.length === 0
+      ? undefined
+      : { ArnNotLike: { 'aws:PrincipalArn': [...exemptPrincipalArns] } };
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
@@ -93,6 +127,15 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
         resources: [role(NAMES.memberCheckRole), role(NAMES.memberForwardRole)],
         conditions: exceptDeployers,
       }),
+      // The exemption above is by name: without this, a member administrator could create a role named
+      // stacksets-exec-<anything> (or re-trust the real one) and act as the StackSet.
+      new iam.PolicyStatement({
+        sid: 'ProtectStackSetsExecutionRole',
+        effect: iam.Effect.DENY,
+        actions: [...STACKSET_EXECUTION_ROLE_GUARD_ACTIONS],
+        resources: [role('stacksets-exec-*')],
+        ...(exceptExempt === undefined ? {} : { conditions: exceptExempt }),
+      }),
       new iam.PolicyStatement({
         sid: 'ProtectExemptionTags',
         effect: iam.Effect.DENY,
@@ -104,6 +147,30 @@ export function tamperProtectionDocument(exemptPrincipalArns: readonly string[])
           ...exceptDeployers,
         },
       }),
+      ...(protectTrails
+        ? [
+            // EventBridge hears of IAM calls only while a trail logs them: a member must not stop,
+            // delete or narrow its trails. Organization trails already cannot be changed from a member
+            // account; this covers the account's own trails.
+            new iam.PolicyStatement({
+              sid: 'ProtectTrails',
+              effect: iam.Effect.DENY,
+              actions: [...TRAIL_CHANGE_ACTIONS],
+              resources: [
+                Arn.format({
+                  partition: Aws.PARTITION,
+                  service: 'cloudtrail',
+                  region: '*',
+                  account: '*',
+                  resource: 'trail',
+                  resourceName: '*',
+                  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+                }),
+              ],
+              conditions: exceptDeployers,
+            }),
+          ]
+        : []),
     ],
   });
 }
@@ -126,6 +193,11 @@ export interface OrganizationResourcesProps {
    * @default []
    */
   readonly exemptPrincipalArns?: readonly string[];
+  /**
+   * Add to the SCP a deny of stopping, deleting or narrowing CloudTrail trails (same exemptions).
+   * @default false
+   */
+  readonly protectTrails?: boolean;
 }
 
 /**
@@ -213,7 +285,7 @@ export class OrganizationResources extends Construct {
         description:
           'org-mfa-watch: members cannot change the forward rule, its role, the check role or the exemption tags',
         type: 'SERVICE_CONTROL_POLICY',
-        content: tamperProtectionDocument(props.exemptPrincipalArns ?? []),
+        content: tamperProtectionDocument(props.exemptPrincipalArns ?? [], props.protectTrails === true),
         targetIds: [...props.rolloutOrganizationalUnitIds],
       });
     }

@@ -31,6 +31,7 @@ import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn } from '../names';
 import type { FindingTable } from './finding-table';
 import { FUNCTION_BUNDLING } from './bundling';
+import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
 
 /** Entry points of the sweep's functions, bundled by the local esbuild like the checker. */
 export const SWEEP_ENTRIES = {
@@ -108,6 +109,12 @@ export interface SweepProps {
    * @default false
    */
   readonly securityHubExport?: boolean;
+  /**
+   * With the export on: days after which the sweep re-imports an open finding (Security Hub deletes a
+   * finding 90 days after its last update).
+   * @default 30
+   */
+  readonly securityHubReimportAfterDays?: number;
 }
 
 const COMMON_ENV = {
@@ -202,8 +209,8 @@ export class Sweep extends Construct {
       NAMES.sweepPlannerRole,
       'sweep planner: list accounts',
     );
-    // Organizations' read actions take "*" (ListAccounts has no resource type);
-    // the management account's delegation policy is what makes them answer, and only for this role.
+    // Organizations' read actions take "*" (ListAccounts has no resource type); the management account's
+    // delegation policy is what makes them answer, and only for this role.
     plannerRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadOrganizationThroughDelegationPolicy',
@@ -274,10 +281,15 @@ export class Sweep extends Construct {
         [SWEEP_ENV.centralBusArn]: props.bus.eventBusArn,
         [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
         [SWEEP_ENV.forwardRuleRegion]: MEMBER_REGION,
+        [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
         ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
         // The import is made with the member check role's credentials: nothing to grant the worker itself.
         ...(props.securityHubExport === true
-          ? { [CHECKER_ENV.securityHubExport]: 'true', [CHECKER_ENV.securityHubRegion]: stack.region }
+          ? {
+              [CHECKER_ENV.securityHubExport]: 'true',
+              [CHECKER_ENV.securityHubRegion]: stack.region,
+              [SWEEP_ENV.securityHubReimportAfterDays]: String(props.securityHubReimportAfterDays ?? 30),
+            }
           : {}),
         ...COMMON_ENV,
       },
@@ -355,7 +367,7 @@ export class Sweep extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the joined-account rule targets.',
     });
-    this.joinedRules = this.startOnJoinedAccounts(props.bus);
+    this.joinedRules = this.startOnJoinedAccounts(props.bus, props.managementAccountId);
 
     // ---- alarms -------------------------------------------------------------------------------------
     this.alarms = this.addAlarms(props.topic);
@@ -429,7 +441,7 @@ export class Sweep extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     logGroup.grantWrite(options.role);
-    return new NodejsFunction(this, id, {
+    const fn = new NodejsFunction(this, id, {
       entry: options.entry,
       handler: 'handler',
       description: options.description,
@@ -443,6 +455,8 @@ export class Sweep extends Construct {
       environment: options.environment,
       bundling: FUNCTION_BUNDLING,
     });
+    ignoreCfnLintRule(fn, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
+    return fn;
   }
 
   /**
@@ -612,6 +626,7 @@ export class Sweep extends Construct {
       // Every state transition is logged, without the data (user names stay out of the logs).
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+    ignoreCfnLintRule(stateMachine, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
     Validations.of(stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason:
@@ -701,7 +716,7 @@ export class Sweep extends Construct {
    * created account (its id is in the event) and an invited account that accepted (the planner finds
    * accounts that joined in the last {@link JOINED_WITHIN_HOURS} hours).
    */
-  private startOnJoinedAccounts(bus: events.IEventBus): events.Rule[] {
+  private startOnJoinedAccounts(bus: events.IEventBus, managementAccountId: string): events.Rule[] {
     const stack = Stack.of(this);
     const ruleArn = (name: string): string =>
       stack.formatArn({
@@ -733,7 +748,7 @@ export class Sweep extends Construct {
       eventBus: bus,
       description:
         'org-mfa-watch: sweep an account created in the organization once its StackSet instance lands',
-      eventPattern: accountCreatedPattern(),
+      eventPattern: accountCreatedPattern(managementAccountId),
     });
     created.addTarget(
       target(
@@ -751,7 +766,7 @@ export class Sweep extends Construct {
       eventBus: bus,
       description:
         'org-mfa-watch: sweep accounts that joined the organization once their StackSet instance lands',
-      eventPattern: accountJoinedPattern(),
+      eventPattern: accountJoinedPattern(managementAccountId),
     });
     invited.addTarget(target(events.RuleTargetInput.fromObject(joinedInput)));
     return [created, invited];

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AccountSessions } from '../../functions/core/credentials';
 import { FindingStore } from '../../functions/core/finding-store';
@@ -29,6 +30,8 @@ export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): Swe
     centralBusArn: TEST_BUS_ARN,
     forwardRuleName: 'org-mfa-watch-forward',
     forwardRuleRegion: 'us-east-1',
+    forwardDeadLetterQueueName: 'org-mfa-watch-forward-dlq',
+    securityHubReimportAfterDays: 30,
     ...overrides,
   };
 }
@@ -101,6 +104,8 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
         }),
     eventBridgeFor: (roleCredentials) =>
       new EventBridgeClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
+    sqsFor: (roleCredentials) =>
+      new SQSClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
     aliases: new AccountAliases(),
     findings: store,
     sns: new SNSClient({ ...base, credentials }),

@@ -4,12 +4,7 @@ import {
   ListStackInstancesCommand,
   StackSetNotFoundException,
 } from '@aws-sdk/client-cloudformation';
-import {
-  CloudTrailClient,
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-} from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
@@ -37,7 +32,6 @@ import {
   checkDelegatedAdmin,
   checkLambdaConcurrency,
   checkOrganization,
-  checkOrganizationTrail,
   checkRollout,
   checkStackSetsTrustedAccess,
   checkSubscriptions,
@@ -193,91 +187,6 @@ describe('3. delegated administrator', () => {
     expect((await checkDelegatedAdmin(org, delegated)).detail).toContain(
       'organizations:ListDelegatedAdministrators',
     );
-  });
-});
-
-describe('4. organization trail', () => {
-  const trailArn = 'arn:aws:cloudtrail:eu-west-1:111111111111:trail/org';
-  const orgTrail = {
-    TrailARN: trailArn,
-    IsOrganizationTrail: true,
-    IsMultiRegionTrail: true,
-    HomeRegion: 'eu-west-1',
-  };
-  const happy = () => {
-    ctMock.on(DescribeTrailsCommand).resolves({ trailList: [orgTrail] });
-    ctMock.on(GetTrailStatusCommand).resolves({ IsLogging: true });
-    ctMock
-      .on(GetEventSelectorsCommand)
-      .resolves({ EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'WriteOnly' }] });
-  };
-
-  it('passes for a logging multi-region org trail with write management events (shadow trails included)', async () => {
-    happy();
-    expect((await checkOrganizationTrail(ct)).status).toBe('PASS');
-    expect(ctMock).toHaveReceivedCommandWith(DescribeTrailsCommand, { includeShadowTrails: true });
-    expect(ctMock).toHaveReceivedCommandWith(GetTrailStatusCommand, { Name: trailArn });
-  });
-  it('passes with advanced selectors on management events', async () => {
-    happy();
-    ctMock.on(GetEventSelectorsCommand).resolves({
-      AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }],
-    });
-    expect((await checkOrganizationTrail(ct)).status).toBe('PASS');
-  });
-  it.each([
-    [
-      'only read-only classic selectors',
-      { EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'ReadOnly' as const }] },
-    ],
-    ['no management events', { EventSelectors: [{ IncludeManagementEvents: false }] }],
-    [
-      'read-only advanced selectors',
-      {
-        AdvancedEventSelectors: [
-          {
-            FieldSelectors: [
-              { Field: 'eventCategory', Equals: ['Management'] },
-              { Field: 'readOnly', Equals: ['true'] },
-            ],
-          },
-        ],
-      },
-    ],
-  ])('fails with %s', async (_name, selectors) => {
-    happy();
-    ctMock.on(GetEventSelectorsCommand).resolves(selectors);
-    expectRow(await checkOrganizationTrail(ct), 'FAIL', 'write');
-  });
-  it('fails when the trail is not logging', async () => {
-    happy();
-    ctMock.on(GetTrailStatusCommand).resolves({ IsLogging: false });
-    expect((await checkOrganizationTrail(ct)).detail).toContain('not logging');
-  });
-  it('fails when only an account trail or a single-region trail elsewhere exists', async () => {
-    ctMock.on(DescribeTrailsCommand).resolves({
-      trailList: [
-        { ...orgTrail, IsOrganizationTrail: false },
-        { ...orgTrail, IsMultiRegionTrail: false },
-      ],
-    });
-    expect((await checkOrganizationTrail(ct)).detail).toContain('no organization trail covers us-east-1');
-  });
-  it('accepts a single-region org trail whose home region is us-east-1', async () => {
-    happy();
-    ctMock.on(DescribeTrailsCommand).resolves({
-      trailList: [{ ...orgTrail, IsMultiRegionTrail: false, HomeRegion: 'us-east-1' }],
-    });
-    expect((await checkOrganizationTrail(ct)).status).toBe('PASS');
-  });
-  it.each([
-    ['cloudtrail:DescribeTrails', () => ctMock.on(DescribeTrailsCommand).rejects(denied())],
-    ['cloudtrail:GetTrailStatus', () => ctMock.on(GetTrailStatusCommand).rejects(denied())],
-    ['cloudtrail:GetEventSelectors', () => ctMock.on(GetEventSelectorsCommand).rejects(denied())],
-  ])('reports AccessDenied naming %s', async (permission, deny) => {
-    happy();
-    deny();
-    expect((await checkOrganizationTrail(ct)).detail).toContain(`missing permission ${permission}`);
   });
 });
 

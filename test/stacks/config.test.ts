@@ -261,7 +261,11 @@ describe('parseConfig: the sweep and tamper protection', () => {
       reportRetentionDays: 365,
       joinedAccount: { waitMinutes: 15, attempts: 4 },
     });
-    expect(config.tamperProtection).toEqual({ enabled: false, exemptPrincipalArns: [] });
+    expect(config.tamperProtection).toEqual({
+      enabled: false,
+      exemptPrincipalArns: [],
+      protectTrails: false,
+    });
   });
 
   it('keeps configured values, and a schedule time zone of its own', () => {
@@ -343,6 +347,16 @@ describe('parseConfig: the sweep and tamper protection', () => {
       'tamper protection switched on with a string',
       { ...rawTestConfig(), tamperProtection: { enabled: 'yes' } },
       'tamperProtection.enabled: expected true or false',
+    ],
+    [
+      'trail protection switched on with a string',
+      { ...rawTestConfig(), tamperProtection: { enabled: true, protectTrails: 'yes' } },
+      'tamperProtection.protectTrails: expected true or false',
+    ],
+    [
+      'trail protection without the SCP',
+      { ...rawTestConfig(), tamperProtection: { protectTrails: true } },
+      'tamperProtection.protectTrails: only meaningful with tamperProtection.enabled true',
     ],
   ])('rejects %s with a message naming the field', (_name, raw, message) => {
     const problems = problemsOf(raw);

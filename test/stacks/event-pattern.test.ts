@@ -28,11 +28,19 @@ describe('the test event-pattern matcher', () => {
     [{ a: [null] }, { a: null }, true],
     [{ a: ['x'], b: ['y'] }, { a: 'x', b: 'z' }, false],
     [{ a: [{ exists: false }] }, { a: { nested: 'object' } }, false],
+    // Flattened paths: a leaf under a missing object is absent.
+    [{ a: { b: [{ exists: false }] } }, {}, true],
+    [{ a: { b: [{ exists: false }] } }, { a: 'x' }, true],
+    [{ a: { b: [{ exists: true }] } }, {}, false],
+    // $or: any alternative (Amazon EventBridge User Guide, "Event patterns", "Or matching").
+    [{ $or: [{ a: ['x'] }, { b: ['y'] }] }, { b: 'y' }, true],
+    [{ $or: [{ a: ['x'] }, { b: ['y'] }] }, { a: 'y', b: 'x' }, false],
+    [{ c: ['z'], $or: [{ a: ['x'] }, { b: ['y'] }] }, { a: 'x', c: 'q' }, false],
   ])('%j on %j -> %s', (pattern, event, expected) => {
     expect(matchesPattern(pattern, event)).toBe(expected);
   });
 
-  it.each([[{ a: [{ suffix: 'x' }] }], [{ a: [] }], [{ a: 'x' }], [{}]])(
+  it.each([[{ a: [{ suffix: 'x' }] }], [{ a: [] }], [{ a: 'x' }], [{}], [{ $or: [{ a: ['x'] }] }]])(
     'refuses a pattern it does not implement: %j',
     (pattern) => {
       expect(() => matchesPattern(pattern, { a: 'x' })).toThrow(UnsupportedPatternError);

@@ -189,9 +189,32 @@ describe.each([
               ],
             },
           },
+          {
+            Sid: 'ReadForwardDeadLetterQueueDepth',
+            Effect: 'Allow',
+            Action: 'sqs:GetQueueAttributes',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':sqs:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':org-mfa-watch-forward-dlq',
+                ],
+              ],
+            },
+          },
         ],
       },
     });
+  });
+
+  it('names the forward dead-letter queue, so the sweep can find it in every account', () => {
+    member.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'org-mfa-watch-forward-dlq' });
   });
 });
 

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SWEEP_ENV } from '../../functions/shared/sweep';
 import { CHECKER_ENV } from '../../functions/shared/contract';
 import { synthApp, testConfig, type SynthesizedApp } from '../helpers/app';
 import {
@@ -50,14 +51,34 @@ beforeAll(() => {
 
 describe('the securityHub configuration', () => {
   it('is off unless configured, and names the field of a bad value', () => {
-    expect(testConfig().securityHub).toEqual({ enabled: false });
-    expect(testConfig({ securityHub: { enabled: true } }).securityHub).toEqual({ enabled: true });
+    expect(testConfig().securityHub).toEqual({ enabled: false, reimportAfterDays: 30 });
+    expect(testConfig({ securityHub: { enabled: true } }).securityHub).toEqual({
+      enabled: true,
+      reimportAfterDays: 30,
+    });
     expect(() => testConfig({ securityHub: { enabled: 'yes' } })).toThrow(
       /securityHub\.enabled: expected true or false/,
     );
     expect(() => testConfig({ securityHub: { enabled: true, regions: ['us-east-1'] } })).toThrow(
       /securityHub: unknown field\(s\) "regions"/,
     );
+  });
+
+  // Security Hub deletes a finding 90 days after its last update (AWS Security Hub User Guide, "Findings
+  // in Security Hub"): a re-import age of 90 days or more would let findings vanish.
+  it.each([0, 90, 12.5, '30'])('rejects reimportAfterDays %j, naming the field', (value) => {
+    expect(() => testConfig({ securityHub: { enabled: true, reimportAfterDays: value } })).toThrow(
+      /securityHub\.reimportAfterDays: expected/,
+    );
+  });
+
+  it('accepts reimportAfterDays from 1 to 89', () => {
+    expect(
+      testConfig({ securityHub: { enabled: true, reimportAfterDays: 1 } }).securityHub.reimportAfterDays,
+    ).toBe(1);
+    expect(
+      testConfig({ securityHub: { enabled: true, reimportAfterDays: 89 } }).securityHub.reimportAfterDays,
+    ).toBe(89);
   });
 });
 
@@ -98,6 +119,21 @@ describe('Security Hub export in the central stack', () => {
     )[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
     return fn.Properties.Environment.Variables;
   }
+
+  it('tells the sweep worker the re-import age when enabled, and not when off', () => {
+    const worker = (app: typeof enabled) =>
+      (
+        Object.values(
+          app.central.findResources('AWS::Lambda::Function', {
+            Properties: {
+              Environment: { Variables: Match.objectLike({ FORWARD_RULE_NAME: Match.anyValue() }) },
+            },
+          }),
+        )[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+      ).Properties.Environment.Variables;
+    expect(worker(enabled)).toMatchObject({ [SWEEP_ENV.securityHubReimportAfterDays]: '30' });
+    expect(worker(disabled)).not.toHaveProperty(SWEEP_ENV.securityHubReimportAfterDays);
+  });
 
   it('tells the checker to export, and where (the home region), when enabled', () => {
     expect(checkerEnvironment(enabled)).toMatchObject({

@@ -134,6 +134,37 @@ describe('the sweep planner reads the organization through the delegation policy
     expect(await ask(PLANNER, action, plannerPolicies)).toBe('Allowed');
   });
 
+  // The Organizations operations functions/sweep-planner/organization.ts sends (ListAccounts,
+  // DescribeAccount, ListAccountsForParent, ListOrganizationalUnitsForParent, ListParents). Each is its
+  // own IAM action ("Actions, resources, and condition keys for AWS Organizations", Service Authorization
+  // Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html):
+  // organizations:ListChildren does not authorize ListOrganizationalUnitsForParent. A call from the
+  // security account needs both the caller's identity policy and the delegation policy to allow it
+  // ("Create a resource-based delegation policy with AWS Organizations", AWS Organizations User Guide,
+  // https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html: "you must grant
+  // roles and users in the delegated administrator account the corresponding IAM permissions").
+  const PLANNER_CALLS = [
+    'organizations:DescribeAccount',
+    'organizations:ListAccounts',
+    'organizations:ListAccountsForParent',
+    'organizations:ListOrganizationalUnitsForParent',
+    'organizations:ListParents',
+  ];
+
+  it.each(PLANNER_CALLS)(
+    'the planner role may call %s: its identity policy and the delegation policy both allow it',
+    async (action) => {
+      expect(await ask(PLANNER, action, plannerPolicies)).toBe('Allowed');
+      const noDelegation: PolicyDocument = { Statement: [] };
+      expect(await ask(PLANNER, action, plannerPolicies, noDelegation)).not.toBe('Allowed');
+      expect(await ask(PLANNER, action, [ADMIN_POLICY])).toBe('Allowed');
+    },
+  );
+
+  it('grants exactly the Organizations actions the planner calls, nothing more', () => {
+    expect([...PLANNER_ORGANIZATIONS_ACTIONS].sort()).toEqual([...PLANNER_CALLS].sort());
+  });
+
   it('another role of the security account may not, only because of aws:PrincipalArn', async () => {
     const other = `arn:aws:iam::${SECURITY}:role/Admin`;
     expect(await ask(other, 'organizations:ListAccounts', [ADMIN_POLICY])).not.toBe('Allowed');
@@ -435,6 +466,25 @@ describe('what the member check role may read for the sweep', () => {
     },
   );
 
+  // The sweep reads the depth of the forward rule's dead-letter queue (GetQueueAttributes,
+  // ApproximateNumberOfMessages). Resource type "queue", arn:${Partition}:sqs:${Region}:${Account}:${QueueName}
+  // (Service Authorization Reference, "Actions, resources, and condition keys for Amazon SQS",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+  const DLQ = `arn:aws:sqs:us-east-1:${MEMBER}:${NAMES.memberForwardDeadLetterQueue}`;
+  it('may read the attributes of the forward dead-letter queue', async () => {
+    expect(await ask('sqs:GetQueueAttributes', DLQ)).toBe('Allowed');
+  });
+
+  it.each([
+    ['sqs:GetQueueAttributes', `arn:aws:sqs:us-east-1:${MEMBER}:another-queue`],
+    ['sqs:GetQueueAttributes', `arn:aws:sqs:eu-west-1:${MEMBER}:${NAMES.memberForwardDeadLetterQueue}`],
+    ['sqs:ReceiveMessage', DLQ],
+    ['sqs:PurgeQueue', DLQ],
+    ['sqs:SetQueueAttributes', DLQ],
+  ])('may not %s on %s', async (action, resource) => {
+    expect(await ask(action, resource)).not.toBe('Allowed');
+  });
+
   it.each([
     ['events:DisableRule', FORWARD_RULE],
     ['events:PutTargets', FORWARD_RULE],
@@ -527,6 +577,153 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
       'Allowed',
     );
     expect(await ask(ADMIN, 'iam:DeleteRole', ROLE('other'))).toBe('Allowed');
+  });
+
+  // The exemption above is by role name. A member administrator who could create a role named
+  // stacksets-exec-<anything>, or re-trust or re-policy the real one, would pass it. The real role is
+  // created and managed by the StackSets service-linked role AWSServiceRoleForCloudFormationStackSetsOrgMember
+  // (AWS CloudFormation User Guide, "Activate trusted access for StackSets with AWS Organizations",
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html),
+  // and "SCPs do not affect service-linked roles" (AWS Organizations User Guide, "Service control policies
+  // (SCPs)", https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html):
+  // denying these actions to everyone but the configured exempt principals leaves StackSets working.
+  describe('the StackSet execution role cannot be faked or taken over', () => {
+    const LOOK_ALIKE = ROLE('stacksets-exec-attacker');
+    const PATH_LOOK_ALIKE = `arn:aws:iam::${MEMBER}:role/stacksets-exec-/attacker`;
+
+    it.each([
+      ['iam:CreateRole', LOOK_ALIKE],
+      ['iam:CreateRole', PATH_LOOK_ALIKE],
+      ['iam:UpdateAssumeRolePolicy', STACKSETS],
+      ['iam:PutRolePolicy', STACKSETS],
+      ['iam:AttachRolePolicy', STACKSETS],
+      ['iam:DetachRolePolicy', STACKSETS],
+      ['iam:DeleteRolePolicy', STACKSETS],
+      ['iam:PutRolePermissionsBoundary', STACKSETS],
+      ['iam:DeleteRolePermissionsBoundary', STACKSETS],
+      ['iam:TagRole', STACKSETS],
+      ['iam:UntagRole', STACKSETS],
+      ['iam:UpdateRole', STACKSETS],
+      ['iam:DeleteRole', STACKSETS],
+      ['iam:PassRole', STACKSETS],
+    ])('denies a member administrator %s on %s', async (action, resource) => {
+      expect(await ask(ADMIN, action, resource)).toBe('ExplicitlyDenied');
+    });
+
+    it('denies the execution role itself re-trusting a stacksets-exec-* role', async () => {
+      expect(await ask(STACKSETS, 'iam:UpdateAssumeRolePolicy', STACKSETS)).toBe('ExplicitlyDenied');
+      expect(await ask(STACKSETS, 'iam:CreateRole', LOOK_ALIKE)).toBe('ExplicitlyDenied');
+    });
+
+    it.each([
+      ['iam:UpdateAssumeRolePolicy', ROLE(NAMES.memberCheckRole)],
+      ['iam:PutRolePolicy', ROLE(NAMES.memberCheckRole)],
+      ['iam:CreateRole', ROLE(NAMES.memberForwardRole)],
+      ['events:PutRule', FORWARD_RULE],
+      ['events:PutTargets', FORWARD_RULE],
+    ])('still lets the StackSet update path %s on %s', async (action, resource) => {
+      expect(await ask(STACKSETS, action, resource)).toBe('Allowed');
+    });
+
+    it('lets a configured exempt principal repair it, only because of aws:PrincipalArn', async () => {
+      expect(await ask(BREAK_GLASS, 'iam:UpdateAssumeRolePolicy', STACKSETS)).toBe('Allowed');
+      expect(
+        await ask(
+          BREAK_GLASS,
+          'iam:UpdateAssumeRolePolicy',
+          STACKSETS,
+          withoutCondition(scp, 'aws:PrincipalArn'),
+        ),
+      ).toBe('ExplicitlyDenied');
+    });
+
+    it('leaves roles of other names alone', async () => {
+      expect(await ask(ADMIN, 'iam:CreateRole', ROLE('stacksets-other'))).toBe('Allowed');
+      expect(await ask(ADMIN, 'iam:UpdateAssumeRolePolicy', ROLE('team-role'))).toBe('Allowed');
+    });
+
+    it('with no exempt principal configured, denies everyone (no empty condition)', async () => {
+      const policy = Object.values(
+        synthApp(testConfig({ tamperProtection: { enabled: true } })).management.toJSON().Resources as Record<
+          string,
+          Resource
+        >,
+      ).find((r) => r.Type === 'AWS::Organizations::Policy');
+      const document = resolveIntrinsics(policy?.Properties.Content, {
+        account: MANAGEMENT,
+        region: 'us-east-1',
+      }) as PolicyDocument;
+      expect(await ask(ADMIN, 'iam:CreateRole', LOOK_ALIKE, document)).toBe('ExplicitlyDenied');
+      expect(await ask(BREAK_GLASS, 'iam:CreateRole', LOOK_ALIKE, document)).toBe('ExplicitlyDenied');
+      expect(JSON.stringify(document)).not.toContain('[]');
+    });
+  });
+
+  // With tamperProtection.protectTrails: EventBridge receives "AWS API Call via CloudTrail" events only
+  // while a trail logs management events (Amazon EventBridge User Guide, "Events from AWS services",
+  // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events.html), so members may not stop,
+  // delete or narrow their trails. Resource ARNs as in the Service Authorization Reference, "Actions,
+  // resources, and condition keys for AWS CloudTrail" (trail: arn:${Partition}:cloudtrail:${Region}:${Account}:trail/${TrailName}).
+  describe('protectTrails', () => {
+    const TRAIL = `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/account-trail`;
+    let trailScp: PolicyDocument;
+    beforeAll(() => {
+      const app = synthApp(
+        testConfig({
+          tamperProtection: {
+            enabled: true,
+            exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'],
+            protectTrails: true,
+          },
+        }),
+      );
+      const policy = Object.values(app.management.toJSON().Resources as Record<string, Resource>).find(
+        (r) => r.Type === 'AWS::Organizations::Policy',
+      );
+      trailScp = resolveIntrinsics(policy?.Properties.Content, {
+        account: MANAGEMENT,
+        region: 'us-east-1',
+      }) as PolicyDocument;
+    }, 120_000);
+
+    it.each([
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'cloudtrail:UpdateTrail',
+      'cloudtrail:PutEventSelectors',
+    ])('denies a member administrator %s', async (action) => {
+      expect(await ask(ADMIN, action, TRAIL, trailScp)).toBe('ExplicitlyDenied');
+    });
+
+    it('is off by default: the default SCP lets a member administrator stop a trail', async () => {
+      expect(await ask(ADMIN, 'cloudtrail:StopLogging', TRAIL)).toBe('Allowed');
+    });
+
+    it.each(['cloudtrail:StartLogging', 'cloudtrail:CreateTrail', 'cloudtrail:PutInsightSelectors'])(
+      'leaves %s alone (it starts or adds, never narrows)',
+      async (action) => {
+        expect(await ask(ADMIN, action, TRAIL, trailScp)).toBe('Allowed');
+      },
+    );
+
+    it.each([STACKSETS, BREAK_GLASS])(
+      'lets %s change a trail, only because of aws:PrincipalArn',
+      async (principal) => {
+        expect(await ask(principal, 'cloudtrail:StopLogging', TRAIL, trailScp)).toBe('Allowed');
+        expect(
+          await ask(
+            principal,
+            'cloudtrail:StopLogging',
+            TRAIL,
+            withoutCondition(trailScp, 'aws:PrincipalArn'),
+          ),
+        ).toBe('ExplicitlyDenied');
+      },
+    );
+
+    it('keeps the SCP, every option on, under the 5,120-character quota', () => {
+      expect(JSON.stringify(trailScp).length).toBeLessThan(5120);
+    });
   });
 
   it.each([

@@ -240,6 +240,7 @@ describe('sweep functions', () => {
       [SWEEP_ENV.centralBusArn]: { 'Fn::GetAtt': [busId(), 'Arn'] },
       [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
       [SWEEP_ENV.forwardRuleRegion]: 'us-east-1',
+      [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -609,6 +610,58 @@ describe('account-joined event patterns', () => {
     expect(matchesPattern(accountJoinedPattern(), created('SUCCEEDED'))).toBe(false);
   });
 
+  // A created account fires both CreateAccountResult and AccountJoinedOrganization with joinedMethod
+  // CREATED; an invited one only AccountJoinedOrganization with joinedMethod INVITED (AWS Organizations
+  // API Reference, "AcceptHandshake": "an AccountJoinedOrganization event is logged with
+  // joinedMethod:INVITED and joinedTime fields", https://docs.aws.amazon.com/organizations/latest/APIReference/API_AcceptHandshake.html;
+  // the values are the AccountJoinedMethod enum, INVITED | CREATED, "Account" data type). Created
+  // accounts are swept once, by CreateAccountResult (it carries the account id and the outcome). No
+  // public sample shows the detail-type of AccountJoinedOrganization: both CloudTrail detail-types match.
+  const joinedAs = (
+    joinedMethod: string | undefined,
+    detailType = 'AWS Service Event via CloudTrail',
+  ): Json => {
+    const event = envelope(
+      'AccountJoinedOrganization',
+      joinedMethod === undefined
+        ? { joinedTime: '2026-11-30T10:00:00Z' }
+        : { joinedMethod, joinedTime: '2026-11-30T10:00:00Z' },
+    );
+    return { ...event, 'detail-type': detailType };
+  };
+  const fromMember = (event: Json): Json => ({ ...event, account: '333333333333' });
+
+  it('sweeps a created account once: the joined rule drops AccountJoinedOrganization with joinedMethod CREATED', () => {
+    const created = ['CREATED', 'Created'].map((method) => joinedAs(method));
+    for (const event of created) expect(matchesPattern(accountJoinedPattern(), event)).toBe(false);
+    expect(matchesPattern(accountJoinedPattern(), joinedAs('INVITED'))).toBe(true);
+  });
+
+  it('matches AccountJoinedOrganization under both CloudTrail detail-types', () => {
+    expect(matchesPattern(accountJoinedPattern(), joinedAs('INVITED', 'AWS API Call via CloudTrail'))).toBe(
+      true,
+    );
+    expect(matchesPattern(accountJoinedPattern(), joinedAs('CREATED', 'AWS API Call via CloudTrail'))).toBe(
+      false,
+    );
+    expect(
+      matchesPattern(accountJoinedPattern(), joinedAs('INVITED', 'AWS Console Sign In via CloudTrail')),
+    ).toBe(false);
+    expect(
+      matchesPattern(organizationJoinEventsPattern(), joinedAs('INVITED', 'AWS API Call via CloudTrail')),
+    ).toBe(true);
+  });
+
+  it('sweeps a joining account whose event carries no joinedMethod (never silently drops an invited account)', () => {
+    expect(matchesPattern(accountJoinedPattern(), joinedAs(undefined))).toBe(true);
+  });
+
+  it('both central rules accept only events whose account is the management account', () => {
+    expect(matchesPattern(accountCreatedPattern(), fromMember(created('SUCCEEDED')))).toBe(false);
+    expect(matchesPattern(accountJoinedPattern(), fromMember(joinedAs('INVITED')))).toBe(false);
+    expect(matchesPattern(accountCreatedPattern(), created('SUCCEEDED'))).toBe(true);
+  });
+
   it('the management account forwards both, and no API call of another service', () => {
     expect(matchesPattern(organizationJoinEventsPattern(), joined)).toBe(true);
     expect(matchesPattern(organizationJoinEventsPattern(), created('SUCCEEDED'))).toBe(true);
@@ -655,7 +708,7 @@ describe('management stack: organization resources', () => {
       EventBusName: Match.absent(),
       EventPattern: {
         source: ['aws.organizations'],
-        'detail-type': ['AWS Service Event via CloudTrail'],
+        'detail-type': ['AWS Service Event via CloudTrail', 'AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['organizations.amazonaws.com'],
           eventName: ['CreateAccountResult', 'AccountJoinedOrganization'],

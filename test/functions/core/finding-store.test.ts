@@ -278,6 +278,23 @@ describe('markNotified', () => {
   });
 });
 
+describe('markExported', () => {
+  it('records the last Security Hub import, keeps it across observations, and says when there is no finding', async () => {
+    await store.observeProblem(noMfa());
+    expect(await store.markExported({ ...user, now: hours(1) })).toBe(true);
+    expect((await store.getFinding(user))?.lastExported).toBe(hours(1).toISOString());
+    await store.observeProblem(noMfa({ now: hours(2) }));
+    expect(await store.getFinding(user)).toMatchObject({
+      lastExported: hours(1).toISOString(),
+      lastSeen: hours(2).toISOString(),
+    });
+    expect((await store.listFindings({ accountId: ACCOUNT, state: 'OPEN' }))[0]?.lastExported).toBe(
+      hours(1).toISOString(),
+    );
+    expect(await store.markExported({ ...user, userName: 'nobody', now: hours(1) })).toBe(false);
+  });
+});
+
 describe('renameUser', () => {
   const rename = (oldName: string, newName: string) =>
     store.renameUser({ accountId: ACCOUNT, oldName, newName, now: hours(2) });

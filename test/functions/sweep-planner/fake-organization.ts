@@ -19,6 +19,8 @@ export interface FakeAccount {
   readonly State?: string;
   readonly Status?: string;
   readonly JoinedTimestamp?: Date;
+  /** How it joined: `CREATED` or `INVITED` (Organizations `Account.JoinedMethod`). */
+  readonly JoinedMethod?: 'CREATED' | 'INVITED';
 }
 
 /** A fake organization: a root, OUs by parent, accounts. */
@@ -48,6 +50,7 @@ export function mockOrganization(tree: FakeOrgTree, pageSize = 2): AwsClientStub
     ...(a.State === undefined ? {} : { State: a.State as Account['State'] }),
     ...(a.Status === undefined ? {} : { Status: a.Status as Account['Status'] }),
     ...(a.JoinedTimestamp === undefined ? {} : { JoinedTimestamp: a.JoinedTimestamp }),
+    ...(a.JoinedMethod === undefined ? {} : { JoinedMethod: a.JoinedMethod }),
   });
   mock.on(ListAccountsCommand).callsFake((input: { NextToken?: string }) => {
     const { items, next } = page(tree.accounts, input.NextToken);

@@ -264,19 +264,57 @@ describe('a joined sweep', () => {
     org = mockOrganization(tree);
   });
 
-  it('sweeps the ACTIVE accounts that joined within JOINED_WITHIN_HOURS, plus the ids given', async () => {
-    const plan = await planner()({
-      sweepId: 'joined-1',
-      input: { mode: 'joined', accountIds: ['111111111111'] },
-    });
-    expect(plan).toMatchObject({ mode: 'joined', fullSweep: false, count: 2 });
+  it('sweeps the ACTIVE accounts that joined within JOINED_WITHIN_HOURS when no id is given', async () => {
+    const plan = await planner()({ sweepId: 'joined-1', input: { mode: 'joined' } });
+    expect(plan).toMatchObject({ mode: 'joined', fullSweep: false, count: 1 });
     expect(writtenItems().map((i) => [i.accountId, i.coverage])).toEqual([
-      ['111111111111', 'stackset'],
       ['123456789012', 'outside-rollout'],
     ]);
     // 666… joined an hour ago but is closing: not swept, and reported.
     expect(plan.skipped).toEqual([{ accountId: '666666666666', state: 'PENDING_CLOSURE' }]);
-    expect(plan.items).toHaveLength(2);
+    expect(plan.items).toHaveLength(1);
+  });
+
+  // A created account fires CreateAccountResult (its rule names the account) and AccountJoinedOrganization
+  // with joinedMethod CREATED (AWS Organizations API Reference, "AcceptHandshake" and the "Account" data
+  // type, JoinedMethod INVITED | CREATED, https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+  // Each joining account is swept once: by its CreateAccountResult when created, by the
+  // AccountJoinedOrganization sweep (no ids) when invited.
+  describe('sweeps each joining account once', () => {
+    const withMethods: FakeOrgTree = {
+      ...tree,
+      accounts: [
+        ...tree.accounts.map((a) =>
+          a.Id === '123456789012' ? { ...a, JoinedMethod: 'CREATED' as const } : a,
+        ),
+        {
+          Id: '121212121212',
+          Name: 'invitee',
+          parent: SANDBOX,
+          State: 'ACTIVE',
+          JoinedTimestamp: hoursAgo(3),
+          JoinedMethod: 'INVITED' as const,
+        },
+      ],
+    };
+    beforeEach(() => {
+      org = mockOrganization(withMethods);
+    });
+
+    it('a joined sweep naming accounts (CreateAccountResult) sweeps those accounts only', async () => {
+      const plan = await planner()({
+        sweepId: 'joined-created',
+        input: { mode: 'joined', accountIds: ['123456789012'] },
+      });
+      expect(writtenItems().map((i) => i.accountId)).toEqual(['123456789012']);
+      expect(plan).toMatchObject({ count: 1 });
+      expect(plan.skipped).toBeUndefined();
+    });
+
+    it('a joined sweep without ids (AccountJoinedOrganization) leaves created accounts to their own sweep', async () => {
+      await planner()({ sweepId: 'joined-invited', input: { mode: 'joined' } });
+      expect(writtenItems().map((i) => i.accountId)).toEqual(['121212121212']);
+    });
   });
 
   it('rejects a given id that is not in the organization', async () => {

@@ -15,6 +15,7 @@ const VALID = {
   CENTRAL_BUS_ARN: 'arn:aws-us-gov:events:us-gov-west-1:222222222222:event-bus/org-mfa-watch',
   FORWARD_RULE_NAME: 'org-mfa-watch-forward',
   FORWARD_RULE_REGION: 'us-east-1',
+  FORWARD_DLQ_NAME: 'org-mfa-watch-forward-dlq',
 };
 
 function problems(env: Record<string, string | undefined>): readonly string[] {
@@ -78,6 +79,13 @@ describe('loadSweepSettings', () => {
       chatTopicArn: 'arn:aws-us-gov:sns:us-gov-west-1:222222222222:org-mfa-watch-chat',
       securityHub: { region: 'us-gov-west-1' },
     });
+    expect(plain.securityHubReimportAfterDays).toBe(30);
+    expect(
+      loadSweepSettings({ ...VALID, SECURITY_HUB_REIMPORT_AFTER_DAYS: '7' }).securityHubReimportAfterDays,
+    ).toBe(7);
+    expect(problems({ ...VALID, SECURITY_HUB_REIMPORT_AFTER_DAYS: '90' }).join()).toContain(
+      'SECURITY_HUB_REIMPORT_AFTER_DAYS',
+    );
     // A region alone does not turn the export on.
     expect(loadSweepSettings({ ...VALID, SECURITY_HUB_REGION: 'us-east-1' }).securityHub).toBeUndefined();
   });

@@ -116,7 +116,7 @@ describe('sweep worker: users without MFA', () => {
     expect(aws.published).toHaveLength(1);
   });
 
-  it('makes at most 5 AWS calls per account plus 3 per candidate user (finding store excluded)', async () => {
+  it('makes at most 6 AWS calls per account plus 3 per candidate user (finding store excluded)', async () => {
     const { aws, sweep } = await setup({
       [A]: {
         report: FRESH,
@@ -132,7 +132,7 @@ describe('sweep worker: users without MFA', () => {
     await sweep({ Items: [item(A), item(B)] });
     const memberCalls = (id: string) => aws.callsOf(id).filter((c) => c.service !== 'sns');
     // A: two candidates (alice, carol).
-    expect(memberCalls(A).length).toBeLessThanOrEqual(5 + 3 * 2);
+    expect(memberCalls(A).length).toBeLessThanOrEqual(6 + 3 * 2);
     expect(
       memberCalls(A)
         .filter((c) => c.userName === undefined)
@@ -142,6 +142,7 @@ describe('sweep worker: users without MFA', () => {
       'AssumeRole',
       'DescribeRule',
       'GetCredentialReport',
+      'GetQueueAttributes',
       'ListAccountAliases',
       'ListTargetsByRule',
     ]);
@@ -153,7 +154,13 @@ describe('sweep worker: users without MFA', () => {
       memberCalls(B)
         .map((c) => c.action)
         .sort(),
-    ).toEqual(['AssumeRole', 'DescribeRule', 'GetCredentialReport', 'ListTargetsByRule']);
+    ).toEqual([
+      'AssumeRole',
+      'DescribeRule',
+      'GetCredentialReport',
+      'GetQueueAttributes',
+      'ListTargetsByRule',
+    ]);
   });
 
   it('confirms stale-report candidates live: a user who enabled MFA since the report gets no finding', async () => {
