@@ -73,12 +73,15 @@ export const FINDING_ATTRIBUTES = {
  * - `ROOT_NO_MFA`: the root user has a password and no MFA (CRITICAL).
  * - `ACCOUNT_NOT_COVERED`: the check role cannot be assumed in the account (sweep, HIGH).
  * - `FORWARDING_BROKEN`: the account's forward rule is missing, disabled or mis-targeted (sweep, HIGH).
+ * - `ROLLOUT_FAILED`: the account's StackSet instance is FAILED or INOPERABLE (sweep, HIGH; detail
+ *   `ROLLOUT_FAILED`, the StackSet's status reason in the alert).
  */
 export const FINDING_KINDS = [
   'USER_NO_MFA',
   'ROOT_NO_MFA',
   'ACCOUNT_NOT_COVERED',
   'FORWARDING_BROKEN',
+  'ROLLOUT_FAILED',
 ] as const;
 
 /** One of {@link FINDING_KINDS}. */
@@ -120,6 +123,7 @@ export type FindingSource = (typeof FINDING_SOURCES)[number];
  * - `exempted`: an exemption now applies.
  * - `role-reachable`, `forwarding-restored`: the account-level problem is fixed (sweep).
  * - `account-removed`: the account left the organization or was closed (sweep).
+ * - `rollout-recovered`: the account's StackSet instance is no longer FAILED or INOPERABLE (sweep).
  * - `manual`: closed by hand (docs/operations.md).
  */
 export const RESOLUTION_REASONS = [
@@ -130,6 +134,7 @@ export const RESOLUTION_REASONS = [
   'role-reachable',
   'forwarding-restored',
   'account-removed',
+  'rollout-recovered',
   'manual',
 ] as const;
 

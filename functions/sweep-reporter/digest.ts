@@ -124,6 +124,7 @@ const EN: Texts = {
     'role-reachable': 'check role reachable again',
     'forwarding-restored': 'forward rule restored',
     'account-removed': 'account no longer ACTIVE in the organization',
+    'rollout-recovered': 'StackSet instance deployed again',
     manual: 'closed by hand',
   },
   storeProblem: (problem) =>
@@ -181,6 +182,7 @@ const KO: Texts = {
     'role-reachable': '점검 역할에 다시 접근 가능',
     'forwarding-restored': '전달 규칙 복구됨',
     'account-removed': '계정이 더 이상 조직의 ACTIVE 계정이 아님',
+    'rollout-recovered': 'StackSet 인스턴스가 다시 배포됨',
     manual: '수동으로 닫음',
   },
   storeProblem: (problem) =>

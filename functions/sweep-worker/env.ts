@@ -24,6 +24,8 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly forwardRuleName: string;
   /** Where the forward rule lives (us-east-1: IAM's events are published there only). */
   readonly forwardRuleRegion: string;
+  /** Accounts above which one sweep's new findings of one kind are alerted together (storm guard). */
+  readonly alertStormThreshold: number;
 }
 
 /** The sweep worker is deployed with a missing or malformed environment variable. */
@@ -44,7 +46,11 @@ const schema = z.object({
   ),
   [SWEEP_ENV.forwardRuleName]: pattern(/^[.\-_A-Za-z0-9]{1,64}$/, 'expected an EventBridge rule name'),
   [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
+  [SWEEP_ENV.alertStormThreshold]: z.optional(wholeNumber(1, 1000, 'accounts')),
 });
+
+/** `sweep.alertStormThreshold` when the variable is absent (a deployment from before the storm guard). */
+export const DEFAULT_ALERT_STORM_THRESHOLD = 10;
 
 /**
  * Read the sweep worker's settings from its environment. Pure over the given record.
@@ -59,5 +65,6 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     centralBusArn: v[SWEEP_ENV.centralBusArn],
     forwardRuleName: v[SWEEP_ENV.forwardRuleName],
     forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
+    alertStormThreshold: v[SWEEP_ENV.alertStormThreshold] ?? DEFAULT_ALERT_STORM_THRESHOLD,
   };
 }

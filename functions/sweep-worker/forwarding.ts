@@ -18,7 +18,13 @@ export type ForwardingProblem = 'RULE_MISSING' | 'RULE_DISABLED' | 'WRONG_TARGET
 
 /** The forward rule judged against the central bus. */
 export type ForwardingStatus =
-  { readonly status: 'ok' } | { readonly status: 'broken'; readonly problem: ForwardingProblem };
+  | { readonly status: 'ok' }
+  | {
+      readonly status: 'broken';
+      readonly problem: ForwardingProblem;
+      /** WRONG_TARGET: what the rule targets instead of the central bus (shown in the alert). */
+      readonly targetArns?: readonly string[];
+    };
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
@@ -71,6 +77,8 @@ function isEnabled(state: string): boolean {
 export function judgeForwarding(rule: ForwardRule | undefined, centralBusArn: string): ForwardingStatus {
   if (rule === undefined) return { status: 'broken', problem: 'RULE_MISSING' };
   if (!isEnabled(rule.state)) return { status: 'broken', problem: 'RULE_DISABLED' };
-  if (!rule.targetArns.includes(centralBusArn)) return { status: 'broken', problem: 'WRONG_TARGET' };
+  if (!rule.targetArns.includes(centralBusArn)) {
+    return { status: 'broken', problem: 'WRONG_TARGET', targetArns: rule.targetArns };
+  }
   return { status: 'ok' };
 }

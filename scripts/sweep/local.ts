@@ -47,6 +47,7 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     centralBusArn: `arn:${PARTITION}:events:${config.homeRegion}:${config.securityAccountId}:event-bus/${NAMES.centralBus}`,
     forwardRuleName: NAMES.memberForwardRule,
     forwardRuleRegion: MEMBER_REGION,
+    alertStormThreshold: config.sweep.alertStormThreshold,
   };
 }
 

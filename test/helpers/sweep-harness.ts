@@ -29,6 +29,7 @@ export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): Swe
     centralBusArn: TEST_BUS_ARN,
     forwardRuleName: 'org-mfa-watch-forward',
     forwardRuleRegion: 'us-east-1',
+    alertStormThreshold: 10,
     ...overrides,
   };
 }
