@@ -21,6 +21,7 @@ import { InvalidReportInputError, ResultsUnreadableError } from './errors';
 import { digestReceiptExists, putReportObject } from './outputs';
 import { readMapResults, readText, type FailedBatch } from './results';
 import { resolveRemovedAccounts } from './removed';
+import { sendStormAlerts } from './storm';
 import { accountItemsSchema, reportInputSchema } from './schemas';
 
 /** What the reporter needs; the handler builds it once per container. */
@@ -152,6 +153,21 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
     const reportJsonKey = SWEEP_KEYS.reportJson(plan.sweepId);
     await putReportObject(s3, bucket, reportCsvKey, reportCsv(report), 'text/csv; charset=utf-8');
     await putReportObject(s3, bucket, reportJsonKey, JSON.stringify(report), 'application/json');
+
+    // The storm guard's held alerts go out before the digest, one per kind (each once per sweep).
+    await sendStormAlerts(
+      {
+        s3,
+        sns,
+        store,
+        bucket,
+        topicArn: settings.alertTopicArn,
+        locale: settings.locale,
+        logger,
+        now: deps.now,
+      },
+      report,
+    );
 
     const receiptKey = SWEEP_KEYS.digestReceipt(plan.sweepId);
     const alreadyPublished = await digestReceiptExists(s3, bucket, receiptKey);
