@@ -70,6 +70,8 @@ export interface SweepReport {
   readonly skipped: readonly SweepSkippedAccount[];
   /** Set when reconciling departed accounts could not be done (the finding store was unreachable). */
   readonly storeProblem?: string;
+  /** Set when the planner could not read the StackSet's instances (rollout status unknown). */
+  readonly rolloutProblem?: string;
 }
 
 /** Everything {@link buildReport} combines. */
@@ -83,6 +85,7 @@ export interface ReportParts {
   readonly removedAccountFindings: readonly SweepFinding[];
   readonly skipped: readonly SweepSkippedAccount[];
   readonly storeProblem?: string;
+  readonly rolloutProblem?: string;
   readonly now: Date;
 }
 
@@ -216,6 +219,7 @@ export function buildReport(parts: ReportParts): SweepReport {
     removedAccountFindings: removed,
     skipped: parts.skipped,
     ...(parts.storeProblem === undefined ? {} : { storeProblem: parts.storeProblem }),
+    ...(parts.rolloutProblem === undefined ? {} : { rolloutProblem: parts.rolloutProblem }),
   };
 }
 

@@ -12,7 +12,7 @@ const EN: Readonly<Record<FindingKind, string>> = {
   ROOT_NO_MFA:
     'Enable root MFA with the account owner, or delete the root password through centralized root access.',
   ACCOUNT_NOT_COVERED:
-    'The check role cannot be assumed although the StackSet instance is deployed: treat it as tampering, review CloudTrail, and redeploy the StackSet instance.',
+    "The check role cannot be assumed: if the account's StackSet instance is CURRENT, treat it as tampering, review CloudTrail, and redeploy the instance.",
   FORWARDING_BROKEN:
     "Redeploy the account's StackSet instance to restore the forward rule, and find in CloudTrail who changed it.",
   ROLLOUT_FAILED:
@@ -25,7 +25,7 @@ const KO: Readonly<Record<FindingKind, string>> = {
   ROOT_NO_MFA:
     '계정 소유자와 함께 루트 MFA를 활성화하거나, 중앙 집중식 루트 액세스로 루트 비밀번호를 삭제하십시오.',
   ACCOUNT_NOT_COVERED:
-    'StackSet 인스턴스가 배포되어 있는데도 점검 역할을 맡을 수 없습니다: 변조로 간주하여 CloudTrail을 검토하고 StackSet 인스턴스를 다시 배포하십시오.',
+    '점검 역할을 맡을 수 없습니다: 계정의 StackSet 인스턴스가 CURRENT라면 변조로 간주하여 CloudTrail을 검토하고 인스턴스를 다시 배포하십시오.',
   FORWARDING_BROKEN:
     '계정의 StackSet 인스턴스를 다시 배포하여 전달 규칙을 복구하고, 누가 변경했는지 CloudTrail에서 확인하십시오.',
   ROLLOUT_FAILED:

@@ -146,6 +146,7 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       removedAccountFindings: departed.removed,
       skipped: plan.skipped ?? [],
       ...(departed.storeProblem === undefined ? {} : { storeProblem: departed.storeProblem }),
+      ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
       now,
     });
 
