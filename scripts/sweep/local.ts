@@ -152,7 +152,8 @@ export async function sweepLocally(options: {
     });
     const item: SweepAccountItem = {
       accountId: options.accountId,
-      name: '(local run)',
+      // No name: an alert the local run prints must read like a real one (no "(local run)" in it).
+      name: '',
       coverage: 'stackset',
     };
     return await worker({ Items: [item], BatchInput: { sweepId: `local-${Date.now()}`, mode: 'on-demand' } });
