@@ -65,6 +65,14 @@ export const FINDING_ATTRIBUTES = {
   previousNames: 'previousNames',
   /** Incremented on every write that changes the item; optimistic locking for renames. */
   version: 'version',
+  /** Accepted until this day (UTC, `YYYY-MM-DD`): no alerts while it holds (`npm run findings -- suppress`). */
+  suppressedUntil: 'suppressedUntil',
+  /** Why the finding was accepted. */
+  suppressionReason: 'suppressionReason',
+  /** ARN of whoever accepted it (sts:GetCallerIdentity). */
+  suppressedBy: 'suppressedBy',
+  /** ISO time it was accepted. */
+  suppressedAt: 'suppressedAt',
 } as const;
 
 /**

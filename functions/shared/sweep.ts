@@ -130,6 +130,8 @@ export interface SweepFinding {
    * (more accounts than `sweep.alertStormThreshold`): the reporter sends one alert listing them all.
    */
   readonly held?: boolean;
+  /** The finding is accepted (suppressed) through this day (`YYYY-MM-DD`, UTC): no alert; listed apart. */
+  readonly suppressedUntil?: string;
 }
 
 /** The worker's result for one account. */

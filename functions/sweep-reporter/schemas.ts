@@ -59,6 +59,7 @@ const findingSchema = z.object({
   resolvedBecause: z.optional(z.enum(RESOLUTION_REASONS)),
   detail: z.optional(z.string()),
   held: z.optional(z.boolean()),
+  suppressedUntil: z.optional(z.string()),
 });
 
 const accountResultSchema = z.object({

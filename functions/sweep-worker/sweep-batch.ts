@@ -15,6 +15,7 @@ import { describeError, isAccessDenied, isThrottling } from '../core/errors';
 import type { ExportMetrics, SweepMetrics } from '../core/metrics';
 import { shouldNotify, type Finding as StoredFinding, type FindingStore } from '../core/finding-store';
 import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
+import { isSuppressed } from '../core/suppression';
 import { publishAlert } from '../core/publish';
 import type { SecurityHubExporter } from '../core/security-hub';
 import type { StormGuardPort } from '../core/storm-guard';
@@ -311,6 +312,9 @@ export function createSweepWorker(
       ...(context.resolvedBecause === undefined ? {} : { resolvedBecause: context.resolvedBecause }),
       ...(finding.detail === undefined ? {} : { detail: finding.detail }),
       ...(context.held === true ? { held: true } : {}),
+      ...(change !== 'resolved' && finding.suppression !== undefined && isSuppressed(finding, deps.now())
+        ? { suppressedUntil: finding.suppression.until }
+        : {}),
     };
   }
 
@@ -429,6 +433,8 @@ export function createSweepWorker(
   function neverNotified(finding: StoredFinding): boolean {
     // ISO-8601 UTC strings order like the times they name.
     const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
+    // An accepted (suppressed) finding is not alerted, not even as "never notified".
+    if (isSuppressed(finding, deps.now())) return false;
     return !notified && deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS;
   }
 
