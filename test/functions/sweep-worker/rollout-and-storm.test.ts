@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { StormGuard, type StormGuardPort } from '../../../functions/core/storm-guard';
 import type { RolloutState, SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
 import { startDynalite, type LocalDynamo } from '../../helpers/dynalite';
@@ -177,5 +178,53 @@ describe('sweep worker: a forward rule with the wrong target', () => {
     const alert = aws.published.find((p) => p.attributes.finding === 'WRONG_TARGET');
     expect(alert?.body).toContain(`Expected target: ${TEST_BUS_ARN}`);
     expect(alert?.body).toContain(`Actual targets: ${other}`);
+  });
+});
+
+describe('sweep worker: an accepted (suppressed) finding (issue 19, item 8)', () => {
+  it('is not alerted while suppressed, shows its day in the result, and alerts once after the day', async () => {
+    let now = NOW;
+    const aws = new FakeMemberAccounts(
+      { [A]: { report: FRESH, users: { alice: { mfaDevices: 0, console: true } } } },
+      { centralBusArn: TEST_BUS_ARN, now: () => now },
+    );
+    const { sweep, store, tableName } = await sweepWorker(dynamo, {
+      now: () => now,
+      transport: { requestHandler: aws.requestHandler },
+    });
+    // The finding exists, never notified (its first alert failed), then someone accepts it.
+    const { finding } = await store.observeProblem({
+      accountId: A,
+      kind: 'USER_NO_MFA',
+      userName: 'alice',
+      severity: 'HIGH',
+      detail: 'NO_MFA_CONSOLE',
+      source: 'sweep',
+      now: new Date(NOW.getTime() - 3 * 86_400_000),
+    });
+    await new FindingSuppressions({ client: dynamo.client, tableName }).suppress({
+      findingId: finding.findingId,
+      until: '2026-10-31',
+      reason: 'break-glass user, reviewed monthly',
+      by: 'arn:aws:sts::222222222222:assumed-role/SecurityAdmin/jane',
+      now: NOW,
+    });
+    const during = account(
+      await sweep({ Items: [item(A)], BatchInput: { sweepId: 's-1', mode: 'scheduled' } }),
+      A,
+    );
+    expect(during.findings).toMatchObject([
+      { kind: 'USER_NO_MFA', change: 'still-open', suppressedUntil: '2026-10-31' },
+    ]);
+    expect(aws.published).toHaveLength(0);
+
+    now = new Date('2026-11-01T06:00:00Z');
+    const after = account(
+      await sweep({ Items: [item(A)], BatchInput: { sweepId: 's-2', mode: 'scheduled' } }),
+      A,
+    );
+    expect(after.findings).toMatchObject([{ kind: 'USER_NO_MFA', change: 'new' }]);
+    expect(after.findings[0]?.suppressedUntil).toBeUndefined();
+    expect(aws.published).toHaveLength(1);
   });
 });
