@@ -5,6 +5,7 @@
  */
 import type { AlertLocale } from '../shared/contract';
 import { FINDING_KINDS, type FindingKind } from '../shared/findings';
+import type { SweepFinding } from '../shared/sweep';
 import type { AccountReport, CoverageGap, SweepReport } from './aggregate';
 import { NO_RESULT_REASON } from './aggregate';
 import { kindAdvice } from './kind-advice';
@@ -82,6 +83,8 @@ export interface ExtraTexts {
   readonly todoSection: string;
   readonly rolloutProblem: (problem: string) => string;
   readonly failedToo: (reason: string) => string;
+  readonly suppressedSection: string;
+  readonly suppressedLine: (where: string, until: string) => string;
   /** Known worker reasons in the locale; anything else (AWS's own words) is shown as it is. */
   readonly reason: (reason: string) => string;
 }
@@ -94,6 +97,8 @@ const EN: ExtraTexts = {
   rolloutProblem: (problem) =>
     `Note: the StackSet instances could not be read (${problem}); an unreachable check role was reported ACCOUNT_NOT_COVERED as before.`,
   failedToo: (reason) => `; not checked: ${reason}`,
+  suppressedSection: 'Accepted until a date (suppressed: open, not alerted)',
+  suppressedLine: (where, until) => `${where}, until ${until}`,
   reason: (reason) => reason,
 };
 
@@ -111,6 +116,8 @@ const KO: ExtraTexts = {
   rolloutProblem: (problem) =>
     `참고: StackSet 인스턴스를 읽지 못했습니다 (${problem}). 점검 역할에 접근할 수 없는 계정은 이전처럼 ACCOUNT_NOT_COVERED로 보고했습니다.`,
   failedToo: (reason) => `; 점검 못 함: ${reason}`,
+  suppressedSection: '기한부로 수락된 항목 (열려 있지만 알리지 않음)',
+  suppressedLine: (where, until) => `${where}, ${until}까지`,
   reason: (reason) => {
     if (KO_REASONS[reason] !== undefined) return KO_REASONS[reason];
     const pending = /^StackSet instance not deployed yet \((.*)\)$/.exec(reason);
@@ -143,4 +150,25 @@ export function todoLines(report: SweepReport, locale: AlertLocale): string[] {
     `${extraTexts(locale).todoSection}:`,
     ...kinds.map((kind) => `  - ${kind}: ${kindAdvice(kind, locale)}`),
   ];
+}
+
+/**
+ * The findings accepted until a date, listed apart (they are open, and counted as open, but not
+ * alerted): one line each with the day. Pure.
+ */
+export function suppressedLines(
+  report: SweepReport,
+  locale: AlertLocale,
+  where: (finding: SweepFinding) => string,
+  max: number,
+): string[] {
+  const accepted = report.accounts
+    .flatMap((a) => a.findings)
+    .filter((f) => f.change !== 'resolved' && f.suppressedUntil !== undefined);
+  if (accepted.length === 0) return [];
+  const t = extraTexts(locale);
+  const shown = accepted
+    .slice(0, max)
+    .map((f) => `  - ${f.kind}: ${t.suppressedLine(where(f), f.suppressedUntil ?? '')}`);
+  return ['', `${t.suppressedSection} (${accepted.length}):`, ...shown];
 }

@@ -22,6 +22,7 @@ import {
   extraTexts,
   groupAccounts,
   subjectAccounts,
+  suppressedLines,
   todoLines,
   type GapWithFailure,
 } from './digest-extra';
@@ -347,6 +348,7 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
       t.moreAccounts,
       t.none,
     ),
+    ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
     ...todoLines(report, settings.locale),
     '',
     `${t.sections.gaps} (${groups.gaps.length}):`,

@@ -339,3 +339,31 @@ describe('the digest is consistent and actionable (issue 19, item 7)', () => {
     expect(ko.body).toContain('  - 131313131313 (landing): StackSet 인스턴스가 아직 배포되지 않음 (RUNNING)');
   });
 });
+
+describe('accepted (suppressed) findings in the digest (issue 19, item 8)', () => {
+  it('lists them apart with their day, in each locale', () => {
+    const base = sampleReport();
+    const accepted: SweepFinding = {
+      accountId: '141414141414',
+      userName: 'break-glass',
+      kind: 'USER_NO_MFA',
+      severity: 'HIGH',
+      findingId: 'f-00000000000000000042',
+      change: 'still-open',
+      suppressedUntil: '2026-12-31',
+    };
+    const report = {
+      ...base,
+      accounts: [
+        ...base.accounts,
+        { accountId: '141414141414', name: 'ops', outcome: 'checked' as const, findings: [accepted] },
+      ],
+    };
+    expect(formatDigest(report, settings()).body).toContain(
+      'Accepted until a date (suppressed: open, not alerted) (1):\n  - USER_NO_MFA: "break-glass" in 141414141414 (ops), until 2026-12-31',
+    );
+    expect(formatDigest(report, settings({ locale: 'ko' })).body).toContain(
+      '기한부로 수락된 항목 (열려 있지만 알리지 않음) (1):\n  - USER_NO_MFA: 계정 141414141414 (ops)의 "break-glass", 2026-12-31까지',
+    );
+  });
+});
