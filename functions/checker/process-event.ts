@@ -201,7 +201,11 @@ export function createChecker(
       // ISO-8601 UTC strings order like the times they name.
       const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
       // An accepted (suppressed) finding is not alerted, not even as "never notified".
-      if (!notified && !isSuppressed(finding, deps.now()) && deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS) {
+      if (
+        !notified &&
+        !isSuppressed(finding, deps.now()) &&
+        deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS
+      ) {
         logger.warn('Open finding was never notified (an earlier publish failed): alerting now', {
           findingId: finding.findingId,
         });

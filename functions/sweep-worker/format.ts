@@ -232,7 +232,11 @@ export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings
           [ko ? '기대한 대상' : 'Expected target', input.rule.expectedBusArn ?? '-'] as const,
           [
             ko ? '실제 대상' : 'Actual targets',
-            input.rule.actualTargetArns.length === 0 ? (ko ? '없음' : 'none') : input.rule.actualTargetArns.join(', '),
+            input.rule.actualTargetArns.length === 0
+              ? ko
+                ? '없음'
+                : 'none'
+              : input.rule.actualTargetArns.join(', '),
           ] as const,
         ]),
     [ko ? '발견 항목 ID' : 'Finding id', input.findingId],

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
@@ -12,6 +12,13 @@ import {
   withoutCondition,
   type PolicyDocument,
 } from '../helpers/policy-simulation';
+
+/** The stack `id` of the app. */
+function stackOf(app: App, id: string): Stack {
+  const child = app.node.findChild(id);
+  if (!(child instanceof Stack)) throw new Error(`${id} is not a stack`);
+  return child;
+}
 
 // The rollout reader role (docs/adr/0016-rollout-status-and-alert-storms.md), proven with the offline IAM
 // simulator on the synthesized templates: the sweep planner, and only it, may assume it; it may only list
@@ -38,8 +45,8 @@ function readerOf(rollout: Record<string, unknown>, account: string): Reader {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const config = testConfig({ rollout });
   buildApp(app, config);
-  const rolloutJson = Template.fromStack(app.node.findChild(STACK_IDS.rollout) as never).toJSON() as Json;
-  const centralJson = Template.fromStack(app.node.findChild(STACK_IDS.central) as never).toJSON() as Json;
+  const rolloutJson = Template.fromStack(stackOf(app, STACK_IDS.rollout)).toJSON();
+  const centralJson = Template.fromStack(stackOf(app, STACK_IDS.central)).toJSON();
   const scope = { account, region: 'us-east-1' };
   const roleId = logicalIdOf(rolloutJson, 'AWS::IAM::Role', { RoleName: NAMES.rolloutReaderRole });
   const resources = rolloutJson.Resources as Record<string, { Properties: Json }>;

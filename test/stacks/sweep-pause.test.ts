@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
@@ -6,13 +6,20 @@ import { ConfigError, parseConfig } from '../../stacks/config';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { rawTestConfig, testConfig } from '../helpers/app';
 
+/** The stack `id` of the app. */
+function stackOf(app: App, id: string): Stack {
+  const child = app.node.findChild(id);
+  if (!(child instanceof Stack)) throw new Error(`${id} is not a stack`);
+  return child;
+}
+
 // sweep.enabled pauses the sweep's triggers without removing them; sweep.alertStormThreshold reaches
 // the worker; the planner knows where the StackSet is administered (docs/configuration.md, "Sweep").
 
 function central(sweep: Record<string, unknown>, rollout?: Record<string, unknown>): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   buildApp(app, testConfig({ sweep, ...(rollout === undefined ? {} : { rollout }) }));
-  return Template.fromStack(app.node.findChild(STACK_IDS.central) as never);
+  return Template.fromStack(stackOf(app, STACK_IDS.central));
 }
 
 describe('sweep.enabled', () => {

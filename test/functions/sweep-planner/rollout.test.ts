@@ -212,7 +212,9 @@ describe('the planner adds each StackSet account its rollout state', () => {
     s3.on(PutObjectCommand).resolves({});
     org = mockOrganization(tree);
   });
-  afterEach(() => org.restore());
+  afterEach(() => {
+    org.restore();
+  });
   const planner = (readRollout: Parameters<typeof createPlanner>[0]['readRollout']) =>
     createPlanner({
       settings,
