@@ -42,6 +42,8 @@ export interface ReportTotals {
   readonly checked: number;
   readonly notCovered: number;
   readonly failed: number;
+  /** StackSet instance not landed yet: no finding, listed in the digest. */
+  readonly rolloutPending: number;
   readonly coverageGaps: number;
   readonly newFindings: number;
   /** Resolved by the workers plus `account-removed`. */
@@ -205,6 +207,7 @@ export function buildReport(parts: ReportParts): SweepReport {
       checked: outcomes('checked'),
       notCovered: outcomes('not-covered'),
       failed: outcomes('failed'),
+      rolloutPending: outcomes('rollout-pending'),
       coverageGaps: coverageGaps.length,
       newFindings: count('new'),
       resolvedFindings: count('resolved') + removed.length,

@@ -186,8 +186,8 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       // The same Publish as every alert: String message attributes for subscription filters.
       messageId = await publishAlert(sns, settings.alertTopicArn, digest);
       // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
-      const { checked, notCovered, failed } = report.totals;
-      deps.metrics?.sweepAccounts({ checked, notCovered, failed });
+      const { checked, notCovered, failed, rolloutPending } = report.totals;
+      deps.metrics?.sweepAccounts({ checked, notCovered, failed, rolloutPending });
       deps.metrics?.openFindings(report.openBySeverity);
       for (const _ of departed.removed) deps.metrics?.findingResolved('account-removed', 'sweep');
       await putReportObject(
