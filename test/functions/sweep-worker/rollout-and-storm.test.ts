@@ -118,13 +118,15 @@ describe('sweep worker: the storm guard', () => {
   const denied = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, { denied: true }]));
   const ids = ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005'];
 
-  it('alerts the first accounts of a kind up to the threshold and holds the rest, unnotified, for the reporter', async () => {
+  // The day-one case when the StackSet instances cannot be read (status unknown): every unreachable
+  // account is ACCOUNT_NOT_COVERED as before, and the guard keeps that to a handful of messages.
+  it('alerts the first accounts of a kind up to the threshold and holds the rest, unnotified, for the reporter (rollout status unknown)', async () => {
     const tableHolder: { guard?: StormGuardPort } = {};
     const guard: StormGuardPort = { admit: (input) => tableHolder.guard!.admit(input) };
     const { aws, sweep, store, tableName } = await setup(denied(ids), { stormGuard: guard });
     tableHolder.guard = new StormGuard(dynamo.client, tableName, 2);
     const result = await sweep({
-      Items: ids.map((id) => item(id, { status: 'current' })),
+      Items: ids.map((id) => item(id, { status: 'unknown' })),
       BatchInput: { sweepId: 'day-1', mode: 'scheduled' },
     });
     const findings = result.accounts.flatMap((a) => a.findings);
