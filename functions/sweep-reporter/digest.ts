@@ -27,6 +27,10 @@ import {
   type GapWithFailure,
 } from './digest-extra';
 import { oneLine } from './results';
+import { boundBody } from './bounded-body';
+
+/** Re-exported: the storm guard's aggregated alert and the tests bound their bodies the same way. */
+export { boundBody };
 
 /** How the digest is rendered and where the report is. */
 export interface DigestSettings {
@@ -231,22 +235,6 @@ function subjectOf(report: SweepReport): string {
   const t = report.totals;
   const text = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open; ${subjectAccounts(digestCounts(report))}`;
   return asciiOnly(text).slice(0, MAX_SUBJECT_LENGTH);
-}
-
-/** Cut `body` to at most `maxBytes` of UTF-8 at a line break, saying where the rest is. Pure. */
-export function boundBody(body: string, maxBytes: number, notice: string): string {
-  if (Buffer.byteLength(body, 'utf8') <= maxBytes) return body;
-  const room = maxBytes - Buffer.byteLength(`\n${notice}`, 'utf8');
-  const lines = body.split('\n');
-  const kept: string[] = [];
-  let size = 0;
-  for (const text of lines) {
-    const bytes = Buffer.byteLength(`${text}\n`, 'utf8');
-    if (size + bytes > room) break;
-    kept.push(text);
-    size += bytes;
-  }
-  return `${kept.join('\n')}\n${notice}`;
 }
 
 /**
