@@ -374,6 +374,12 @@ export async function measureSweep(options: SweepRunOptions = BENCH_SWEEP): Prom
         excludedAccountIds: [],
         managementAccountId: world.ids[0] ?? '',
         joinedWithinHours: 24,
+        rollout: {
+          readerRoleArn: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+          stackSetName: 'org-mfa-watch-member',
+          callAs: 'SELF',
+          region: 'us-east-1',
+        },
       },
       organizations: new OrganizationsClient({ region: 'us-east-1', credentials }),
       s3: new S3Client({ region: 'us-east-1', credentials }),

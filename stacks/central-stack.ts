@@ -2,7 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import type { AppConfig } from './config';
+import { rolloutAccountId, type AppConfig } from './config';
 import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
@@ -122,6 +122,10 @@ export class CentralStack extends Stack {
       config: config.sweep,
       organizationId: config.organizationId,
       managementAccountId: config.managementAccountId,
+      rollout: {
+        accountId: rolloutAccountId(config),
+        callAs: config.rollout.deployFrom === 'management' ? 'SELF' : 'DELEGATED_ADMIN',
+      },
       rolloutOrganizationalUnitIds: config.rollout.organizationalUnitIds,
       excludedAccountIds: config.rollout.excludeAccountIds,
       topic: this.alerts.topic,

@@ -339,6 +339,16 @@ export const configSchema = z.strictObject({
         credentialReportMaxAgeHours: wholeNumber('hours', 1, 24, 4),
         /** Days the sweep reports (CSV and JSON) are kept in the sweep bucket. */
         reportRetentionDays: wholeNumber('days', 1, 3650, 365),
+        /**
+         * Run the sweep: false pauses the daily schedule and the joining-account trigger (both stay
+         * deployed, disabled) and `npm run sweep` says the sweep is paused.
+         */
+        enabled: z.boolean({ error: 'expected true or false' }).default(true),
+        /**
+         * When one sweep opens the same kind of finding in more accounts than this, one alert lists them
+         * all instead of one alert each (docs/adr/0016-rollout-status-and-alert-storms.md).
+         */
+        alertStormThreshold: wholeNumber('accounts', 1, 1000, 10),
         /** Sweeping an account that just joined: wait for its StackSet instance, then retry a bounded time. */
         joinedAccount: z
           .strictObject(

@@ -49,6 +49,11 @@ export const NAMES = {
   /** Rules on the central bus that start a sweep of a joining account (created; invited). */
   sweepJoinedCreatedRule: 'org-mfa-watch-sweep-account-created',
   sweepJoinedInvitedRule: 'org-mfa-watch-sweep-account-joined',
+  /**
+   * Read-only role in the account that administers the StackSet (the rollout stack's account): the
+   * sweep planner lists the StackSet's instances through it.
+   */
+  rolloutReaderRole: 'org-mfa-watch-rollout-reader',
   /** Service control policy that protects the member resources (optional, `tamperProtection`). */
   tamperProtectionPolicy: 'org-mfa-watch-tamper-protection',
 } as const;
@@ -100,6 +105,11 @@ export function sweepWorkerRoleArn(scope: Stack, securityAccountId: string): str
 /** ARN of the sweep planner's execution role (the Organizations delegation policy names it). */
 export function sweepPlannerRoleArn(scope: Stack, securityAccountId: string): string {
   return iamRoleArn(scope, securityAccountId, NAMES.sweepPlannerRole);
+}
+
+/** ARN of the rollout reader role in the account that administers the StackSet. */
+export function rolloutReaderRoleArn(scope: Stack, rolloutAccountId: string): string {
+  return iamRoleArn(scope, rolloutAccountId, NAMES.rolloutReaderRole);
 }
 
 function iamRoleArn(scope: Stack, account: string, roleName: string): string {

@@ -11,6 +11,7 @@ import {
 import type { Construct } from 'constructs';
 import type { AppConfig } from './config';
 import { MemberResources } from './constructs/member-resources';
+import { RolloutReader } from './constructs/rollout-reader';
 import { MEMBER_REGION, NAMES } from './names';
 
 /** Properties of {@link RolloutStack}. */
@@ -42,6 +43,8 @@ export class RolloutStack extends Stack {
   readonly stackSet: StackSet;
   /** The member template. */
   readonly memberTemplate: MemberTemplateStack;
+  /** The read-only role the sweep planner lists the StackSet's instances through. */
+  readonly reader: RolloutReader;
 
   constructor(scope: Construct, id: string, props: RolloutStackProps) {
     super(scope, id, props);
@@ -84,6 +87,12 @@ export class RolloutStack extends Stack {
     // concurrency at failure tolerance + 1 accounts, which would serialize the org-wide rollout.
     const cfnStackSet = this.stackSet.node.defaultChild as CfnStackSet;
     cfnStackSet.addPropertyOverride('OperationPreferences.ConcurrencyMode', 'SOFT_FAILURE_TOLERANCE');
+
+    this.reader = new RolloutReader(this, 'RolloutReader', {
+      securityAccountId: config.securityAccountId,
+      organizationId: config.organizationId,
+      delegatedAdmin: config.rollout.deployFrom === 'delegated-admin',
+    });
 
     new CfnOutput(this, 'StackSetId', {
       value: cfnStackSet.attrStackSetId,

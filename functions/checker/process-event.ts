@@ -16,6 +16,7 @@ import type { Finding as StoredFinding, FindingStore } from '../core/finding-sto
 import type { CheckerMetrics } from '../core/metrics';
 import type { SecurityHubExporter } from '../core/security-hub';
 import { shouldNotify } from '../core/finding-store';
+import { isSuppressed } from '../core/suppression';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
 import {
   formatAlert,
@@ -199,7 +200,12 @@ export function createChecker(
       if (shouldNotify(transition)) return record;
       // ISO-8601 UTC strings order like the times they name.
       const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
-      if (!notified && deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS) {
+      // An accepted (suppressed) finding is not alerted, not even as "never notified".
+      if (
+        !notified &&
+        !isSuppressed(finding, deps.now()) &&
+        deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS
+      ) {
         logger.warn('Open finding was never notified (an earlier publish failed): alerting now', {
           findingId: finding.findingId,
         });

@@ -120,6 +120,7 @@ function topicOf(finding: StoredFinding): TextTopic {
         : 'ROOT_NO_MFA';
     case 'ACCOUNT_NOT_COVERED':
     case 'FORWARDING_BROKEN':
+    case 'ROLLOUT_FAILED':
       return finding.kind;
   }
 }

@@ -36,6 +36,7 @@ import {
   StoreContentionError,
   StoreUnavailableError,
 } from './finding-errors';
+import { SUPPRESSION_ATTRIBUTES, expireSuppression, withSuppression, type Suppression } from './suppression';
 
 /** One finding as stored (ADR 0009). Times are ISO-8601 UTC strings. */
 export interface Finding {
@@ -68,6 +69,8 @@ export interface Finding {
   /** Earlier user names, oldest first. */
   readonly previousNames: readonly string[];
   readonly version: number;
+  /** Accepted until a day, by whom and why (suppression.ts); no alerts while it holds. */
+  readonly suppression?: Suppression;
 }
 
 /** What {@link FindingStore.observeProblem} did. */
@@ -81,10 +84,19 @@ export type ObserveTransition =
   /** Already open at a higher severity; recorded the lower one (e.g. console password removed). Quiet. */
   | 'lowered'
   /** Already open at the same severity; only `lastSeen` moved. Quiet. */
-  | 'unchanged';
+  | 'unchanged'
+  /** Would have notified, but the finding is accepted (suppressed) until a day not yet passed. Quiet. */
+  | 'suppressed'
+  /** The suppression's day has passed and this write removed it: the finding reopens by itself. Notify. */
+  | 'unsuppressed';
 
 /** Transitions that call for a notification; only the caller whose write won sees them. */
-export const NOTIFYING_TRANSITIONS: readonly ObserveTransition[] = ['opened', 'reopened', 'escalated'];
+export const NOTIFYING_TRANSITIONS: readonly ObserveTransition[] = [
+  'opened',
+  'reopened',
+  'escalated',
+  'unsuppressed',
+];
 
 /** True when this transition must be notified (opened, reopened, escalated). */
 export function shouldNotify(transition: ObserveTransition): boolean {
@@ -188,6 +200,10 @@ const itemSchema = z.object({
   [A.reopenCount]: z.optional(z.number()),
   [A.previousNames]: z.optional(z.array(z.string())),
   [A.version]: z.optional(z.number()),
+  [A.suppressedUntil]: z.optional(z.string()),
+  [A.suppressionReason]: z.optional(z.string()),
+  [A.suppressedBy]: z.optional(z.string()),
+  [A.suppressedAt]: z.optional(z.string()),
 });
 
 /** Marker for a conditional write that lost (its condition was false). */
@@ -211,10 +227,19 @@ export class FindingStore {
    * Record that a problem exists now. One conditional write decides the transition:
    * `opened` (no item), `reopened` (item RESOLVED), `escalated` (OPEN at a lower severity), and the
    * quiet `lowered` / `unchanged`. Of concurrent callers observing the same new problem, exactly one
-   * gets `opened`. Up to three writes when the finding is already open (open, escalate, touch).
+   * gets `opened`. Up to three writes when the finding is already open (open, escalate, touch). A
+   * suppressed finding is quiet (`suppressed`) until its day passes; then one more conditional write
+   * removes the suppression, and only its winner gets `unsuppressed` (suppression.ts).
    * @throws StoreUnavailableError, StoreContentionError, InvalidFindingInputError
    */
   async observeProblem(input: ObserveInput): Promise<ObserveResult> {
+    const result = await this.observeOnce(input);
+    return withSuppression(result, input.now, (until) =>
+      expireSuppression(this.doc, this.table, this.keyOf(input), until),
+    );
+  }
+
+  private async observeOnce(input: ObserveInput): Promise<ObserveResult> {
     const key = this.keyOf(input);
     const subject = subjectOf(input);
     const now = input.now.toISOString();
@@ -339,10 +364,11 @@ export class FindingStore {
         new UpdateCommand({
           TableName: this.table,
           Key: key,
-          UpdateExpression:
-            'SET #state = :resolved, #resolution = :reason, #resolvedAt = :now, #expiresAt = :expiresAt ADD #version :one',
+          // A resolution ends a suppression: if the problem comes back, that is a new alert.
+          UpdateExpression: `SET #state = :resolved, #resolution = :reason, #resolvedAt = :now, #expiresAt = :expiresAt REMOVE ${SUPPRESSION_ATTRIBUTES.map((_, i) => `#s${i}`).join(', ')} ADD #version :one`,
           ConditionExpression: '#state = :open',
           ExpressionAttributeNames: {
+            ...Object.fromEntries(SUPPRESSION_ATTRIBUTES.map((name, i) => [`#s${i}`, name])),
             '#state': A.state,
             '#resolution': A.resolution,
             '#resolvedAt': A.resolvedAt,
@@ -685,7 +711,14 @@ function keyOfItem(item: Record<string, unknown>): Record<string, string> {
   };
 }
 
-function parseFinding(item: Record<string, unknown> | undefined, key: Record<string, string>): Finding {
+/**
+ * A finding from its item (the key names it in errors).
+ * @throws CorruptFindingError
+ */
+export function parseFinding(
+  item: Record<string, unknown> | undefined,
+  key: Record<string, string>,
+): Finding {
   const where = `${key[FINDING_KEY.partition] ?? '?'}/${key[FINDING_KEY.sort] ?? '?'}`;
   if (item === undefined) throw new CorruptFindingError(where, 'DynamoDB returned no attributes');
   const parsed = itemSchema.safeParse(item);
@@ -715,6 +748,16 @@ function parseFinding(item: Record<string, unknown> | undefined, key: Record<str
     ...(d.resolution === undefined ? {} : { resolution: d.resolution }),
     ...(d.expiresAt === undefined ? {} : { expiresAt: d.expiresAt }),
     ...(d.accountAlias === undefined ? {} : { accountAlias: d.accountAlias }),
+    ...(d.suppressedUntil === undefined
+      ? {}
+      : {
+          suppression: {
+            until: d.suppressedUntil,
+            reason: d.suppressionReason ?? '',
+            by: d.suppressedBy ?? '',
+            at: d.suppressedAt ?? '',
+          },
+        }),
   };
 }
 
@@ -742,5 +785,11 @@ function toItem(finding: Finding): Record<string, unknown> {
   if (finding.resolution !== undefined) item[A.resolution] = finding.resolution;
   if (finding.expiresAt !== undefined) item[FINDING_TTL_ATTRIBUTE] = finding.expiresAt;
   if (finding.accountAlias !== undefined) item[A.accountAlias] = finding.accountAlias;
+  if (finding.suppression !== undefined) {
+    item[A.suppressedUntil] = finding.suppression.until;
+    item[A.suppressionReason] = finding.suppression.reason;
+    item[A.suppressedBy] = finding.suppression.by;
+    item[A.suppressedAt] = finding.suppression.at;
+  }
   return item;
 }

@@ -9,9 +9,9 @@ import type { Finding } from './judge';
 
 /**
  * What a text describes: an alert finding (`NO_MFA_CONSOLE`, `ROOT_NO_MFA`...) or an account-level
- * finding kind of the sweep (`ACCOUNT_NOT_COVERED`, `FORWARDING_BROKEN`).
+ * finding kind of the sweep (`ACCOUNT_NOT_COVERED`, `FORWARDING_BROKEN`, `ROLLOUT_FAILED`).
  */
-export type TextTopic = Finding | 'ACCOUNT_NOT_COVERED' | 'FORWARDING_BROKEN';
+export type TextTopic = Finding | 'ACCOUNT_NOT_COVERED' | 'FORWARDING_BROKEN' | 'ROLLOUT_FAILED';
 
 /** The localized texts of one topic. */
 export interface FindingText {
@@ -232,6 +232,23 @@ export function findingText(
               'Find who changed the rule in CloudTrail. Until it is fixed, the daily sweep still checks this account.',
             ],
       };
+    case 'ROLLOUT_FAILED':
+      return {
+        headline: ko
+          ? (_who, acct) =>
+              `계정 ${acct}의 StackSet 인스턴스(org-mfa-watch-member) 배포가 실패했습니다: 이 계정의 감시 리소스가 없거나 오래되었습니다.`
+          : (_who, acct) =>
+              `The StackSet instance (org-mfa-watch-member) of account ${acct} failed to deploy: the watch resources there are missing or out of date.`,
+        todo: ko
+          ? [
+              'StackSet 콘솔에서 이 계정 인스턴스의 상태 사유를 확인하고 원인(SCP, 이름 충돌, 할당량)을 고치십시오 (docs/operations.md).',
+              '원인을 고친 뒤 이 계정에 대해 StackSet 인스턴스를 다시 배포하십시오. 다음 점검이 발견 항목을 해결합니다.',
+            ]
+          : [
+              "Read the instance's status reason in the StackSet console and fix its cause (an SCP, a name clash, a quota) (docs/operations.md).",
+              'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
+            ],
+      };
   }
 }
 
@@ -251,4 +268,6 @@ export const REMEDIATION_URLS: Readonly<Record<TextTopic, string>> = {
   ACCOUNT_NOT_COVERED:
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html',
   FORWARDING_BROKEN: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html',
+  ROLLOUT_FAILED:
+    'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-troubleshooting.html',
 };

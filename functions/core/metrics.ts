@@ -81,6 +81,8 @@ export interface SweepAccountCounts {
   readonly notCovered: number;
   /** Accounts whose sweep failed for another reason (throttling, errors). */
   readonly failed: number;
+  /** Accounts whose StackSet instance has not landed yet (`rollout-pending`). @default 0 */
+  readonly rolloutPending?: number;
 }
 
 /** What the sweep reports. */
@@ -156,13 +158,15 @@ export class MetricsRecorder implements CheckerMetrics, SweepMetrics, ExportMetr
   }
 
   /**
-   * Sweep reporter, once per sweep: `SweepAccountsChecked`, `SweepAccountsNotCovered` and
-   * `SweepAccountsFailed`, zeros included (a graph of coverage must drop to zero, not stop).
+   * Sweep reporter, once per sweep: `SweepAccountsChecked`, `SweepAccountsNotCovered`,
+   * `SweepAccountsFailed` and `SweepAccountsRolloutPending`, zeros included (a graph of coverage must
+   * drop to zero, not stop).
    */
   sweepAccounts(counts: SweepAccountCounts): void {
     this.set(METRIC_NAMES.sweepAccountsChecked, counts.checked);
     this.set(METRIC_NAMES.sweepAccountsNotCovered, counts.notCovered);
     this.set(METRIC_NAMES.sweepAccountsFailed, counts.failed);
+    this.set(METRIC_NAMES.sweepAccountsRolloutPending, counts.rolloutPending ?? 0);
   }
 
   /**

@@ -140,8 +140,9 @@ export function createSecurityHubExporter(deps: SecurityHubExporterDeps): Securi
       const findings: AwsSecurityFinding[] = [];
       for (const item of items) {
         const id = asffId(item.finding);
-        if (item.finding.kind === 'ACCOUNT_NOT_COVERED') {
-          // The check role cannot be assumed there: nothing can import from inside that account.
+        if (item.finding.kind === 'ACCOUNT_NOT_COVERED' || item.finding.kind === 'ROLLOUT_FAILED') {
+          // The check role cannot be assumed there (or its StackSet instance, which deploys it, failed):
+          // nothing can be relied on to import from inside that account.
           skipped.push(id);
           continue;
         }

@@ -67,6 +67,14 @@ export const FINDING_ATTRIBUTES = {
   previousNames: 'previousNames',
   /** Incremented on every write that changes the item; optimistic locking for renames. */
   version: 'version',
+  /** Accepted until this day (UTC, `YYYY-MM-DD`): no alerts while it holds (`npm run findings -- suppress`). */
+  suppressedUntil: 'suppressedUntil',
+  /** Why the finding was accepted. */
+  suppressionReason: 'suppressionReason',
+  /** ARN of whoever accepted it (sts:GetCallerIdentity). */
+  suppressedBy: 'suppressedBy',
+  /** ISO time it was accepted. */
+  suppressedAt: 'suppressedAt',
 } as const;
 
 /**
@@ -75,12 +83,15 @@ export const FINDING_ATTRIBUTES = {
  * - `ROOT_NO_MFA`: the root user has a password and no MFA (CRITICAL).
  * - `ACCOUNT_NOT_COVERED`: the check role cannot be assumed in the account (sweep, HIGH).
  * - `FORWARDING_BROKEN`: the account's forward rule is missing, disabled or mis-targeted (sweep, HIGH).
+ * - `ROLLOUT_FAILED`: the account's StackSet instance is FAILED or INOPERABLE (sweep, HIGH; detail
+ *   `ROLLOUT_FAILED`, the StackSet's status reason in the alert).
  */
 export const FINDING_KINDS = [
   'USER_NO_MFA',
   'ROOT_NO_MFA',
   'ACCOUNT_NOT_COVERED',
   'FORWARDING_BROKEN',
+  'ROLLOUT_FAILED',
 ] as const;
 
 /** One of {@link FINDING_KINDS}. */
@@ -122,6 +133,7 @@ export type FindingSource = (typeof FINDING_SOURCES)[number];
  * - `exempted`: an exemption now applies.
  * - `role-reachable`, `forwarding-restored`: the account-level problem is fixed (sweep).
  * - `account-removed`: the account left the organization or was closed (sweep).
+ * - `rollout-recovered`: the account's StackSet instance is no longer FAILED or INOPERABLE (sweep).
  * - `manual`: closed by hand (docs/operations.md).
  */
 export const RESOLUTION_REASONS = [
@@ -132,6 +144,7 @@ export const RESOLUTION_REASONS = [
   'role-reachable',
   'forwarding-restored',
   'account-removed',
+  'rollout-recovered',
   'manual',
 ] as const;
 

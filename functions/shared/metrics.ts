@@ -40,6 +40,8 @@ export const METRIC_NAMES = {
   sweepAccountsNotCovered: 'SweepAccountsNotCovered',
   /** Sweep (once per sweep): accounts whose sweep failed for another reason (throttling, errors). */
   sweepAccountsFailed: 'SweepAccountsFailed',
+  /** Sweep (once per sweep): accounts whose StackSet instance has not landed yet (`rollout-pending`). */
+  sweepAccountsRolloutPending: 'SweepAccountsRolloutPending',
   /** Sweep (once per sweep, a level): findings open in the store after the sweep; by Severity. */
   openFindings: 'OpenFindings',
   /** Security Hub export: findings that could not be imported (not enabled, FailedFindings, errors). */
@@ -102,6 +104,7 @@ export const METRIC_BREAKDOWNS: Readonly<Record<MetricName, readonly MetricDimen
   SweepAccountsChecked: [],
   SweepAccountsNotCovered: [],
   SweepAccountsFailed: [],
+  SweepAccountsRolloutPending: [],
   OpenFindings: ['Severity'],
   SecurityHubExportFailures: [],
 };

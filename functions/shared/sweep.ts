@@ -39,6 +39,26 @@ export const COVERAGE_KINDS = [
 /** One of {@link COVERAGE_KINDS}. */
 export type CoverageKind = (typeof COVERAGE_KINDS)[number];
 
+/**
+ * Where the account's StackSet instance stands (docs/adr/0016-rollout-status-and-alert-storms.md):
+ * - `current`: the instance exists and is not failing (SUCCEEDED, or CANCELLED while CURRENT);
+ * - `pending`: no instance yet (or no StackSet yet), or its operation is PENDING or RUNNING;
+ * - `failed`: FAILED, FAILED_IMPORT, INOPERABLE, an OUTDATED instance no operation is working on, a
+ *   cancelled operation that left it OUTDATED, or skipped while the account was suspended;
+ * - `unknown`: ListStackInstances could not be read (the sweep behaves as before rollout status existed).
+ */
+export const ROLLOUT_STATUSES = ['current', 'pending', 'failed', 'unknown'] as const;
+
+/** One of {@link ROLLOUT_STATUSES}. */
+export type RolloutStatus = (typeof ROLLOUT_STATUSES)[number];
+
+/** The StackSet instance of one account, as the planner read it. */
+export interface RolloutState {
+  readonly status: RolloutStatus;
+  /** The instance's `StatusReason` or a short explanation (`no StackSet instance yet`, `RUNNING`). */
+  readonly reason?: string;
+}
+
 /** One account of the organization, as the planner writes it to the S3 item list (one JSON array). */
 export interface SweepAccountItem {
   readonly accountId: string;
@@ -47,6 +67,8 @@ export interface SweepAccountItem {
   readonly coverage: CoverageKind;
   /** ISO-8601 time the account joined the organization. */
   readonly joinedAt?: string;
+  /** The account's StackSet instance (`stackset` coverage only). Absent: unknown, as before. */
+  readonly rollout?: RolloutState;
 }
 
 /** The Distributed Map's `BatchInput`: the same for every batch of one execution. */
@@ -67,8 +89,12 @@ export interface SweepBatch {
   readonly BatchInput?: SweepBatchInput;
 }
 
-/** How one account's sweep ended. */
-export const ACCOUNT_OUTCOMES = ['checked', 'not-covered', 'failed'] as const;
+/**
+ * How one account's sweep ended. `rollout-pending`: the check role cannot be assumed yet because the
+ * account's StackSet instance has not landed (no instance, or its operation is still running): no
+ * finding, no alert, listed in the digest.
+ */
+export const ACCOUNT_OUTCOMES = ['checked', 'not-covered', 'rollout-pending', 'failed'] as const;
 
 /** One of {@link ACCOUNT_OUTCOMES}. */
 export type AccountOutcome = (typeof ACCOUNT_OUTCOMES)[number];
@@ -97,6 +123,15 @@ export interface SweepFinding {
   readonly lastUsed?: string;
   /** Why it was resolved (a resolution reason of the finding store), for `resolved`. */
   readonly resolvedBecause?: string;
+  /** What exactly is wrong (`NO_MFA_CONSOLE`, `RULE_DISABLED`, ...): the alert's `finding` attribute. */
+  readonly detail?: string;
+  /**
+   * The worker held this new finding's alert back because the sweep's storm guard tripped for its kind
+   * (more accounts than `sweep.alertStormThreshold`): the reporter sends one alert listing them all.
+   */
+  readonly held?: boolean;
+  /** The finding is accepted (suppressed) through this day (`YYYY-MM-DD`, UTC): no alert; listed apart. */
+  readonly suppressedUntil?: string;
 }
 
 /** The worker's result for one account. */
@@ -145,6 +180,11 @@ export interface SweepPlan {
    * invokes the worker directly with them instead of running a Distributed Map.
    */
   readonly items?: readonly SweepAccountItem[];
+  /**
+   * Why the StackSet instances could not be read (AccessDenied, throttling): every account's rollout
+   * status is `unknown` and the sweep behaves as it did before rollout status existed. Shown in the digest.
+   */
+  readonly rolloutProblem?: string;
   /**
    * Accounts asked for by id (or just joined) that are not ACTIVE (SUSPENDED, PENDING_CLOSURE, CLOSED...):
    * not swept, and shown in the digest so that a request for them is not silently dropped.
@@ -215,6 +255,19 @@ export const SWEEP_ENV = {
   managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
   /** Hours after joining during which an account counts as "just joined" (planner, `joined` mode). */
   joinedWithinHours: 'JOINED_WITHIN_HOURS',
+  /** ARN of the read-only role in the rollout account that lists the StackSet's instances (planner). */
+  rolloutReaderRoleArn: 'ROLLOUT_READER_ROLE_ARN',
+  /** `SELF` (management account) or `DELEGATED_ADMIN` (planner's ListStackInstances `CallAs`). */
+  stackSetCallAs: 'STACK_SET_CALL_AS',
+  /** Name of the StackSet of the member template (planner). */
+  stackSetName: 'STACK_SET_NAME',
+  /** Region the StackSet is administered in and deploys to (always us-east-1). */
+  stackSetRegion: 'STACK_SET_REGION',
+  /**
+   * Accounts above which one sweep's new findings of one kind are alerted as one aggregated message
+   * (worker and reporter; `sweep.alertStormThreshold`).
+   */
+  alertStormThreshold: 'ALERT_STORM_THRESHOLD',
 } as const;
 
 /**
@@ -232,6 +285,17 @@ export const PLANNER_ORGANIZATIONS_ACTIONS = [
   'organizations:ListOrganizationalUnitsForParent',
   'organizations:ListParents',
 ] as const;
+
+/**
+ * The only actions of the rollout reader role (`org-mfa-watch-rollout-reader`, in the account that
+ * administers the StackSet): list the StackSet's instances, and, as a delegated administrator, the
+ * registration check StackSets makes (AWS CloudFormation User Guide, "Register a delegated administrator
+ * member account": delegated administrators need `organizations:ListDelegatedAdministrators`).
+ */
+export const ROLLOUT_READER_ACTIONS = ['cloudformation:ListStackInstances'] as const;
+
+/** The reader role's extra action when the StackSet is administered by a delegated administrator. */
+export const ROLLOUT_READER_DELEGATED_ADMIN_ACTIONS = ['organizations:ListDelegatedAdministrators'] as const;
 
 /** S3 keys in the sweep bucket, per execution. */
 export const SWEEP_KEYS = {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { SWEEP_ENV } from '../shared/sweep';
 import { PlannerConfigurationError } from './errors';
+import type { RolloutSource } from './rollout';
 
 /** The planner's deployment settings, parsed once at init. */
 export interface PlannerSettings {
@@ -13,6 +14,8 @@ export interface PlannerSettings {
   readonly managementAccountId: string;
   /** `joined` mode: accounts that joined within this many hours are swept. */
   readonly joinedWithinHours: number;
+  /** Where the StackSet's instances are read (the rollout reader role, the StackSet, `CallAs`). */
+  readonly rollout: RolloutSource;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -20,6 +23,11 @@ const ACCOUNT_ID = /^\d{12}$/;
 const OU_OR_ROOT_ID = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
 // S3 bucket naming rules (general purpose buckets): 3-63 of lower-case letters, digits, dots and hyphens.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+// IAM role ARN in any partition (the reader role has no path).
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/;
+// StackSet names: a letter, then letters, digits and hyphens, at most 128 (API reference, CreateStackSet).
+const STACK_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 
 const pattern = (re: RegExp, error: string) => z.string({ error }).check(z.regex(re, { error }));
 
@@ -64,6 +72,12 @@ const schema = z.object({
         ),
     ),
   ),
+  [SWEEP_ENV.rolloutReaderRoleArn]: pattern(ROLE_ARN, 'expected an IAM role ARN'),
+  [SWEEP_ENV.stackSetName]: pattern(STACK_SET_NAME, 'expected a StackSet name'),
+  [SWEEP_ENV.stackSetCallAs]: z.enum(['SELF', 'DELEGATED_ADMIN'], {
+    error: 'expected SELF or DELEGATED_ADMIN',
+  }),
+  [SWEEP_ENV.stackSetRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
 });
 
 /**
@@ -87,5 +101,11 @@ export function loadPlannerSettings(env: Readonly<Record<string, string | undefi
     excludedAccountIds: v[SWEEP_ENV.excludedAccountIds],
     managementAccountId: v[SWEEP_ENV.managementAccountId],
     joinedWithinHours: v[SWEEP_ENV.joinedWithinHours],
+    rollout: {
+      readerRoleArn: v[SWEEP_ENV.rolloutReaderRoleArn],
+      stackSetName: v[SWEEP_ENV.stackSetName],
+      callAs: v[SWEEP_ENV.stackSetCallAs],
+      region: v[SWEEP_ENV.stackSetRegion],
+    },
   };
 }

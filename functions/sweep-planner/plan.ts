@@ -12,6 +12,7 @@ import {
 import { chooseRolloutLookup, isActive, joinedWithin, planItems, type OrgAccount } from './coverage';
 import type { PlannerSettings } from './env';
 import { parsePlanInput } from './input';
+import { rolloutOf, type RolloutReading } from './rollout';
 import { accountsUnder, accountsUnderByParents, describeAccounts, listAllAccounts } from './organization';
 
 /** What the planner needs; the handler builds it once per container. */
@@ -21,6 +22,11 @@ export interface PlannerDeps {
   readonly s3: S3Client;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
   readonly now: () => Date;
+  /**
+   * Reads the StackSet's instances (rollout.ts, never throws). Absent: items carry no rollout status
+   * and the sweep behaves as it did before rollout status existed.
+   */
+  readonly readRollout?: () => Promise<RolloutReading>;
 }
 
 /** The accounts a sweep covers, before the ACTIVE filter. */
@@ -72,6 +78,23 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
     return (id) => inside.has(id);
   }
 
+  /** Add each StackSet account's rollout state; only accounts the StackSet deploys to have an instance. */
+  async function withRollout(
+    placed: SweepAccountItem[],
+  ): Promise<{ items: SweepAccountItem[]; rolloutProblem?: string }> {
+    if (deps.readRollout === undefined || !placed.some((i) => i.coverage === 'stackset')) {
+      return { items: placed };
+    }
+    const reading = await deps.readRollout();
+    if ('problem' in reading) {
+      logger.warn('StackSet instances not readable: rollout status unknown', { problem: reading.problem });
+    }
+    const items = placed.map((item) =>
+      item.coverage === 'stackset' ? { ...item, rollout: rolloutOf(reading, item.accountId) } : item,
+    );
+    return { items, ...('problem' in reading ? { rolloutProblem: reading.problem } : {}) };
+  }
+
   return async (raw: unknown): Promise<SweepPlan> => {
     const { sweepId, input } = parsePlanInput(raw);
     const now = deps.now();
@@ -81,8 +104,9 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
       .filter((a) => !isActive({ State: a.state }))
       .map((a) => ({ accountId: a.accountId, state: a.state }))
       .sort((a, b) => a.accountId.localeCompare(b.accountId));
-    const items: SweepAccountItem[] =
+    const placed: SweepAccountItem[] =
       active.length === 0 ? [] : planItems(active, await rolloutMembers(active), rules);
+    const { items, rolloutProblem } = await withRollout(placed);
 
     const key = SWEEP_KEYS.accounts(sweepId);
     // Server-side encryption is the bucket's default (the stack sets it); no per-object override.
@@ -113,6 +137,7 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
       key,
       count: items.length,
       ...(items.length <= INLINE_ITEMS_MAX ? { items } : {}),
+      ...(rolloutProblem === undefined ? {} : { rolloutProblem }),
       // On a full sweep every closed or suspended account would be listed every day: only asked-for ones.
       ...(!selection.fullSweep && skipped.length > 0 ? { skipped } : {}),
     };

@@ -42,6 +42,8 @@ export interface ReportTotals {
   readonly checked: number;
   readonly notCovered: number;
   readonly failed: number;
+  /** StackSet instance not landed yet: no finding, listed in the digest. */
+  readonly rolloutPending: number;
   readonly coverageGaps: number;
   readonly newFindings: number;
   /** Resolved by the workers plus `account-removed`. */
@@ -70,6 +72,8 @@ export interface SweepReport {
   readonly skipped: readonly SweepSkippedAccount[];
   /** Set when reconciling departed accounts could not be done (the finding store was unreachable). */
   readonly storeProblem?: string;
+  /** Set when the planner could not read the StackSet's instances (rollout status unknown). */
+  readonly rolloutProblem?: string;
 }
 
 /** Everything {@link buildReport} combines. */
@@ -83,6 +87,7 @@ export interface ReportParts {
   readonly removedAccountFindings: readonly SweepFinding[];
   readonly skipped: readonly SweepSkippedAccount[];
   readonly storeProblem?: string;
+  readonly rolloutProblem?: string;
   readonly now: Date;
 }
 
@@ -202,6 +207,7 @@ export function buildReport(parts: ReportParts): SweepReport {
       checked: outcomes('checked'),
       notCovered: outcomes('not-covered'),
       failed: outcomes('failed'),
+      rolloutPending: outcomes('rollout-pending'),
       coverageGaps: coverageGaps.length,
       newFindings: count('new'),
       resolvedFindings: count('resolved') + removed.length,
@@ -216,6 +222,7 @@ export function buildReport(parts: ReportParts): SweepReport {
     removedAccountFindings: removed,
     skipped: parts.skipped,
     ...(parts.storeProblem === undefined ? {} : { storeProblem: parts.storeProblem }),
+    ...(parts.rolloutProblem === undefined ? {} : { rolloutProblem: parts.rolloutProblem }),
   };
 }
 

@@ -17,7 +17,20 @@ import {
   type CoverageGap,
   type SweepReport,
 } from './aggregate';
+import {
+  digestCounts,
+  extraTexts,
+  groupAccounts,
+  subjectAccounts,
+  suppressedLines,
+  todoLines,
+  type GapWithFailure,
+} from './digest-extra';
 import { oneLine } from './results';
+import { boundBody } from './bounded-body';
+
+/** Re-exported: the storm guard's aggregated alert and the tests bound their bodies the same way. */
+export { boundBody };
 
 /** How the digest is rendered and where the report is. */
 export interface DigestSettings {
@@ -54,7 +67,6 @@ interface Texts {
   headline: (id: string, scope: string) => string;
   scope: { scheduled: string; onDemandAll: string; onDemandSome: string; joined: string };
   finishedAt: string;
-  accounts: (t: SweepReport['totals']) => string;
   findings: (t: SweepReport['totals']) => string;
   sections: Record<
     'new' | 'resolved' | 'bySeverity' | 'byAccount' | 'gaps' | 'failures' | 'skipped' | 'report',
@@ -84,8 +96,6 @@ const EN: Texts = {
     joined: 'accounts that just joined the organization',
   },
   finishedAt: 'Finished',
-  accounts: (t) =>
-    `Accounts: ${t.accounts} swept: ${t.checked} checked, ${t.notCovered} not covered, ${t.failed} failed; ${t.coverageGaps} coverage gaps.`,
   findings: (t) =>
     `Findings: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open (${t.stillOpenFindings} still open from before).`,
   sections: {
@@ -94,7 +104,7 @@ const EN: Texts = {
     bySeverity: 'Open findings by severity',
     byAccount: 'Open findings by account',
     gaps: 'Coverage gaps',
-    failures: 'Accounts that could not be checked',
+    failures: 'Not checked (the sweep could not finish the account)',
     skipped: 'Not swept (account not ACTIVE)',
     report: 'Report (CSV)',
   },
@@ -124,6 +134,7 @@ const EN: Texts = {
     'role-reachable': 'check role reachable again',
     'forwarding-restored': 'forward rule restored',
     'account-removed': 'account no longer ACTIVE in the organization',
+    'rollout-recovered': 'StackSet instance deployed again',
     manual: 'closed by hand',
   },
   storeProblem: (problem) =>
@@ -141,8 +152,6 @@ const KO: Texts = {
     joined: '조직에 새로 합류한 계정',
   },
   finishedAt: '완료 시각',
-  accounts: (t) =>
-    `계정: 점검 대상 ${t.accounts}개 중 점검 완료 ${t.checked}개, 미적용 ${t.notCovered}개, 실패 ${t.failed}개; 적용 범위 공백 ${t.coverageGaps}개.`,
   findings: (t) =>
     `발견 항목: 신규 ${t.newFindings}개, 해결 ${t.resolvedFindings}개, 열림 ${t.openFindings}개 (이전부터 열려 있던 항목 ${t.stillOpenFindings}개).`,
   sections: {
@@ -151,7 +160,7 @@ const KO: Texts = {
     bySeverity: '심각도별 열린 항목',
     byAccount: '계정별 열린 항목',
     gaps: '적용 범위 공백',
-    failures: '점검하지 못한 계정',
+    failures: '점검 못 함 (점검을 끝내지 못한 계정)',
     skipped: '점검하지 않은 계정 (ACTIVE 상태 아님)',
     report: '보고서 (CSV)',
   },
@@ -181,6 +190,7 @@ const KO: Texts = {
     'role-reachable': '점검 역할에 다시 접근 가능',
     'forwarding-restored': '전달 규칙 복구됨',
     'account-removed': '계정이 더 이상 조직의 ACTIVE 계정이 아님',
+    'rollout-recovered': 'StackSet 인스턴스가 다시 배포됨',
     manual: '수동으로 닫음',
   },
   storeProblem: (problem) =>
@@ -217,29 +227,14 @@ export function s3ConsoleLink(partition: string, region: string, bucket: string,
   return `https://${consoleHost(partition)}/s3/object/${encodeURIComponent(bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(key)}`;
 }
 
-/** Subject: `[org-mfa-watch] Sweep: 3 new, 1 resolved, 12 open, 2 accounts not covered`, ASCII, < 100. */
+/**
+ * Subject: `[org-mfa-watch] Sweep: 3 new, 1 resolved, 12 open; 2 coverage gaps, 1 not checked`, ASCII,
+ * under 100 characters; the same counts, by the same names, as the body's first lines.
+ */
 function subjectOf(report: SweepReport): string {
   const t = report.totals;
-  const failed = t.failed > 0 ? `, ${t.failed} failed` : '';
-  const long = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open, ${t.coverageGaps} ${t.coverageGaps === 1 ? 'account' : 'accounts'} not covered${failed}`;
-  const short = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open, ${t.coverageGaps} not covered${failed}`;
-  return asciiOnly(long.length <= MAX_SUBJECT_LENGTH ? long : short).slice(0, MAX_SUBJECT_LENGTH);
-}
-
-/** Cut `body` to at most `maxBytes` of UTF-8 at a line break, saying where the rest is. Pure. */
-export function boundBody(body: string, maxBytes: number, notice: string): string {
-  if (Buffer.byteLength(body, 'utf8') <= maxBytes) return body;
-  const room = maxBytes - Buffer.byteLength(`\n${notice}`, 'utf8');
-  const lines = body.split('\n');
-  const kept: string[] = [];
-  let size = 0;
-  for (const text of lines) {
-    const bytes = Buffer.byteLength(`${text}\n`, 'utf8');
-    if (size + bytes > room) break;
-    kept.push(text);
-    size += bytes;
-  }
-  return `${kept.join('\n')}\n${notice}`;
+  const text = `[org-mfa-watch] Sweep: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open; ${subjectAccounts(digestCounts(report))}`;
+  return asciiOnly(text).slice(0, MAX_SUBJECT_LENGTH);
 }
 
 /**
@@ -287,7 +282,9 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
         b.total - a.total ||
         a.account.accountId.localeCompare(b.account.accountId),
     );
-  const failures = report.accounts.filter((a) => a.outcome === 'failed');
+  const x = extraTexts(settings.locale);
+  const groups = groupAccounts(report);
+  const failures = groups.notChecked;
   const scope =
     report.mode === 'joined'
       ? t.scope.joined
@@ -302,9 +299,12 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     `${t.finishedAt}: ${utcAndZoned(new Date(report.generatedAt), settings.timeZone)}`,
     ...(report.fullSweep ? [] : [t.partial]),
     '',
-    t.accounts(report.totals),
+    x.accounts(digestCounts(report)),
     t.findings(report.totals),
     ...(report.storeProblem === undefined ? [] : [t.storeProblem(report.storeProblem)]),
+    ...(report.rolloutProblem === undefined
+      ? []
+      : [x.rolloutProblem(oneLine(report.rolloutProblem, MAX_QUOTE))]),
     '',
     `${t.sections.new} (${added.length}):`,
     ...limited(
@@ -336,21 +336,37 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
       t.moreAccounts,
       t.none,
     ),
+    ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
+    ...todoLines(report, settings.locale),
     '',
-    `${t.sections.gaps} (${report.coverageGaps.length}):`,
+    `${t.sections.gaps} (${groups.gaps.length}):`,
     ...limited(
-      report.coverageGaps,
+      groups.gaps,
       DIGEST_LIST_MAX,
-      (g) => `  - ${accountLabel(g.accountId, g)}: ${t.gap(g)}`,
+      (g: GapWithFailure) =>
+        `  - ${accountLabel(g.accountId, g)}: ${t.gap(g)}${g.failedBecause === undefined ? '' : x.failedToo(oneLine(x.reason(g.failedBecause), MAX_QUOTE))}`,
       t.more,
       t.none,
     ),
+    ...(groups.pending.length === 0
+      ? []
+      : [
+          '',
+          `${x.pendingSection} (${groups.pending.length}):`,
+          ...limited(
+            groups.pending,
+            DIGEST_LIST_MAX,
+            (a) => `  - ${accountLabel(a.accountId, a)}: ${oneLine(x.reason(a.reason ?? '-'), MAX_QUOTE)}`,
+            t.more,
+            t.none,
+          ),
+        ]),
     '',
     `${t.sections.failures} (${failures.length}):`,
     ...limited(
       failures,
       DIGEST_LIST_MAX,
-      (a) => `  - ${accountLabel(a.accountId, a)}: ${oneLine(a.reason ?? '-', MAX_QUOTE)}`,
+      (a) => `  - ${accountLabel(a.accountId, a)}: ${oneLine(x.reason(a.reason ?? '-'), MAX_QUOTE)}`,
       t.more,
       t.none,
     ),

@@ -21,6 +21,7 @@ import { InvalidReportInputError, ResultsUnreadableError } from './errors';
 import { digestReceiptExists, putReportObject } from './outputs';
 import { readMapResults, readText, type FailedBatch } from './results';
 import { resolveRemovedAccounts } from './removed';
+import { sendStormAlerts } from './storm';
 import { accountItemsSchema, reportInputSchema } from './schemas';
 
 /** What the reporter needs; the handler builds it once per container. */
@@ -145,6 +146,7 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       removedAccountFindings: departed.removed,
       skipped: plan.skipped ?? [],
       ...(departed.storeProblem === undefined ? {} : { storeProblem: departed.storeProblem }),
+      ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
       now,
     });
 
@@ -152,6 +154,21 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
     const reportJsonKey = SWEEP_KEYS.reportJson(plan.sweepId);
     await putReportObject(s3, bucket, reportCsvKey, reportCsv(report), 'text/csv; charset=utf-8');
     await putReportObject(s3, bucket, reportJsonKey, JSON.stringify(report), 'application/json');
+
+    // The storm guard's held alerts go out before the digest, one per kind (each once per sweep).
+    await sendStormAlerts(
+      {
+        s3,
+        sns,
+        store,
+        bucket,
+        topicArn: settings.alertTopicArn,
+        locale: settings.locale,
+        logger,
+        now: deps.now,
+      },
+      report,
+    );
 
     const receiptKey = SWEEP_KEYS.digestReceipt(plan.sweepId);
     const alreadyPublished = await digestReceiptExists(s3, bucket, receiptKey);
@@ -169,8 +186,8 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       // The same Publish as every alert: String message attributes for subscription filters.
       messageId = await publishAlert(sns, settings.alertTopicArn, digest);
       // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
-      const { checked, notCovered, failed } = report.totals;
-      deps.metrics?.sweepAccounts({ checked, notCovered, failed });
+      const { checked, notCovered, failed, rolloutPending } = report.totals;
+      deps.metrics?.sweepAccounts({ checked, notCovered, failed, rolloutPending });
       deps.metrics?.openFindings(report.openBySeverity);
       for (const _ of departed.removed) deps.metrics?.findingResolved('account-removed', 'sweep');
       await putReportObject(

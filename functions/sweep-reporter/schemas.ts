@@ -3,6 +3,7 @@ import { FINDING_KINDS, FINDING_SEVERITIES, RESOLUTION_REASONS } from '../shared
 import {
   ACCOUNT_OUTCOMES,
   COVERAGE_KINDS,
+  ROLLOUT_STATUSES,
   SWEEP_FINDING_CHANGES,
   SWEEP_MODES,
   type SweepAccountItem,
@@ -26,6 +27,7 @@ export const accountItemSchema = z.object({
   name: z.string(),
   coverage: z.enum(COVERAGE_KINDS),
   joinedAt: z.optional(z.string()),
+  rollout: z.optional(z.object({ status: z.enum(ROLLOUT_STATUSES), reason: z.optional(z.string()) })),
 });
 
 /** The JSON array the planner writes to S3. */
@@ -41,6 +43,7 @@ export const planSchema = z.object({
   count: z.number().check(z.int(), z.nonnegative()),
   items: z.optional(accountItemsSchema),
   skipped: z.optional(z.array(z.object({ accountId, state: z.string() }))),
+  rolloutProblem: z.optional(z.string()),
 });
 
 const findingSchema = z.object({
@@ -54,6 +57,9 @@ const findingSchema = z.object({
   consolePassword: z.optional(z.boolean()),
   lastUsed: z.optional(z.string()),
   resolvedBecause: z.optional(z.enum(RESOLUTION_REASONS)),
+  detail: z.optional(z.string()),
+  held: z.optional(z.boolean()),
+  suppressedUntil: z.optional(z.string()),
 });
 
 const accountResultSchema = z.object({

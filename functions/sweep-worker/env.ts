@@ -28,6 +28,8 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly forwardDeadLetterQueueName: string;
   /** With the Security Hub export on: re-import an open finding not imported for this many days. */
   readonly securityHubReimportAfterDays: number;
+  /** Accounts above which one sweep's new findings of one kind are alerted together (storm guard). */
+  readonly alertStormThreshold: number;
 }
 
 /** Security Hub deletes a finding 90 days after its last update; a third of that leaves two more tries. */
@@ -53,7 +55,11 @@ const schema = z.object({
   [SWEEP_ENV.forwardRuleRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
   [SWEEP_ENV.forwardDeadLetterQueueName]: pattern(/^[\w-]{1,80}$/, 'expected an SQS queue name'),
   [SWEEP_ENV.securityHubReimportAfterDays]: z.optional(wholeNumber(1, 89, 'days')),
+  [SWEEP_ENV.alertStormThreshold]: z.optional(wholeNumber(1, 1000, 'accounts')),
 });
+
+/** `sweep.alertStormThreshold` when the variable is absent (a deployment from before the storm guard). */
+export const DEFAULT_ALERT_STORM_THRESHOLD = 10;
 
 /**
  * Read the sweep worker's settings from its environment. Pure over the given record.
@@ -70,5 +76,6 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     forwardRuleRegion: v[SWEEP_ENV.forwardRuleRegion],
     forwardDeadLetterQueueName: v[SWEEP_ENV.forwardDeadLetterQueueName],
     securityHubReimportAfterDays: v[SWEEP_ENV.securityHubReimportAfterDays] ?? DEFAULT_REIMPORT_AFTER_DAYS,
+    alertStormThreshold: v[SWEEP_ENV.alertStormThreshold] ?? DEFAULT_ALERT_STORM_THRESHOLD,
   };
 }

@@ -38,11 +38,25 @@ export interface SweepAlertInput {
   /** Latest use of the password or an access key (credential report). */
   readonly lastUsed?: Date;
   readonly sweepId?: string;
-  /** ACCOUNT_NOT_COVERED: the AssumeRole error. */
+  /** ACCOUNT_NOT_COVERED: the AssumeRole error; ROLLOUT_FAILED: the StackSet instance's status reason. */
   readonly reason?: string;
   /** FORWARDING_BROKEN: the rule's name and region (for the console link) and its dead-letter queue. */
-  readonly rule?: { readonly name: string; readonly region: string; readonly deadLetterQueue?: string };
+  readonly rule?: {
+    readonly name: string;
+    readonly region: string;
+    readonly deadLetterQueue?: string;
+    /** The central bus the rule must target (shown beside the actual targets for WRONG_TARGET). */
+    readonly expectedBusArn?: string;
+    /** WRONG_TARGET: the ARNs the rule targets instead. */
+    readonly actualTargetArns?: readonly string[];
+  };
 }
+
+/** Where the runbook entry of each sweep finding is: named, not a repository path (a reader has no checkout). */
+const RUNBOOK = {
+  en: (section: string) => `runbook: "${section}" in the org-mfa-watch operations guide`,
+  ko: (section: string) => `운영 가이드의 "${section}" 항목 참조`,
+} as const;
 
 interface Texts {
   readonly headline: string;
@@ -70,11 +84,11 @@ function forwardingProblem(detail: string, ko: boolean, queue: string): string {
 function ruleTodo(ko: boolean): string[] {
   return ko
     ? [
-        'StackSet 인스턴스를 다시 배포하여 규칙을 복구하십시오 (docs/operations.md).',
+        `StackSet 인스턴스를 다시 배포하여 규칙을 복구하십시오 (${RUNBOOK.ko('FORWARDING_BROKEN')}).`,
         '누가 규칙을 바꿨는지 CloudTrail에서 확인하십시오 (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
       ]
     : [
-        'Restore the rule by redeploying the StackSet instance (docs/operations.md).',
+        `Restore the rule by redeploying the StackSet instance (${RUNBOOK.en('FORWARDING_BROKEN')}).`,
         'Find out in CloudTrail who changed the rule (DeleteRule, DisableRule, RemoveTargets, PutTargets).',
       ];
 }
@@ -82,11 +96,11 @@ function ruleTodo(ko: boolean): string[] {
 function deliveryTodo(ko: boolean, queue: string): string[] {
   return ko
     ? [
-        `us-east-1의 ${queue} 메시지 속성(ERROR_CODE, ERROR_MESSAGE)에서 실패 원인을 확인하십시오: 중앙 버스 정책, 전달 역할, 할당량 (docs/operations.md).`,
+        `us-east-1의 ${queue} 메시지 속성(ERROR_CODE, ERROR_MESSAGE)에서 실패 원인을 확인하십시오: 중앙 버스 정책, 전달 역할, 할당량 (${RUNBOOK.ko('FORWARDING_BROKEN')}).`,
         '원인을 고친 뒤 이벤트를 재처리하고 대기열을 비우십시오. 대기열이 비면 다음 점검에서 이 발견 사항이 해결됩니다.',
       ]
     : [
-        `Read why in the message attributes (ERROR_CODE, ERROR_MESSAGE) of ${queue} in us-east-1: the central bus policy, the forward role, a quota (docs/operations.md).`,
+        `Read why in the message attributes (ERROR_CODE, ERROR_MESSAGE) of ${queue} in us-east-1: the central bus policy, the forward role, a quota (${RUNBOOK.en('FORWARDING_BROKEN')}).`,
         'Fix the cause, replay the events, then empty the queue: the next sweep resolves this finding once it is empty.',
       ];
 }
@@ -107,14 +121,14 @@ function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
                 ? '사용자 소유자에게 MFA를 활성화하도록 요청하거나, 그때까지 콘솔 비밀번호를 삭제하십시오.'
                 : '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
               '사용하지 않는 사용자라면 (마지막 사용 참고) 자격 증명을 비활성화하고 사용자를 삭제하십시오.',
-              '승인된 예외라면 예외를 등록하십시오 (docs/operations.md).',
+              `승인된 예외라면 예외를 등록하거나 발견 항목을 기한부로 수락하십시오 (${RUNBOOK.ko('Accepting a finding')}).`,
             ]
           : [
               input.consolePassword
                 ? "Ask the user's owner to enable MFA, or delete the console password until they do."
                 : 'If the user is programmatic only, replace it with an IAM role or require MFA for sensitive actions.',
               'If nobody uses it (see "Last used"), deactivate its credentials and delete the user.',
-              'If it is an approved exception, add an exemption (docs/operations.md).',
+              `If it is an approved exception, add an exemption, or accept the finding until a date (${RUNBOOK.en('Accepting a finding')}).`,
             ],
       };
     case 'ROOT_NO_MFA':
@@ -157,6 +171,22 @@ function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
           : `In account ${account}, ${forwardingProblem(input.detail, false, queue)}: its IAM events do not reach the central bus.`,
         todo: input.detail === 'DELIVERIES_FAILING' ? deliveryTodo(ko, queue) : ruleTodo(ko),
       };
+    case 'ROLLOUT_FAILED':
+      return {
+        subject: () => `StackSet instance failed in ${input.accountId}: account not watched`,
+        headline: ko
+          ? `계정 ${account}의 StackSet 인스턴스(org-mfa-watch-member) 배포가 실패했습니다: 이 계정의 감시 리소스가 없거나 오래되었습니다.`
+          : `The StackSet instance (org-mfa-watch-member) of account ${account} failed to deploy: the watch resources there are missing or out of date.`,
+        todo: ko
+          ? [
+              `StackSet 콘솔에서 이 계정 인스턴스의 상태 사유를 확인하고 원인(SCP, 이름 충돌, 할당량)을 고치십시오 (${RUNBOOK.ko('ROLLOUT_FAILED')}).`,
+              '원인을 고친 뒤 이 계정에 대해 StackSet 인스턴스를 다시 배포하십시오. 다음 점검이 발견 항목을 해결합니다.',
+            ]
+          : [
+              `Read the instance's status reason (above) and fix its cause: an SCP denying the deployment, a resource name already taken, a quota (${RUNBOOK.en('ROLLOUT_FAILED')}).`,
+              'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
+            ],
+      };
   }
 }
 
@@ -168,6 +198,7 @@ function consoleLink(input: SweepAlertInput, partition: string): string {
     case 'ROOT_NO_MFA':
       return `https://${host}/iam/home#/security_credentials`;
     case 'ACCOUNT_NOT_COVERED':
+    case 'ROLLOUT_FAILED':
       return `https://${host}/cloudformation/home#/stacksets`;
     case 'FORWARDING_BROKEN': {
       const region = input.rule?.region ?? 'us-east-1';
@@ -218,6 +249,19 @@ export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings
         ]
       : []),
     ...(input.reason === undefined ? [] : [[ko ? '원인' : 'Cause', input.reason] as const]),
+    ...(input.rule?.actualTargetArns === undefined
+      ? []
+      : [
+          [ko ? '기대한 대상' : 'Expected target', input.rule.expectedBusArn ?? '-'] as const,
+          [
+            ko ? '실제 대상' : 'Actual targets',
+            input.rule.actualTargetArns.length === 0
+              ? ko
+                ? '없음'
+                : 'none'
+              : input.rule.actualTargetArns.join(', '),
+          ] as const,
+        ]),
     [ko ? '발견 항목 ID' : 'Finding id', input.findingId],
     [ko ? '최초 발견' : 'First seen', utcAndZoned(input.firstSeen, settings.timeZone)],
     ...(input.sweepId === undefined ? [] : [[ko ? '점검 실행' : 'Sweep', input.sweepId] as const]),

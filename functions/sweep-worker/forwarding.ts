@@ -27,6 +27,8 @@ export type ForwardingStatus =
       readonly problem: ForwardingProblem;
       /** DELIVERIES_FAILING: messages in the dead-letter queue. */
       readonly deadLetterMessages?: number;
+      /** WRONG_TARGET: what the rule targets instead of the central bus (shown in the alert). */
+      readonly targetArns?: readonly string[];
     };
 
 function isNotFound(error: unknown): boolean {
@@ -86,9 +88,12 @@ export function judgeForwarding(
 ): ForwardingStatus {
   if (rule === undefined) return { status: 'broken', problem: 'RULE_MISSING' };
   if (!isEnabled(rule.state)) return { status: 'broken', problem: 'RULE_DISABLED' };
-  if (!rule.targetArns.includes(centralBusArn)) return { status: 'broken', problem: 'WRONG_TARGET' };
-  if (deadLetterMessages !== undefined && deadLetterMessages > 0)
+  if (!rule.targetArns.includes(centralBusArn)) {
+    return { status: 'broken', problem: 'WRONG_TARGET', targetArns: rule.targetArns };
+  }
+  if (deadLetterMessages !== undefined && deadLetterMessages > 0) {
     return { status: 'broken', problem: 'DELIVERIES_FAILING', deadLetterMessages };
+  }
   return { status: 'ok' };
 }
 

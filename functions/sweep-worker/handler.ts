@@ -8,6 +8,8 @@ import { memberAccess } from '../core/member-access';
 import { FindingStore } from '../core/finding-store';
 import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
+import { StormGuard } from '../core/storm-guard';
+import { describeError } from '../core/errors';
 import type { SweepBatchResult } from '../shared/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { loadSweepSettings } from './env';
@@ -22,6 +24,7 @@ const metrics = new MetricsRecorder(createMetrics(logger));
 // counts the findings not imported from the exporter's result: no onExportFailure here.
 const { sessions, securityHub } = memberAccess(settings, { clientConfig, logger });
 
+const dynamodb = new DynamoDBClient(clientConfig);
 const sweep = createSweepWorker({
   settings,
   sessions,
@@ -34,8 +37,11 @@ const sweep = createSweepWorker({
     new SQSClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
   aliases: new AccountAliases(),
   findings: new FindingStore({
-    client: new DynamoDBClient(clientConfig),
+    client: dynamodb,
     tableName: settings.findings.tableName,
+  }),
+  stormGuard: new StormGuard(dynamodb, settings.findings.tableName, settings.alertStormThreshold, (error) => {
+    logger.warn('Storm guard count failed; alerting individually', { error: describeError(error) });
   }),
   sns: new SNSClient(clientConfig),
   logger,

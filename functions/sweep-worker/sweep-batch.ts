@@ -16,11 +16,14 @@ import { describeError, isAccessDenied, isThrottling } from '../core/errors';
 import type { ExportMetrics, SweepMetrics } from '../core/metrics';
 import { shouldNotify, type Finding as StoredFinding, type FindingStore } from '../core/finding-store';
 import { readRoot, readUser, type AccountAliases } from '../core/iam-facts';
+import { isSuppressed } from '../core/suppression';
 import { publishAlert } from '../core/publish';
 import type { SecurityHubExporter } from '../core/security-hub';
+import type { StormGuardPort } from '../core/storm-guard';
 import type { FindingRef, FindingSeverity } from '../shared/findings';
 import {
   COVERAGE_KINDS,
+  ROLLOUT_STATUSES,
   SWEEP_MODES,
   type SweepAccountItem,
   type SweepAccountResult,
@@ -40,6 +43,7 @@ import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, refOf, type StoreOperation } from './reconcile';
 import { recordImports, reimportStale } from './reimport';
 import { fetchCredentialReport } from './report-source';
+import { withRolloutOperations } from './rollout-findings';
 
 /** Knobs of the worker; the defaults are the deployed values, tests shorten the waits. */
 export interface SweepTuning {
@@ -107,6 +111,12 @@ export interface SweepWorkerDeps {
     SweepMetrics & ExportMetrics,
     'findingOpened' | 'findingResolved' | 'recordExportFailure'
   >;
+  /**
+   * Counts this sweep's new findings per kind across all batches; beyond `sweep.alertStormThreshold`
+   * accounts, their alerts are held for the reporter's one aggregated alert. Absent (a local run, no
+   * sweep id): every alert goes out on its own.
+   */
+  readonly stormGuard?: StormGuardPort;
 }
 
 /** The batch is not what the Distributed Map sends: names the field and the expectation. */
@@ -131,6 +141,15 @@ const itemSchema = z.object({
     z
       .string({ error: 'expected an ISO 8601 time' })
       .check(z.refine((s) => !Number.isNaN(Date.parse(s)), { error: 'expected an ISO 8601 time' })),
+  ),
+  rollout: z.optional(
+    z.object(
+      {
+        status: z.enum(ROLLOUT_STATUSES, { error: `expected one of ${ROLLOUT_STATUSES.join(', ')}` }),
+        reason: z.optional(z.string({ error: 'expected a string' })),
+      },
+      { error: 'expected an object { status, reason? }' },
+    ),
   ),
 });
 
@@ -182,6 +201,14 @@ export function parseBatch(raw: unknown): { items: SweepAccountItem[]; batchInpu
     name: i.name,
     coverage: i.coverage,
     ...(i.joinedAt === undefined ? {} : { joinedAt: i.joinedAt }),
+    ...(i.rollout === undefined
+      ? {}
+      : {
+          rollout: {
+            status: i.rollout.status,
+            ...(i.rollout.reason === undefined ? {} : { reason: i.rollout.reason }),
+          },
+        }),
   }));
   if (BatchInput === undefined) return { items };
   return {
@@ -237,6 +264,8 @@ interface AlertExtra {
   readonly lastUsed?: Date;
   /** USER_NO_MFA: the user's IAM path (credential report), for the Security Hub resource. */
   readonly userPath?: string;
+  /** FORWARDING_BROKEN with WRONG_TARGET: what the rule targets instead of the central bus. */
+  readonly forwardTargets?: readonly string[];
 }
 
 /** The AssumeRole session name of one sweep run: the same for the reads and the export (one session). */
@@ -288,6 +317,7 @@ export function createSweepWorker(
       readonly consolePassword?: boolean;
       readonly lastUsed?: Date;
       readonly resolvedBecause?: string;
+      readonly held?: boolean;
     },
   ): SweepFinding {
     return {
@@ -301,6 +331,11 @@ export function createSweepWorker(
       ...(context.consolePassword === undefined ? {} : { consolePassword: context.consolePassword }),
       ...(context.lastUsed === undefined ? {} : { lastUsed: context.lastUsed.toISOString() }),
       ...(context.resolvedBecause === undefined ? {} : { resolvedBecause: context.resolvedBecause }),
+      ...(finding.detail === undefined ? {} : { detail: finding.detail }),
+      ...(context.held === true ? { held: true } : {}),
+      ...(change !== 'resolved' && finding.suppression !== undefined && isSuppressed(finding, deps.now())
+        ? { suppressedUntil: finding.suppression.until }
+        : {}),
     };
   }
 
@@ -309,8 +344,25 @@ export function createSweepWorker(
    * CRITICAL by email now; MEDIUM only in the digest, but marked notified so the event path does not
    * alert it later. A failed publish is logged and leaves the finding unnotified, for a later try.
    */
-  async function notify(item: SweepAccountItem, finding: StoredFinding, extra: AlertExtra): Promise<void> {
+  async function notify(
+    item: SweepAccountItem,
+    finding: StoredFinding,
+    extra: AlertExtra,
+  ): Promise<'sent' | 'held' | 'unsent'> {
     const ref = refOf(finding);
+    if (finding.severity !== 'MEDIUM' && extra.sweepId !== undefined && deps.stormGuard !== undefined) {
+      const admitted = await deps.stormGuard.admit({
+        sweepId: extra.sweepId,
+        kind: finding.kind,
+        accountId: finding.accountId,
+        now: deps.now(),
+      });
+      if (!admitted) {
+        // Left unnotified: the reporter's aggregated alert (or, failing that, a later sweep) alerts it.
+        logger.info('Alert storm: alert held for the aggregated alert', { findingId: finding.findingId });
+        return 'held';
+      }
+    }
     if (finding.severity !== 'MEDIUM') {
       const input: SweepAlertInput = {
         accountId: finding.accountId,
@@ -332,6 +384,8 @@ export function createSweepWorker(
                 name: settings.forwardRuleName,
                 region: settings.forwardRuleRegion,
                 deadLetterQueue: settings.forwardDeadLetterQueueName,
+                expectedBusArn: settings.centralBusArn,
+                ...(extra.forwardTargets === undefined ? {} : { actualTargetArns: extra.forwardTargets }),
               },
             }
           : {}),
@@ -345,7 +399,7 @@ export function createSweepWorker(
           findingId: finding.findingId,
           error: describeError(error),
         });
-        return;
+        return 'unsent';
       }
       await postToChat(input, message.attributes);
     }
@@ -357,6 +411,7 @@ export function createSweepWorker(
         error: describeError(error),
       });
     }
+    return 'sent';
   }
 
   /**
@@ -400,6 +455,8 @@ export function createSweepWorker(
   function neverNotified(finding: StoredFinding): boolean {
     // ISO-8601 UTC strings order like the times they name.
     const notified = finding.lastNotified !== undefined && finding.lastNotified >= finding.openedAt;
+    // An accepted (suppressed) finding is not alerted, not even as "never notified".
+    if (isSuppressed(finding, deps.now())) return false;
     return !notified && deps.now().getTime() - Date.parse(finding.openedAt) > UNNOTIFIED_AFTER_MS;
   }
 
@@ -423,12 +480,13 @@ export function createSweepWorker(
     // Opened or reopened, not escalated: the metric counts findings, not severity changes.
     if (transition === 'opened' || transition === 'reopened') deps.metrics?.findingOpened('sweep');
     logger.info('Finding observed by the sweep', { findingId: finding.findingId, transition });
+    let held = false;
     if (change === 'new' || (finding.severity !== 'MEDIUM' && neverNotified(finding))) {
-      await notify(item, finding, extra);
+      held = (await notify(item, finding, extra)) === 'held';
       // Every severity: Security Hub is the system of record, MEDIUM included (no email, no chat).
       await exportFinding(finding, extra.sweepId, extra.userPath);
     }
-    return sweepFinding(finding, change, extra);
+    return sweepFinding(finding, change, { ...extra, held });
   }
 
   /** The role cannot be assumed: ACCOUNT_NOT_COVERED, unless a joining account's instance may still land. */
@@ -438,7 +496,24 @@ export function createSweepWorker(
     error: unknown,
   ): Promise<SweepAccountResult> {
     const reason = `sts:AssumeRole: ${describeError(error)}`;
+    const sweepId = batchInput === undefined ? {} : { sweepId: batchInput.sweepId };
+    if (item.rollout?.status === 'pending') {
+      // The StackSet instance has not landed yet: the role is expected to be missing. No finding.
+      const why = `StackSet instance not deployed yet (${item.rollout.reason ?? 'pending'})`;
+      return { ...baseOf(item), outcome: 'rollout-pending', reason: why, findings: [] };
+    }
     const base = { ...baseOf(item), outcome: 'not-covered' as const, reason };
+    if (item.rollout?.status === 'failed') {
+      // The instance failed: that, not tampering, is why the role is missing. One ROLLOUT_FAILED finding.
+      const stackSetReason = item.rollout.reason ?? 'FAILED';
+      const finding = await step('finding store', () =>
+        observe(item, { accountId: item.accountId, kind: 'ROLLOUT_FAILED' }, 'HIGH', 'ROLLOUT_FAILED', {
+          reason: stackSetReason,
+          ...sweepId,
+        }),
+      );
+      return { ...base, reason: `StackSet instance failed: ${stackSetReason}`, findings: [finding] };
+    }
     if (batchInput?.mode === 'joined' && batchInput.final !== true) {
       logger.info('Joining account not reachable yet; no finding before the last attempt', {
         accountId: item.accountId,
@@ -511,7 +586,7 @@ export function createSweepWorker(
   async function applyOperation(
     item: SweepAccountItem,
     operation: StoreOperation,
-    extra: { alias?: string; sweepId?: string },
+    extra: { alias?: string; sweepId?: string; forwardTargets?: readonly string[] },
     paths: ReadonlyMap<string, string>,
   ): Promise<SweepFinding | undefined> {
     switch (operation.op) {
@@ -519,6 +594,9 @@ export function createSweepWorker(
         const userPath = operation.ref.kind === 'USER_NO_MFA' ? paths.get(operation.ref.userName) : undefined;
         return observe(item, operation.ref, operation.severity, operation.detail, {
           ...extra,
+          ...(operation.ref.kind === 'ROLLOUT_FAILED' && item.rollout?.reason !== undefined
+            ? { reason: item.rollout.reason }
+            : {}),
           ...(userPath === undefined ? {} : { userPath }),
           ...(operation.consolePassword === undefined ? {} : { consolePassword: operation.consolePassword }),
           ...(operation.lastUsed === undefined ? {} : { lastUsed: operation.lastUsed }),
@@ -602,7 +680,7 @@ export function createSweepWorker(
       plan.readRoot ? step('iam:GetAccountSummary', () => readRoot(iam)) : Promise.resolve(undefined),
     ]);
 
-    const operations = decideAccount({
+    const decided = decideAccount({
       accountId,
       now,
       exemptions: settings.exemptions,
@@ -613,6 +691,7 @@ export function createSweepWorker(
       ...(report.root?.lastUsed === undefined ? {} : { rootLastUsed: report.root.lastUsed }),
       ...('status' in forwarding ? { forwarding } : {}),
     });
+    const operations = withRolloutOperations(decided, item);
     // The alias matters only where there is a finding to show: one call saved in every clean account.
     const alias =
       operations.length === 0
@@ -626,6 +705,9 @@ export function createSweepWorker(
     const extra = {
       ...(alias === undefined ? {} : { alias }),
       ...(batchInput === undefined ? {} : { sweepId: batchInput.sweepId }),
+      ...('targetArns' in forwarding && forwarding.targetArns !== undefined
+        ? { forwardTargets: forwarding.targetArns }
+        : {}),
     };
     const findings: SweepFinding[] = [];
     for (const operation of operations) {

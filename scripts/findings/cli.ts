@@ -10,6 +10,7 @@ import {
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';
+import type { SuppressIo } from './suppress';
 
 /** `npm run findings -- --help`. */
 export const USAGE = `Usage: npm run findings -- [options]
@@ -28,6 +29,10 @@ Options:
   --table <name>       table name (default ${FINDINGS_TABLE_NAME})
   --endpoint <url>     DynamoDB endpoint, for a local DynamoDB (testing)
   -h, --help           this help
+
+Accepting a finding until a day (suppress --help for details):
+  npm run findings -- suppress <finding id> --reason "..." --until YYYY-MM-DD
+  npm run findings -- unsuppress <finding id>
 `;
 
 /** Parsed command line. */
@@ -179,8 +184,8 @@ export function describeFailure(
   return `${name ? `${name}: ` : ''}${message}`;
 }
 
-/** Where the CLI writes and what it lists from. Injectable for tests. */
-export interface CliIo {
+/** Where the CLI writes and what it lists from (and, for suppress, its AWS calls). Injectable for tests. */
+export interface CliIo extends Pick<SuppressIo, 'callerArn' | 'suppressions'> {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now?: () => Date;
@@ -210,6 +215,11 @@ async function listFromDynamo(options: CliOptions, region: string | undefined): 
 
 /** `npm run findings`: returns the exit code (0 listed, 1 AWS failure, 2 bad options). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'suppress' || argv[0] === 'unsuppress') {
+    // Accepting a finding until a day (scripts/findings/suppress.ts).
+    const { runSuppress } = await import('./suppress');
+    return runSuppress(argv, io);
+  }
   let options: CliOptions;
   let region: string | undefined;
   try {

@@ -1,4 +1,5 @@
 import type { Finding } from '../../functions/core/finding-store';
+import { isSuppressed } from '../../functions/core/suppression';
 
 /** One finding as `npm run findings -- --json` prints it (a stable shape for scripts). */
 export interface FindingRow {
@@ -18,6 +19,10 @@ export interface FindingRow {
   readonly resolvedAt: string | null;
   /** Seconds the finding has been open (until its resolution, for a resolved one). */
   readonly ageSeconds: number;
+  /** Accepted through this day (`YYYY-MM-DD`, UTC), by whom and why; null when not suppressed. */
+  readonly suppressedUntil: string | null;
+  readonly suppressedBy: string | null;
+  readonly suppressionReason: string | null;
 }
 
 /** How long a finding has been open at `now`, or was open until its resolution. Never negative. */
@@ -60,6 +65,9 @@ export function toRows(findings: readonly Finding[], now: Date): FindingRow[] {
     lastSeen: f.lastSeen,
     resolvedAt: f.resolvedAt ?? null,
     ageSeconds: Math.floor(openForMs(f, now) / 1000),
+    suppressedUntil: f.suppression?.until ?? null,
+    suppressedBy: f.suppression?.by ?? null,
+    suppressionReason: f.suppression?.reason ?? null,
   }));
 }
 
@@ -78,7 +86,12 @@ export interface ListingScope {
  * The table for people: account, alias, user, kind, severity, first seen, age (and with `--all` the
  * state), most severe first, then a one-line summary. Pure.
  */
-export function formatTable(findings: readonly Finding[], now: Date, scope: ListingScope): string {
+export function formatTable(all: readonly Finding[], now: Date, scope: ListingScope): string {
+  // Accepted (suppressed) findings are listed apart, after the table of the ones that alert.
+  const accepted = all.filter((f) => f.state === 'OPEN' && isSuppressed(f, now));
+  const findings = all.filter((f) => !accepted.includes(f));
+  const acceptedPart = acceptedTable(accepted);
+  if (findings.length === 0 && accepted.length > 0) return `No open findings that alert.\n${acceptedPart}`;
   if (findings.length === 0) {
     return scope.all ? 'No findings (open or recently resolved).\n' : 'No open findings.\n';
   }
@@ -113,5 +126,28 @@ export function formatTable(findings: readonly Finding[], now: Date, scope: List
     `${open.length} open${bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : ''}`,
     ...(scope.all ? [`${resolved} recently resolved`] : []),
   ].join(', ');
-  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${summary}\n`;
+  const acceptedSummary = accepted.length > 0 ? `, ${accepted.length} accepted until a date` : '';
+  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${summary}${acceptedSummary}\n${acceptedPart}`;
+}
+
+/** The accepted (suppressed) findings: who accepted each, until when, and why. Pure. */
+function acceptedTable(accepted: readonly Finding[]): string {
+  if (accepted.length === 0) return '';
+  const header = ['ACCOUNT', 'USER', 'KIND', 'SEVERITY', 'UNTIL', 'BY', 'REASON'];
+  const rows = accepted.map((f) => [
+    f.accountId,
+    f.kind === 'USER_NO_MFA' ? f.subject : `(${f.subject})`,
+    f.kind,
+    f.severity,
+    f.suppression?.until ?? '-',
+    f.suppression?.by ?? '-',
+    f.suppression?.reason ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return `\nAccepted until a date (suppressed: open, not alerted):\n${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -32,6 +32,10 @@ be reached or the account could not be checked, 2 on bad usage or configuration.
 export const HINT =
   'Usage: npm run sweep -- [--account ID ...] [--local [--role-name NAME]]; --help lists the options';
 
+/** What `npm run sweep` says, instead of starting a sweep, when `sweep.enabled` is false. */
+export const PAUSED_MESSAGE =
+  'The sweep is paused (sweep.enabled is false in the configuration): no sweep started; set it to true and deploy OrgMfaWatch-Central to resume (--local still works)';
+
 /** Parsed command line. */
 export interface SweepOptions {
   readonly help: boolean;
@@ -158,6 +162,11 @@ export async function runSweepCli(argv: readonly string[], io: SweepIo): Promise
     const result = await runLocal(config, accountId, access);
     io.out(formatLocalResult(result));
     return everyAccountChecked(result) ? 0 : 1;
+  }
+  if (!config.sweep.enabled) {
+    // Paused by configuration: the schedule and the joining-account trigger are disabled too.
+    io.out(`${PAUSED_MESSAGE}\n`);
+    return 1;
   }
   const arn = sweepStateMachineArn(config);
   const name = executionName((io.now ?? (() => new Date()))(), options.accountIds);

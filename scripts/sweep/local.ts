@@ -51,6 +51,7 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     ...(config.console === undefined ? {} : { consoleAccess: config.console }),
     forwardDeadLetterQueueName: NAMES.memberForwardDeadLetterQueue,
     securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
+    alertStormThreshold: config.sweep.alertStormThreshold,
   };
 }
 
@@ -160,7 +161,8 @@ export async function sweepLocally(options: {
     });
     const item: SweepAccountItem = {
       accountId: options.accountId,
-      name: '(local run)',
+      // No name: an alert the local run prints must read like a real one (no "(local run)" in it).
+      name: '',
       coverage: 'stackset',
     };
     return await worker({ Items: [item], BatchInput: { sweepId: `local-${Date.now()}`, mode: 'on-demand' } });

@@ -111,6 +111,7 @@ export class OperationsDashboard extends Construct {
         orgMetric(METRIC_NAMES.sweepAccountsChecked, { ...levelPerDay, label: 'Checked' }),
         orgMetric(METRIC_NAMES.sweepAccountsNotCovered, { ...levelPerDay, label: 'Not covered' }),
         orgMetric(METRIC_NAMES.sweepAccountsFailed, { ...levelPerDay, label: 'Failed' }),
+        orgMetric(METRIC_NAMES.sweepAccountsRolloutPending, { ...levelPerDay, label: 'Rollout pending' }),
       ],
       leftYAxis: { min: 0, showUnits: false },
     });

@@ -28,7 +28,7 @@ import {
 } from '../../functions/shared/sweep';
 import type { SweepConfig } from '../config';
 import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
-import { MEMBER_REGION, NAMES, memberCheckRoleArn } from '../names';
+import { MEMBER_REGION, NAMES, memberCheckRoleArn, rolloutReaderRoleArn } from '../names';
 import type { FindingTable } from './finding-table';
 import { FUNCTION_BUNDLING } from './bundling';
 import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
@@ -70,6 +70,11 @@ export interface SweepProps {
   readonly organizationId: string;
   /** The management account (the planner marks it covered by its own stack). */
   readonly managementAccountId: string;
+  /**
+   * The account that administers the StackSet (management account or delegated administrator) and how
+   * the planner calls ListStackInstances there (`SELF` or `DELEGATED_ADMIN`).
+   */
+  readonly rollout: { readonly accountId: string; readonly callAs: 'SELF' | 'DELEGATED_ADMIN' };
   /** Rollout OU or root ids (the planner tells accounts the StackSet covers from the others). */
   readonly rolloutOrganizationalUnitIds: readonly string[];
   /** Accounts the StackSet skips on purpose. */
@@ -226,6 +231,15 @@ export class Sweep extends Construct {
       }),
     );
     this.key.grant(plannerRole, 'kms:GenerateDataKey');
+    // The StackSet's instances, through the read-only role the rollout stack deploys (docs/adr/0016).
+    const readerRoleArn = rolloutReaderRoleArn(stack, props.rollout.accountId);
+    plannerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'AssumeRolloutReader',
+        actions: ['sts:AssumeRole'],
+        resources: [readerRoleArn],
+      }),
+    );
     this.planner = this.sweepFunction('Planner', {
       entry: SWEEP_ENTRIES.planner,
       role: plannerRole,
@@ -239,6 +253,10 @@ export class Sweep extends Construct {
         [SWEEP_ENV.excludedAccountIds]: JSON.stringify(props.excludedAccountIds),
         [SWEEP_ENV.managementAccountId]: props.managementAccountId,
         [SWEEP_ENV.joinedWithinHours]: String(JOINED_WITHIN_HOURS),
+        [SWEEP_ENV.rolloutReaderRoleArn]: readerRoleArn,
+        [SWEEP_ENV.stackSetName]: NAMES.stackSet,
+        [SWEEP_ENV.stackSetCallAs]: props.rollout.callAs,
+        [SWEEP_ENV.stackSetRegion]: MEMBER_REGION,
         ...COMMON_ENV,
       },
     });
@@ -282,6 +300,7 @@ export class Sweep extends Construct {
         [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
         [SWEEP_ENV.forwardRuleRegion]: MEMBER_REGION,
         [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
+        [SWEEP_ENV.alertStormThreshold]: String(config.alertStormThreshold),
         ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
         // The import is made with the member check role's credentials: nothing to grant the worker itself.
         ...(props.securityHubExport === true
@@ -368,6 +387,11 @@ export class Sweep extends Construct {
       reason: 'This queue is itself the dead-letter queue of the joined-account rule targets.',
     });
     this.joinedRules = this.startOnJoinedAccounts(props.bus, props.managementAccountId);
+    // sweep.enabled false pauses both triggers; they stay deployed (disabled), ready to resume.
+    if (!config.enabled) {
+      this.schedule.state = 'DISABLED';
+      for (const rule of this.joinedRules) (rule.node.defaultChild as events.CfnRule).state = 'DISABLED';
+    }
 
     // ---- alarms -------------------------------------------------------------------------------------
     this.alarms = this.addAlarms(props.topic);

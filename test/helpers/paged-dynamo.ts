@@ -1,7 +1,7 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localClient } from './dynalite';
+import { localClient } from '../../scripts/simulation/dynalite';
 
 /**
  * A real DynamoDB client for `endpoint` whose Scan and Query requests carry `Limit: pageSize`, so that

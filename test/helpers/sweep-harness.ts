@@ -32,6 +32,7 @@ export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): Swe
     forwardRuleRegion: 'us-east-1',
     forwardDeadLetterQueueName: 'org-mfa-watch-forward-dlq',
     securityHubReimportAfterDays: 30,
+    alertStormThreshold: 10,
     ...overrides,
   };
 }
@@ -50,6 +51,8 @@ export interface SweepWorkerHarnessOptions {
   readonly metrics?: SweepWorkerDeps['metrics'];
   /** SDK attempts per call. @default 1 (the SDK's retries are not what these tests are about) */
   readonly maxAttempts?: number;
+  /** The storm guard (functions/core/storm-guard.ts). @default none: every alert goes out on its own */
+  readonly stormGuard?: SweepWorkerDeps['stormGuard'];
 }
 
 /**
@@ -117,6 +120,7 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
     },
     ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.stormGuard === undefined ? {} : { stormGuard: options.stormGuard }),
   });
-  return { sweep, store, settings, sleeps };
+  return { sweep, store, settings, sleeps, tableName };
 }

@@ -109,6 +109,9 @@ describe('formatJson', () => {
         lastSeen: '2026-11-05T09:00:00.000Z',
         resolvedAt: null,
         ageSeconds: 45 * 60,
+        suppressedUntil: null,
+        suppressedBy: null,
+        suppressionReason: null,
       },
     ]);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SweepBatchResult } from '../../functions/shared/sweep';
 import { UsageError } from '../../scripts/cli';
-import { formatLocalResult, parseSweepOptions, runSweepCli } from '../../scripts/sweep/cli';
+import { PAUSED_MESSAGE, formatLocalResult, parseSweepOptions, runSweepCli } from '../../scripts/sweep/cli';
 import { sweepLocally } from '../../scripts/sweep/local';
 import { executionName } from '../../scripts/sweep/start';
 import { testConfig } from '../helpers/app';
@@ -177,5 +177,25 @@ describe('the local run (--local)', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('a paused sweep (sweep.enabled false)', () => {
+  it('says the sweep is paused in one line and starts nothing (exit 1)', async () => {
+    const config = testConfig({ sweep: { enabled: false } });
+    let out = '';
+    let started = 0;
+    const code = await runSweepCli([], {
+      out: (text) => (out += text),
+      loadConfig: () => config,
+      start: () => {
+        started += 1;
+        return Promise.resolve('arn:aws:states:eu-central-1:222222222222:execution:x:y');
+      },
+    });
+    expect(code).toBe(1);
+    expect(started).toBe(0);
+    expect(out).toBe(`${PAUSED_MESSAGE}\n`);
+    expect(out.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -259,6 +259,8 @@ describe('parseConfig: the sweep and tamper protection', () => {
       toleratedFailurePercentage: 5,
       credentialReportMaxAgeHours: 4,
       reportRetentionDays: 365,
+      enabled: true,
+      alertStormThreshold: 10,
       joinedAccount: { waitMinutes: 15, attempts: 4 },
     });
     expect(config.tamperProtection).toEqual({

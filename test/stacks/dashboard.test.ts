@@ -138,11 +138,12 @@ describe('the dashboard, enabled (grace period on: re-check schedules)', () => {
     ]);
   });
 
-  it('shows coverage: accounts checked, not covered and failed per sweep', () => {
+  it('shows coverage: accounts checked, not covered, failed and rollout pending per sweep', () => {
     expect(inWidget(/coverage/).map((m) => m.name)).toEqual([
       'SweepAccountsChecked',
       'SweepAccountsNotCovered',
       'SweepAccountsFailed',
+      'SweepAccountsRolloutPending',
     ]);
   });
 

@@ -219,6 +219,20 @@ describe('sweep functions', () => {
       [SWEEP_ENV.excludedAccountIds]: JSON.stringify(config.rollout.excludeAccountIds),
       [SWEEP_ENV.managementAccountId]: config.managementAccountId,
       [SWEEP_ENV.joinedWithinHours]: String(JOINED_WITHIN_HOURS),
+      // deployFrom management: the reader role is in the management account, called as SELF.
+      [SWEEP_ENV.rolloutReaderRoleArn]: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            `:iam::${config.managementAccountId}:role/${NAMES.rolloutReaderRole}`,
+          ],
+        ],
+      },
+      [SWEEP_ENV.stackSetName]: NAMES.stackSet,
+      [SWEEP_ENV.stackSetCallAs]: 'SELF',
+      [SWEEP_ENV.stackSetRegion]: 'us-east-1',
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -241,6 +255,7 @@ describe('sweep functions', () => {
       [SWEEP_ENV.forwardRuleName]: NAMES.memberForwardRule,
       [SWEEP_ENV.forwardRuleRegion]: 'us-east-1',
       [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
+      [SWEEP_ENV.alertStormThreshold]: '10',
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

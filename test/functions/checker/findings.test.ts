@@ -17,6 +17,7 @@ import { AccountSessions } from '../../../functions/core/credentials';
 import { AccountAliases } from '../../../functions/core/iam-facts';
 import { createChecker, type CheckResult } from '../../../functions/checker/process-event';
 import { FindingStore } from '../../../functions/core/finding-store';
+import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
 import {
@@ -75,7 +76,11 @@ async function deployment(options: { storeDown?: boolean } = {}) {
     tableName,
     eventKeyJmesPath: EVENT_KEY_PATH,
   });
-  return { check: deduplicated(checker, once, logger), store: new FindingStore({ client, tableName }) };
+  return {
+    check: deduplicated(checker, once, logger),
+    store: new FindingStore({ client, tableName }),
+    tableName,
+  };
 }
 
 /** IAM says the user has `mfa` devices and a console password. */
@@ -320,5 +325,41 @@ describe('root resolutions carry the right reason (issue 18, item 9)', () => {
     const [finding] = await store.listFindings({ state: 'ALL', accountId: ACCOUNT });
     expect(finding).toMatchObject({ kind: 'ROOT_NO_MFA', state: 'RESOLVED', resolution: reason });
     expect(messages().map((m) => m.state)).toEqual(['OPEN', 'RESOLVED']);
+  });
+});
+
+describe('an accepted (suppressed) finding (issue 19, item 8)', () => {
+  const ADMIN = 'arn:aws:sts::222222222222:assumed-role/SecurityAdmin/jane';
+
+  it('is not alerted while suppressed, even when never notified, and alerts once after its day', async () => {
+    iamSays(0);
+    const { check, store, tableName } = await deployment();
+    mocks.sns.on(PublishCommand).rejectsOnce(new Error('SNS is down')).resolves({ MessageId: 'm' });
+    const deactivate = event('deactivatemfa-user-console.json', 'evt-suppressed');
+    await expect(check(deactivate, context)).rejects.toThrow('SNS is down');
+    const [finding] = await store.listFindings({ accountId: ACCOUNT });
+    await new FindingSuppressions({ client: dynamo.client, tableName }).suppress({
+      findingId: finding!.findingId,
+      until: '2026-10-20',
+      reason: 'owner on leave; ticket SEC-7',
+      by: ADMIN,
+      now: clock,
+    });
+    // The redrive and a new event both stay quiet while the suppression holds.
+    clock = new Date('2026-10-05T10:30:00Z');
+    expect(await check(deactivate, context)).toMatchObject({ outcome: 'already-open' });
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-s-2'), context)).toMatchObject({
+      outcome: 'already-open',
+    });
+    expect(mocks.sns.commandCalls(PublishCommand)).toHaveLength(1); // the failed attempt only
+    // The day after "until": the next event that sees it reopens it, once.
+    clock = new Date('2026-10-21T08:00:00Z');
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-s-3'), context)).toMatchObject({
+      outcome: 'alerted',
+    });
+    expect(await check(event('deactivatemfa-user-console.json', 'evt-s-4'), context)).toMatchObject({
+      outcome: 'already-open',
+    });
+    expect(messages().filter((m) => m.state === 'OPEN')).toHaveLength(2);
   });
 });

@@ -57,6 +57,7 @@ const CASES: [string, StoredFinding][] = [
   ['ROOT_NO_MFA (password created)', stored('ROOT_NO_MFA', { detail: 'ROOT_PASSWORD_CREATED' })],
   ['ACCOUNT_NOT_COVERED', stored('ACCOUNT_NOT_COVERED', { source: 'sweep' })],
   ['FORWARDING_BROKEN', stored('FORWARDING_BROKEN', { source: 'sweep' })],
+  ['ROLLOUT_FAILED', stored('ROLLOUT_FAILED', { source: 'sweep', detail: 'ROLLOUT_FAILED' })],
 ];
 const ALL = CASES.flatMap(([name, f]) => [
   [`${name}, open`, f] as const,

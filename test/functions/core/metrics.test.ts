@@ -90,12 +90,13 @@ describe('MetricsRecorder', () => {
   });
 
   it('writes a sweep: account outcomes and open findings per severity, zeros included', () => {
-    recorder.sweepAccounts({ checked: 40, notCovered: 2, failed: 0 });
+    recorder.sweepAccounts({ checked: 40, notCovered: 2, failed: 0, rolloutPending: 7 });
     recorder.openFindings({ CRITICAL: 0, HIGH: 3, MEDIUM: 4 });
     const { points } = flushed();
     expect(metricSum(points, 'SweepAccountsChecked', service)).toBe(40);
     expect(metricSum(points, 'SweepAccountsNotCovered', service)).toBe(2);
     expect(metricSum(points, 'SweepAccountsFailed', service)).toBe(0);
+    expect(metricSum(points, 'SweepAccountsRolloutPending', service)).toBe(7);
     expect(metricSum(points, 'OpenFindings', { ...service, Severity: 'CRITICAL' })).toBe(0);
     expect(metricSum(points, 'OpenFindings', { ...service, Severity: 'HIGH' })).toBe(3);
     expect(metricSum(points, 'OpenFindings', { ...service, Severity: 'MEDIUM' })).toBe(4);

@@ -8,6 +8,10 @@ const valid = {
   EXCLUDED_ACCOUNT_IDS: '["333333333333"]',
   MANAGEMENT_ACCOUNT_ID: '999999999999',
   JOINED_WITHIN_HOURS: '24',
+  ROLLOUT_READER_ROLE_ARN: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+  STACK_SET_NAME: 'org-mfa-watch-member',
+  STACK_SET_CALL_AS: 'DELEGATED_ADMIN',
+  STACK_SET_REGION: 'us-east-1',
 };
 
 function problems(env: Record<string, string | undefined>): readonly string[] {
@@ -28,6 +32,12 @@ describe('loadPlannerSettings', () => {
       excludedAccountIds: ['333333333333'],
       managementAccountId: '999999999999',
       joinedWithinHours: 24,
+      rollout: {
+        readerRoleArn: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+        stackSetName: 'org-mfa-watch-member',
+        callAs: 'DELEGATED_ADMIN',
+        region: 'us-east-1',
+      },
     });
   });
 
@@ -50,11 +60,18 @@ describe('loadPlannerSettings', () => {
     ['JOINED_WITHIN_HOURS', '0', 'JOINED_WITHIN_HOURS: expected at least 1 hour'],
     ['JOINED_WITHIN_HOURS', '1.5', 'JOINED_WITHIN_HOURS: expected a whole number of hours (1-720)'],
     ['JOINED_WITHIN_HOURS', '721', 'JOINED_WITHIN_HOURS: expected at most 720 hours'],
+    [
+      'ROLLOUT_READER_ROLE_ARN',
+      'org-mfa-watch-rollout-reader',
+      'ROLLOUT_READER_ROLE_ARN: expected an IAM role ARN',
+    ],
+    ['STACK_SET_CALL_AS', 'ADMIN', 'STACK_SET_CALL_AS: expected SELF or DELEGATED_ADMIN'],
+    ['STACK_SET_NAME', '1-member', 'STACK_SET_NAME: expected a StackSet name'],
   ])('names %s when it is %j', (name, value, message) => {
     expect(problems({ ...valid, [name]: value })).toEqual([message]);
   });
 
   it('reports every problem at once', () => {
-    expect(problems({})).toHaveLength(5);
+    expect(problems({})).toHaveLength(9);
   });
 });

@@ -1,5 +1,6 @@
 import { ListAccountsCommand, ListParentsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,7 @@ import { SWEEP_ENV } from '../../../functions/shared/sweep';
 // (aws-sdk-client-mock on the client classes answers for them).
 const organizations = mockClient(OrganizationsClient);
 const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
 const context = { functionName: 'org-mfa-watch-sweep-planner', awsRequestId: 'r1' } as unknown as Context;
 const env = {
   [SWEEP_ENV.sweepBucketName]: 'org-mfa-watch-sweep-222222222222',
@@ -16,6 +18,10 @@ const env = {
   [SWEEP_ENV.excludedAccountIds]: '[]',
   [SWEEP_ENV.managementAccountId]: '999999999999',
   [SWEEP_ENV.joinedWithinHours]: '24',
+  [SWEEP_ENV.rolloutReaderRoleArn]: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+  [SWEEP_ENV.stackSetName]: 'org-mfa-watch-member',
+  [SWEEP_ENV.stackSetCallAs]: 'SELF',
+  [SWEEP_ENV.stackSetRegion]: 'us-east-1',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
@@ -28,6 +34,7 @@ afterAll(() => {
   process.env = saved;
   organizations.restore();
   s3.restore();
+  sts.restore();
 });
 
 describe('sweep planner handler', () => {
@@ -39,11 +46,19 @@ describe('sweep planner handler', () => {
       .on(ListParentsCommand)
       .resolves({ Parents: [{ Id: 'ou-ab12-prod0001', Type: 'ORGANIZATIONAL_UNIT' }] });
     s3.on(PutObjectCommand).resolves({});
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
     vi.resetModules();
     const { handler } = await import('../../../functions/sweep-planner/handler');
     const plan = await handler({ sweepId: 'exec-1', input: { mode: 'scheduled' } }, context);
     expect(plan).toMatchObject({ count: 1, fullSweep: true, bucket: 'org-mfa-watch-sweep-222222222222' });
-    expect(plan.items).toEqual([{ accountId: '111111111111', name: 'prod', coverage: 'stackset' }]);
+    // The reader role refuses the planner: the rollout status is unknown, and the plan says why.
+    expect(plan.items).toEqual([
+      { accountId: '111111111111', name: 'prod', coverage: 'stackset', rollout: { status: 'unknown' } },
+    ]);
+    expect(plan.rolloutProblem).toBe('sts:AssumeRole: AccessDenied: not authorized');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+    });
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Key: 'sweeps/exec-1/accounts.json' });
   });
 

@@ -74,6 +74,12 @@ const settings: PlannerSettings = {
   excludedAccountIds: ['333333333333'],
   managementAccountId: '999999999999',
   joinedWithinHours: 24,
+  rollout: {
+    readerRoleArn: 'arn:aws:iam::999999999999:role/org-mfa-watch-rollout-reader',
+    stackSetName: 'org-mfa-watch-member',
+    callAs: 'SELF',
+    region: 'us-east-1',
+  },
 };
 
 const s3 = mockClient(S3Client);

@@ -24,6 +24,7 @@ describe('buildReport', () => {
       checked: 4,
       notCovered: 1,
       failed: 3,
+      rolloutPending: 0,
       coverageGaps: 3,
       newFindings: 3,
       resolvedFindings: 2,

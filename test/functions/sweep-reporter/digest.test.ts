@@ -31,7 +31,7 @@ describe('formatDigest (en)', () => {
 
   it('has an ASCII subject under 100 characters with the counts', () => {
     expect(digest.subject).toBe(
-      '[org-mfa-watch] Sweep: 3 new, 2 resolved, 4 open, 3 accounts not covered, 3 failed',
+      '[org-mfa-watch] Sweep: 3 new, 2 resolved, 4 open; 3 coverage gaps, 1 not checked',
     );
     expect(digest.subject).toMatch(/^[\x20-\x7e]{1,99}$/);
   });
@@ -45,7 +45,7 @@ describe('formatDigest (en)', () => {
       'Org-wide MFA sweep daily-20261201 finished (scheduled, every ACTIVE account).',
       'Finished: 2026-12-01 03:20:00 UTC / 2026-12-01 12:20:00 (Asia/Seoul)',
       '',
-      'Accounts: 8 swept: 4 checked, 1 not covered, 3 failed; 3 coverage gaps.',
+      'Accounts: 8 swept: 4 checked, 3 coverage gaps, 0 rollout pending, 1 not checked.',
       'Findings: 3 new, 2 resolved, 4 open (1 still open from before).',
       '',
     ]);
@@ -81,11 +81,12 @@ describe('formatDigest (en)', () => {
     expect(lines).toContain(
       '  - 222222222222 (legacy): check role not reachable: AccessDenied on sts:AssumeRole',
     );
+    // Excluded and also timed out: one line, under the gap, with the failure on it.
     expect(lines).toContain(
-      '  - 666666666666 (slow-2): excluded by configuration (rollout.excludeAccountIds)',
+      '  - 666666666666 (slow-2): excluded by configuration (rollout.excludeAccountIds); not checked: Sandbox.Timedout: RequestId: 5e0c8b43-1111-4222-8333-944455556666 Error: Task timed out after 900.00 seconds',
     );
     expect(lines).toContain(
-      '  - 777777777777 (sandbox): outside the rollout OUs: no StackSet instance, events are not watched',
+      '  - 777777777777 (sandbox): outside the rollout OUs: no StackSet instance, events are not watched; not checked: no result from the sweep worker (its batch did not run to the end)',
     );
     expect(lines.find((l) => l.startsWith('  - 555555555555 (slow-1): '))).toContain(
       'Sandbox.Timedout: RequestId: 5e0c8b43-1111-4222-8333-944455556666 Error: Task timed out after 900.00 seconds',
@@ -123,7 +124,7 @@ describe('formatDigest (ko)', () => {
       '조직 전체 MFA 점검 daily-20261201이(가) 완료되었습니다 (정기 점검, 모든 ACTIVE 계정).',
     );
     expect(lines).toContain(
-      '계정: 점검 대상 8개 중 점검 완료 4개, 미적용 1개, 실패 3개; 적용 범위 공백 3개.',
+      '계정: 점검 대상 8개: 점검 완료 4개, 적용 범위 공백 3개, 롤아웃 대기 0개, 점검 못 함 1개.',
     );
     expect(lines).toContain('발견 항목: 신규 3개, 해결 2개, 열림 4개 (이전부터 열려 있던 항목 1개).');
     expect(lines).toContain(
@@ -132,7 +133,11 @@ describe('formatDigest (ko)', () => {
     expect(lines).toContain(
       '  - USER_NO_MFA: 계정 121212121212의 "gone": 계정이 더 이상 조직의 ACTIVE 계정이 아님',
     );
-    expect(lines).toContain('  - 666666666666 (slow-2): 설정에서 제외됨 (rollout.excludeAccountIds)');
+    expect(
+      lines.some((l) =>
+        l.startsWith('  - 666666666666 (slow-2): 설정에서 제외됨 (rollout.excludeAccountIds)'),
+      ),
+    ).toBe(true);
     expect(lines.some((l) => l.startsWith('보고서 (CSV): https://console.aws.amazon.com/s3/object/'))).toBe(
       true,
     );
@@ -230,5 +235,135 @@ describe('size', () => {
         .every((l) => /^line \d+ 한국어$/.test(l)),
     ).toBe(true);
     expect(boundBody('short', 2000, 'x')).toBe('short');
+  });
+});
+
+describe('the digest is consistent and actionable (issue 19, item 7)', () => {
+  const headings = (body: string) => {
+    // Each section: a line ending in "(N):", then its "  - " lines.
+    const sections = new Map<string, string[]>();
+    let current: string | undefined;
+    for (const line of body.split('\n')) {
+      if (/\(\d+\):$/.test(line)) {
+        current = line;
+        sections.set(line, []);
+      } else if (current !== undefined && line.startsWith('  - ')) sections.get(current)?.push(line);
+      else if (line === '') current = undefined;
+    }
+    return sections;
+  };
+  const accountSections = (body: string) =>
+    [...headings(body)].filter(
+      ([title]) => !/findings|발견 항목/i.test(title) && !title.startsWith('Not swept'),
+    );
+
+  it.each(['en', 'ko'] as const)(
+    '(%s) puts each account under at most one account heading, and the counts add up to the accounts swept',
+    (locale) => {
+      const report = sampleReport();
+      const body = formatDigest(report, settings({ locale })).body;
+      const seen = new Map<string, number>();
+      for (const [, lines] of accountSections(body)) {
+        for (const line of lines) {
+          const id = /^ {2}- (\d{12})/.exec(line)?.[1];
+          if (id !== undefined) seen.set(id, (seen.get(id) ?? 0) + 1);
+        }
+      }
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      expect(seen.has('666666666666')).toBe(true);
+      expect(seen.has('777777777777')).toBe(true);
+    },
+  );
+
+  it('says in the subject what the body says, by the same names', () => {
+    const digest = formatDigest(sampleReport(), settings());
+    const subject =
+      /Sweep: (\d+) new, (\d+) resolved, (\d+) open; (\d+) coverage gaps?, (\d+) not checked/.exec(
+        digest.subject,
+      );
+    const findings = /Findings: (\d+) new, (\d+) resolved, (\d+) open/.exec(digest.body);
+    const accounts = /(\d+) coverage gaps, (\d+) rollout pending, (\d+) not checked/.exec(digest.body);
+    expect(subject?.slice(1, 4)).toEqual(findings?.slice(1, 4));
+    expect([subject?.[4], subject?.[5]]).toEqual([accounts?.[1], accounts?.[3]]);
+  });
+
+  it('writes a Korean digest in Korean: no English label or worker reason is left', () => {
+    const body = formatDigest(sampleReport(), settings({ locale: 'ko' })).body;
+    for (const english of [
+      'Accounts',
+      'Findings',
+      'What to do',
+      'not checked',
+      'no result from the sweep worker',
+      'excluded by configuration',
+      'coverage gap',
+      'Rollout pending',
+    ]) {
+      expect(body).not.toContain(english);
+    }
+  });
+
+  it('says what to do for each kind of finding that is open', () => {
+    const lines = formatDigest(sampleReport(), settings()).body.split('\n');
+    const start = lines.indexOf('What to do:');
+    expect(lines.slice(start + 1, start + 4).map((l) => l.split(':')[0])).toEqual([
+      '  - USER_NO_MFA',
+      '  - ROOT_NO_MFA',
+      '  - ACCOUNT_NOT_COVERED',
+    ]);
+  });
+
+  it('lists rollout-pending accounts apart, counts them in the subject, and notes an unreadable StackSet', () => {
+    const base = sampleReport();
+    const pending: SweepAccountResult = {
+      accountId: '131313131313',
+      name: 'landing',
+      outcome: 'rollout-pending',
+      reason: 'StackSet instance not deployed yet (RUNNING)',
+      findings: [],
+    };
+    const report = {
+      ...base,
+      accounts: [...base.accounts, pending],
+      rolloutProblem: 'sts:AssumeRole: AccessDenied: no',
+    };
+    const en = formatDigest(report, settings());
+    expect(en.subject).toContain('1 rollout pending');
+    expect(en.body).toContain(
+      'Rollout pending (StackSet instance not deployed yet; no alert) (1):\n  - 131313131313 (landing): StackSet instance not deployed yet (RUNNING)',
+    );
+    expect(en.body).toContain(
+      'Note: the StackSet instances could not be read (sts:AssumeRole: AccessDenied: no); an unreachable check role was reported ACCOUNT_NOT_COVERED as before.',
+    );
+    const ko = formatDigest(report, settings({ locale: 'ko' }));
+    expect(ko.body).toContain('  - 131313131313 (landing): StackSet 인스턴스가 아직 배포되지 않음 (RUNNING)');
+  });
+});
+
+describe('accepted (suppressed) findings in the digest (issue 19, item 8)', () => {
+  it('lists them apart with their day, in each locale', () => {
+    const base = sampleReport();
+    const accepted: SweepFinding = {
+      accountId: '141414141414',
+      userName: 'break-glass',
+      kind: 'USER_NO_MFA',
+      severity: 'HIGH',
+      findingId: 'f-00000000000000000042',
+      change: 'still-open',
+      suppressedUntil: '2026-12-31',
+    };
+    const report = {
+      ...base,
+      accounts: [
+        ...base.accounts,
+        { accountId: '141414141414', name: 'ops', outcome: 'checked' as const, findings: [accepted] },
+      ],
+    };
+    expect(formatDigest(report, settings()).body).toContain(
+      'Accepted until a date (suppressed: open, not alerted) (1):\n  - USER_NO_MFA: "break-glass" in 141414141414 (ops), until 2026-12-31',
+    );
+    expect(formatDigest(report, settings({ locale: 'ko' })).body).toContain(
+      '기한부로 수락된 항목 (열려 있지만 알리지 않음) (1):\n  - USER_NO_MFA: 계정 141414141414 (ops)의 "break-glass", 2026-12-31까지',
+    );
   });
 });

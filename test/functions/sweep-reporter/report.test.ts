@@ -131,7 +131,7 @@ describe('a full sweep reported from the ResultWriter output', () => {
     const publish = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(publish).toMatchObject({
       TopicArn: settings.alertTopicArn,
-      Subject: '[org-mfa-watch] Sweep: 3 new, 2 resolved, 4 open, 3 accounts not covered, 4 failed',
+      Subject: '[org-mfa-watch] Sweep: 3 new, 2 resolved, 4 open; 3 coverage gaps, 2 not checked',
       MessageAttributes: {
         severity: { DataType: 'String', StringValue: 'CRITICAL' },
         finding: { DataType: 'String', StringValue: 'SWEEP_DIGEST' },
@@ -238,7 +238,7 @@ describe('a joined sweep reported from inline batches', () => {
       state: 'OPEN',
     });
     const message = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(message?.Subject).toBe('[org-mfa-watch] Sweep: 0 new, 0 resolved, 0 open, 0 accounts not covered');
+    expect(message?.Subject).toBe('[org-mfa-watch] Sweep: 0 new, 0 resolved, 0 open; 0 coverage gaps');
     expect(message?.Message).toContain(
       'Not swept (account not ACTIVE) (1):\n  - 666666666666 (PENDING_CLOSURE)',
     );

@@ -96,3 +96,61 @@ describe('formatSweepAlert', () => {
     }
   });
 });
+
+describe('sweep alerts a reader can act on (issue 19, item 7)', () => {
+  const kinds: SweepAlertInput[] = [
+    USER,
+    { ...USER, kind: 'ROOT_NO_MFA', detail: 'ROOT_NO_MFA', severity: 'CRITICAL' },
+    {
+      ...USER,
+      kind: 'ACCOUNT_NOT_COVERED',
+      detail: 'ACCOUNT_NOT_COVERED',
+      reason: 'sts:AssumeRole: AccessDenied',
+    },
+    {
+      ...USER,
+      kind: 'FORWARDING_BROKEN',
+      detail: 'RULE_DISABLED',
+      rule: { name: 'org-mfa-watch-forward', region: 'us-east-1' },
+    },
+    { ...USER, kind: 'ROLLOUT_FAILED', detail: 'ROLLOUT_FAILED', reason: 'FAILED: AccessDenied by an SCP' },
+  ];
+
+  it.each(
+    kinds.flatMap((input) =>
+      [EN, KO].map((settings) => [input.kind, settings.locale, input, settings] as const),
+    ),
+  )('%s (%s) names no repository path and no "(local run)"', (_kind, _locale, input, settings) => {
+    const { body } = formatSweepAlert(input, settings);
+    expect(body).not.toMatch(/docs\/|\.md\b|\(local run\)/);
+  });
+
+  it('WRONG_TARGET shows the expected bus beside the actual targets, in both locales', () => {
+    const input: SweepAlertInput = {
+      ...USER,
+      kind: 'FORWARDING_BROKEN',
+      detail: 'WRONG_TARGET',
+      rule: {
+        name: 'org-mfa-watch-forward',
+        region: 'us-east-1',
+        expectedBusArn: 'arn:aws:events:eu-central-1:222222222222:event-bus/org-mfa-watch',
+        actualTargetArns: ['arn:aws:events:us-east-1:999999999999:event-bus/look-alike'],
+      },
+    };
+    const en = formatSweepAlert(input, EN).body;
+    expect(en).toContain('Expected target: arn:aws:events:eu-central-1:222222222222:event-bus/org-mfa-watch');
+    expect(en).toContain('Actual targets: arn:aws:events:us-east-1:999999999999:event-bus/look-alike');
+    const ko = formatSweepAlert({ ...input, rule: { ...input.rule!, actualTargetArns: [] } }, KO).body;
+    expect(ko).toContain('기대한 대상: arn:aws:events:eu-central-1:222222222222:event-bus/org-mfa-watch');
+    expect(ko).toContain('실제 대상: 없음');
+  });
+
+  it('ROLLOUT_FAILED carries the StackSet status reason and an ASCII subject', () => {
+    const { subject, body, attributes } = formatSweepAlert(kinds[4]!, EN);
+    expect(subject).toBe(
+      '[org-mfa-watch] HIGH: StackSet instance failed in 111122223333: account not watched',
+    );
+    expect(body).toContain('Cause: FAILED: AccessDenied by an SCP');
+    expect(attributes.finding).toBe('ROLLOUT_FAILED');
+  });
+});

@@ -12,12 +12,17 @@ describe('judgeForwarding', () => {
     [
       'enabled without targets',
       { state: 'ENABLED', targetArns: [] },
-      { status: 'broken', problem: 'WRONG_TARGET' },
+      { status: 'broken', problem: 'WRONG_TARGET', targetArns: [] },
     ],
     [
       'enabled, targeting a look-alike bus in another account',
       { state: 'ENABLED', targetArns: ['arn:aws:events:us-east-1:999999999999:event-bus/org-mfa-watch'] },
-      { status: 'broken', problem: 'WRONG_TARGET' },
+      // The actual targets travel with the problem: the alert shows them beside the expected bus.
+      {
+        status: 'broken',
+        problem: 'WRONG_TARGET',
+        targetArns: ['arn:aws:events:us-east-1:999999999999:event-bus/org-mfa-watch'],
+      },
     ],
     [
       'enabled, targeting the central bus among others',
