@@ -6,7 +6,7 @@
 // PATH), for the Node.js 24 pass of .ci/run; the counts then go to .test-results/summary-vitest-only.json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { countReport, skippedIn } from './test-summary.mjs';
+import { countReport, skippedIn, slowestFiles, slowestLines } from './test-summary.mjs';
 
 // The AWS SDK warns once per process that releases after January 2027 need Node.js 22; with one warning
 // per test worker it buries the results. The SDK reads this variable (@aws-sdk/core, client submodule).
@@ -52,10 +52,12 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let corpusSkipped = 0;
+let slowest = [];
 if (existsSync(resultsFile)) {
   const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
   ({ passed, failed, skipped } = countReport(report));
   corpusSkipped = skippedIn(report, 'test/functions/checker/corpus.test.ts');
+  slowest = slowestFiles(report, 10, process.cwd());
 } else {
   failed += 1;
 }
@@ -68,6 +70,8 @@ if (!existsSync('../shared/fixtures/events') || corpusSkipped > 0) {
     `\nWARNING: ../shared/fixtures/events is absent: ${corpusSkipped} tests over the real CloudTrail corpus did not run.\n`,
   );
 }
-writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped, corpusSkipped }));
+writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped, corpusSkipped, slowest }));
+// Where the time goes: printed on every run (and again by .ci/run's summary), so a slow file shows.
+process.stdout.write(`\n${slowestLines('vitest', slowest).join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed === 0 ? 0 : 1);

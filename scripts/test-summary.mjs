@@ -36,3 +36,38 @@ export function skippedIn(report, fileSuffix) {
   return (file?.assertionResults ?? []).filter((t) => t.status === 'skipped' || t.status === 'pending')
     .length;
 }
+
+/**
+ * The `n` test files that took longest, slowest first, as `{ file, seconds }` with the file relative to
+ * `root` (a Vitest JSON report gives each file's absolute name, startTime and endTime in ms). The CI
+ * summary prints them, so the next slowdown is seen where it happens.
+ * @param {{ testResults?: { name?: string, startTime?: number, endTime?: number }[] }} report
+ * @param {number} n
+ * @param {string} [root]
+ * @returns {{ file: string, seconds: number }[]}
+ */
+export function slowestFiles(report, n, root = '') {
+  const prefix = root === '' || root.endsWith('/') ? root : `${root}/`;
+  return (report.testResults ?? [])
+    .filter((f) => typeof f.startTime === 'number' && typeof f.endTime === 'number')
+    .map((f) => ({
+      file: (f.name ?? '?').startsWith(prefix) ? (f.name ?? '?').slice(prefix.length) : (f.name ?? '?'),
+      seconds: Math.round(((f.endTime ?? 0) - (f.startTime ?? 0)) / 100) / 10,
+    }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, n);
+}
+
+/**
+ * The lines that list the slowest files under a heading, for the end of a test run.
+ * @param {string} label
+ * @param {{ file: string, seconds: number }[]} files
+ * @returns {string[]}
+ */
+export function slowestLines(label, files) {
+  if (files.length === 0) return [];
+  return [
+    `${label}: the ${files.length} slowest test files`,
+    ...files.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.file}`),
+  ];
+}
