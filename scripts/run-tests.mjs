@@ -17,6 +17,7 @@ const vitestOnly = args[0] === '--vitest-only';
 const paths = vitestOnly ? args.slice(1) : [];
 const resultsFile = `.test-results/vitest${vitestOnly ? '-only' : ''}.json`;
 const summaryFile = `.test-results/summary${vitestOnly ? '-vitest-only' : ''}.json`;
+const timesFile = `.test-results/file-times${vitestOnly ? '-only' : ''}.json`;
 
 // The gates before Vitest, each counted as one test.
 const GATES = [
@@ -42,10 +43,19 @@ process.stdout.write(
 );
 mkdirSync('.test-results', { recursive: true });
 rmSync(resultsFile, { force: true });
+rmSync(timesFile, { force: true });
 const vitest = spawnSync(
   'npx',
-  ['vitest', 'run', ...paths, '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`],
-  { stdio: 'inherit' },
+  [
+    'vitest',
+    'run',
+    ...paths,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    '--reporter=./scripts/file-times-reporter.mjs',
+  ],
+  { stdio: 'inherit', env: { ...process.env, FILE_TIMES_OUTPUT: timesFile } },
 );
 
 let passed = 0;
@@ -57,7 +67,9 @@ if (existsSync(resultsFile)) {
   const report = JSON.parse(readFileSync(resultsFile, 'utf8'));
   ({ passed, failed, skipped } = countReport(report));
   corpusSkipped = skippedIn(report, 'test/functions/checker/corpus.test.ts');
-  slowest = slowestFiles(report, 10, process.cwd());
+}
+if (existsSync(timesFile)) {
+  slowest = slowestFiles(JSON.parse(readFileSync(timesFile, 'utf8')), 10, process.cwd());
 } else {
   failed += 1;
 }

@@ -39,20 +39,20 @@ export function skippedIn(report, fileSuffix) {
 
 /**
  * The `n` test files that took longest, slowest first, as `{ file, seconds }` with the file relative to
- * `root` (a Vitest JSON report gives each file's absolute name, startTime and endTime in ms). The CI
- * summary prints them, so the next slowdown is seen where it happens.
- * @param {{ testResults?: { name?: string, startTime?: number, endTime?: number }[] }} report
+ * `root`, from the times scripts/file-times-reporter.mjs wrote (`{ "<absolute path>": ms }`: imports,
+ * hooks and tests of each file). The CI summary prints them, so the next slowdown is seen where it is.
+ * @param {Record<string, number>} times
  * @param {number} n
  * @param {string} [root]
  * @returns {{ file: string, seconds: number }[]}
  */
-export function slowestFiles(report, n, root = '') {
+export function slowestFiles(times, n, root = '') {
   const prefix = root === '' || root.endsWith('/') ? root : `${root}/`;
-  return (report.testResults ?? [])
-    .filter((f) => typeof f.startTime === 'number' && typeof f.endTime === 'number')
-    .map((f) => ({
-      file: (f.name ?? '?').startsWith(prefix) ? (f.name ?? '?').slice(prefix.length) : (f.name ?? '?'),
-      seconds: Math.round(((f.endTime ?? 0) - (f.startTime ?? 0)) / 100) / 10,
+  return Object.entries(times)
+    .filter(([, ms]) => typeof ms === 'number' && Number.isFinite(ms))
+    .map(([name, ms]) => ({
+      file: name.startsWith(prefix) ? name.slice(prefix.length) : name,
+      seconds: Math.round(ms / 100) / 10,
     }))
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, n);
