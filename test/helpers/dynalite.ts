@@ -83,9 +83,8 @@ export async function waitForActiveTable(
   const deadline = Date.now() + timeoutMs;
   let status: string | undefined;
   for (;;) {
-    ({ Table: { TableStatus: status } = {} } = await client.send(
-      new DescribeTableCommand({ TableName: tableName }),
-    ));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    status = Table?.TableStatus;
     if (status === 'ACTIVE') return;
     if (Date.now() >= deadline) {
       throw new Error(`table ${tableName} is still ${status ?? 'unknown'} after ${timeoutMs} ms`);

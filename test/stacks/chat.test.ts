@@ -5,7 +5,7 @@ import { CHECKER_ENV } from '../../functions/shared/contract';
 import { CentralStack } from '../../stacks/central-stack';
 import { ChatChannels } from '../../stacks/constructs/chat-channels';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { testConfig } from '../helpers/app';
+import { testAppProps, testConfig } from '../helpers/app';
 import { synthWithNag, violations, type NagReport } from '../helpers/nag';
 import {
   logicalIdOf,
@@ -85,7 +85,7 @@ const chatKeyPolicy = (): PolicyDocument => {
 describe('chat off (no "chat" in the configuration)', () => {
   it('creates no topic, role, channel configuration or environment variable for chat', () => {
     // Bundling is skipped: this synth only looks at the template.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App(testAppProps());
     const plain = testConfig();
     const stack = new CentralStack(app, STACK_IDS.central, {
       config: plain,

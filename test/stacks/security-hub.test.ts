@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV } from '../../functions/shared/contract';
-import { synthApp, testConfig, type SynthesizedApp } from '../helpers/app';
+import { synthAppOnce, testConfig, type SynthesizedApp } from '../helpers/app';
 import {
   logicalIdOf,
   policiesOfRole,
@@ -44,8 +44,8 @@ let enabled: SynthesizedApp;
 let disabled: SynthesizedApp;
 
 beforeAll(() => {
-  enabled = synthApp(testConfig({ securityHub: { enabled: true } }));
-  disabled = synthApp(testConfig());
+  enabled = synthAppOnce(testConfig({ securityHub: { enabled: true } }));
+  disabled = synthAppOnce(testConfig());
 }, 120_000);
 
 describe('the securityHub configuration', () => {
