@@ -82,7 +82,13 @@ export interface SynthOptions {
  * {@link synthAppOnce} instead, so the file synthesizes it once, whatever the number of tests.
  */
 export function synthApp(config: AppConfig = testConfig(), options: SynthOptions = {}): SynthesizedApp {
-  const app = new App(options.real === true ? {} : testAppProps());
+  // Real: as cdk synth, with CDK's template validation failing the synth on an error (it only warns
+  // by default), so the one real synthesis of the tests also proves the templates valid.
+  const app = new App(
+    options.real === true
+      ? { context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }
+      : testAppProps(),
+  );
   buildApp(app, config);
   const assembly = app.synth();
   const template = (id: string) =>

@@ -242,7 +242,7 @@ describe('the chat role can change nothing (policy simulation)', () => {
 
 describe('ChatChannels construct', () => {
   const build = (props: ConstructorParameters<typeof ChatChannels>[2]) => {
-    const stack = new Stack(new App(), 'S', { env: { account: SECURITY, region: REGION } });
+    const stack = new Stack(new App(testAppProps()), 'S', { env: { account: SECURITY, region: REGION } });
     new ChatChannels(stack, 'Chat', props);
     return Template.fromStack(stack);
   };

@@ -469,10 +469,8 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
 
   it('is a service control policy attached to the rollout OUs', () => {
     const policy = Object.values(
-      synthAppOnce(testConfig({ tamperProtection: { enabled: true } })).management.toJSON().Resources as Record<
-        string,
-        Resource
-      >,
+      synthAppOnce(testConfig({ tamperProtection: { enabled: true } })).management.toJSON()
+        .Resources as Record<string, Resource>,
     ).find((r) => r.Type === 'AWS::Organizations::Policy');
     expect(policy?.Properties).toMatchObject({
       Name: NAMES.tamperProtectionPolicy,
