@@ -1,6 +1,6 @@
 import { CONFIG_OPTION, loadConfig, parseCommandLine, runTool } from '../scripts/cli';
 import { measureBurst, measureRoundTrips } from './aws-runs';
-import { measureBundle } from './bundle';
+import { measureBundles, type BundleReport } from './bundle';
 import { measureNodeColdInit, measurePythonBaseline } from './cold-init';
 import { DYNAMODB_PRICES, WORST_CASE_PATHS, estimateDynamoCost } from './dynamodb-cost';
 import { writeFormattedMarkdown } from './report';
@@ -47,7 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
   loadConfig(values.config);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log('bundle...');
-  const bundle = await measureBundle();
+  const bundles = await measureBundles();
+  const bundle = bundles.find((b) => b.name === 'checker') as BundleReport;
   log(`cold init (node, ${RUNS} runs)...`);
   const node = measureNodeColdInit(bundle.file, RUNS);
   log(`cold init (python3 + boto3 baseline, ${RUNS} runs)...`);
