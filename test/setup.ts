@@ -6,11 +6,11 @@ import 'aws-sdk-client-mock-vitest/extend';
 // them before this filter; everything else is written as before.
 const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
 const isMetricLine = (line: string) => line === '' || (line.startsWith('{"_aws":') && line.endsWith('}'));
-process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+process.stdout.write = (chunk: unknown, ...rest: unknown[]) => {
   if (typeof chunk === 'string' && chunk.split('\n').every(isMetricLine)) {
     const callback = rest.find((arg): arg is () => void => typeof arg === 'function');
     callback?.();
     return true;
   }
   return write(chunk, ...rest);
-});
+};
