@@ -12,6 +12,7 @@ import { countReport, skippedIn, slowestFiles, slowestLines } from './test-summa
 // per test worker it buries the results. The SDK reads this variable (@aws-sdk/core, client submodule).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+const started = Date.now();
 const args = process.argv.slice(2);
 const vitestOnly = args[0] === '--vitest-only';
 const paths = vitestOnly ? args.slice(1) : [];
@@ -82,7 +83,8 @@ if (!existsSync('../shared/fixtures/events') || corpusSkipped > 0) {
     `\nWARNING: ../shared/fixtures/events is absent: ${corpusSkipped} tests over the real CloudTrail corpus did not run.\n`,
   );
 }
-writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped, corpusSkipped, slowest }));
+const seconds = Math.round((Date.now() - started) / 1000);
+writeFileSync(summaryFile, JSON.stringify({ passed, failed, skipped, corpusSkipped, slowest, seconds }));
 // Where the time goes: printed on every run (and again by .ci/run's summary), so a slow file shows.
 process.stdout.write(`\n${slowestLines('vitest', slowest).join('\n')}\n`);
 process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
