@@ -52,11 +52,11 @@ export interface SynthesizedApp {
 /**
  * App settings of a stack test: no esbuild bundling and no built-in CloudFormation validation, so a
  * synthesis takes well under a second instead of seconds.
- * - `aws:cdk:bundling-stacks: []` makes CDK skip asset bundling for every stack (TOOLCHAIN.md): the
+ * - `aws:cdk:bundling-stacks: []` makes CDK skip asset bundling for every stack (no stack matches): the
  *   template is the same except the asset hash in the function's `Code`. No stack test reads function
  *   code; test/stacks/bundle.test.ts is the one test that bundles for real and loads the bundles.
  * - `builtinCloudFormationValidation: false`: aws-cdk-lib's own template validation starts a WebAssembly
- *   engine (about 4 s per process); test/stacks/compliance.test.ts runs it once on the whole app.
+ *   engine (about 4 s per process) and only warns; test/stacks/bundle.test.ts runs it, strictly, once.
  */
 export function testAppProps(props: AppProps = {}): AppProps {
   return {
