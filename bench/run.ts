@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { CONFIG_OPTION, loadConfig, parseCommandLine, runTool } from '../scripts/cli';
 import { measureBurst, measureRoundTrips } from './aws-runs';
 import { measureBundles, type BundleReport } from './bundle';
@@ -54,6 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // Validate before minutes of measuring: a bad configuration is reported at once, in one line per problem.
   loadConfig(values.config);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const loadBefore = loadavg()[0]?.toFixed(1) ?? '?';
   log('bundle...');
   const bundles = await measureBundles();
   const bundle = bundles.find((b) => b.name === 'checker') as BundleReport;
@@ -174,7 +176,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const md = [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node.js ${process.version}, ${process.platform}/${process.arch}). Re-run it after a change; targets are reported here, never asserted in tests.`,
+    `Written by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)} (Node.js ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores, load average ${loadBefore} at the start and ${loadavg()[0]?.toFixed(1) ?? '?'} at the end: timings on a shared machine are upper bounds; ratios are taken within one run). Re-run it after a change; targets are reported here, never asserted in tests.`,
     '',
     '| measure | value | target | |',
     '|---|---|---|---|',
@@ -226,7 +228,7 @@ function explain(name: string): string {
     return "a daily sweep finds yesterday's credential report older than IAM's four hours, so it needs a new one: GenerateCredentialReport (STARTED), at least one more GenerateCredentialReport until COMPLETE, and the one download (3 calls, the least IAM's API allows; before this change the stale report was downloaded first, then the same count of calls), on top of AssumeRole and the forward rule's two reads (DescribeRule, ListTargetsByRule); ListAccountAliases is added in accounts with a finding (0.33 per account here). Reaching 5 would need dropping one of the forward-rule reads (its state or its target) or the alias, each of which the alerts or the tamper check use.";
   }
   if (name.startsWith('Monthly cost')) {
-    return 'the fixed part dominates: three customer-managed KMS keys ($3; four with chat) and fifteen alarms ($1.50), plus $3 for the dashboard when on; use costs about $0.50 a month. One key for the central stack (topic, table, report bucket, chat topic) would take the example to about $3.03 and every option on to about $6.03; that change and its security trade-off are written up in docs/adr/0012-one-key-for-the-central-stack.md (proposed, not made in this round).';
+    return 'the fixed part dominates: three customer-managed KMS keys ($3; four with chat) and fifteen alarms ($1.50), plus $3 for the dashboard when on; use costs about $0.50 a month. One key for the central stack (topic, table, report bucket, chat topic) would take $2 off the example and $3 off every option on; that change and its security trade-off are written up in docs/adr/0012-one-key-for-the-central-stack.md (proposed, not made in this round).';
   }
   if (name.includes('npm test'))
     return 'measured on a machine shared with other work; see the ten slowest files in the run summary.';
