@@ -1,17 +1,30 @@
-import { build, type Metafile } from 'esbuild';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FUNCTION_BUNDLING } from '../stacks/constructs/bundling';
+import { CHECKER_ENTRY } from '../stacks/constructs/checker-function';
+import { SWEEP_ENTRIES } from '../stacks/constructs/sweep';
 
-/** Size of the bundled checker, and the packages that dominate it. */
+/** Size of one bundled function, and the packages that dominate it. */
 export interface BundleReport {
+  readonly name: FunctionName;
   readonly file: string;
   readonly bytes: number;
   readonly topModules: readonly { readonly name: string; readonly bytes: number }[];
 }
 
-/** The checker's entry point, as the central stack bundles it. */
-export const CHECKER_ENTRY = 'functions/checker/handler.ts';
+/** Every function the central stack bundles, by its entry point there. */
+export const FUNCTION_ENTRIES = {
+  checker: CHECKER_ENTRY,
+  'sweep planner': SWEEP_ENTRIES.planner,
+  'sweep worker': SWEEP_ENTRIES.worker,
+  'sweep reporter': SWEEP_ENTRIES.reporter,
+} as const;
+
+/** A function's name in the report. */
+export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
 function packageOf(path: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
@@ -19,34 +32,49 @@ function packageOf(path: string): string {
 }
 
 /**
- * Bundle the checker the way NodejsFunction does in the central stack (esbuild, CommonJS, minified,
- * Node.js 24, AWS SDK bundled) and attribute the output bytes to packages.
+ * The esbuild options NodejsFunction derives from the stack's bundling constant (the same object, so a
+ * change there changes the measurement): format, minification, target, main fields, externals.
  */
-export async function measureBundle(): Promise<BundleReport> {
-  const outdir = mkdtempSync(join(tmpdir(), 'omw-bench-'));
-  const file = join(outdir, 'index.js');
-  const result = await build({
-    entryPoints: [CHECKER_ENTRY],
-    outfile: file,
+export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
+  return {
     bundle: true,
-    minify: true,
     platform: 'node',
-    target: 'node24',
-    format: 'cjs',
+    minify: bundling.minify ?? false,
+    ...(bundling.target === undefined ? {} : { target: bundling.target }),
+    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
+    ...(bundling.mainFields === undefined ? {} : { mainFields: bundling.mainFields }),
+    external: [...(bundling.externalModules ?? [])],
+  };
+}
+
+/** Bundle one function the way the central stack does and attribute the output bytes to packages. */
+async function bundleOne(name: FunctionName, outdir: string): Promise<BundleReport> {
+  const file = join(outdir, name.replace(/ /g, '-'), 'index.js');
+  const result = await build({
+    ...esbuildOptionsOf(FUNCTION_BUNDLING),
+    entryPoints: [FUNCTION_ENTRIES[name]],
+    outfile: file,
     metafile: true,
     logLevel: 'silent',
   });
   const meta: Metafile = result.metafile;
   const output = Object.values(meta.outputs)[0];
-  if (!output) throw new Error('esbuild produced no output');
+  if (!output) throw new Error(`esbuild produced no output for ${name}`);
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output.inputs)) {
-    const name = packageOf(path);
-    byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
+    const pkg = packageOf(path);
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
   }
   const topModules = [...byPackage.entries()]
-    .map(([name, bytes]) => ({ name, bytes }))
+    .map(([pkg, bytes]) => ({ name: pkg, bytes }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 8);
-  return { file, bytes: output.bytes, topModules };
+  return { name, file, bytes: output.bytes, topModules };
+}
+
+/** Bundle every function with the stack's options (stacks/constructs/bundling.ts). */
+export async function measureBundles(): Promise<readonly BundleReport[]> {
+  const outdir = mkdtempSync(join(tmpdir(), 'omw-bench-'));
+  const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+  return Promise.all(names.map((name) => bundleOne(name, outdir)));
 }

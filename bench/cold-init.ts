@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 /** Median and spread of repeated cold-init measurements, in milliseconds. */
 export interface Timing {
@@ -39,16 +40,30 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
+/** How the Lambda runtime may load a CommonJS handler file: `require`, or `import()` (ESM loader). */
+export type LoadMode = 'require' | 'import';
+
+/** A child script that loads the bundle one way and prints the milliseconds, failing without `handler`. */
+function loaderScript(bundleFile: string, mode: LoadMode): string {
+  const check = `if(typeof m.handler!=='function')throw new Error('no handler export');`;
+  if (mode === 'require') {
+    return `const t=performance.now();const m=require(${JSON.stringify(bundleFile)});const d=performance.now()-t;${check}process.stdout.write(String(d));`;
+  }
+  const url = pathToFileURL(bundleFile).href;
+  return `const t=performance.now();import(${JSON.stringify(url)}).then((m)=>{const d=performance.now()-t;${check}process.stdout.write(String(d));});`;
+}
+
 /**
- * Load the bundled handler in a fresh Node.js process, `runs` times; each child reports the time
- * from just before `require` to just after (module evaluation, including module-scope SDK clients).
+ * Load the bundled handler in a fresh Node.js process, `runs` times; each child reports the time from
+ * just before `require` (or `import()`) to just after: parsing, module evaluation, module-scope SDK
+ * clients; through `import()` also Node's scan of the CommonJS file for its exports.
  */
-export function measureNodeColdInit(bundleFile: string, runs: number): Timing {
-  const script = `const t=performance.now();require(${JSON.stringify(bundleFile)});process.stdout.write(String(performance.now()-t));`;
+export function measureNodeColdInit(bundleFile: string, runs: number, mode: LoadMode = 'require'): Timing {
+  const script = loaderScript(bundleFile, mode);
   const samples: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const child = spawnSync(process.execPath, ['-e', script], {
-      env: { ...process.env, ...BENCH_ENV },
+      env: { ...process.env, ...BENCH_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(`cold init run failed: ${child.stderr}`);

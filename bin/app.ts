@@ -52,7 +52,10 @@ export function buildApp(app: App, config: AppConfig): void {
 }
 
 function main(): void {
-  const app = new App();
+  // aws-cdk-lib's built-in CloudFormation schema validation only warns by default and costs about 4 s
+  // of WebAssembly start-up plus its checks (20 of 33 s of `cdk synth` on a 2-core machine): off here;
+  // test/stacks/bundle.test.ts runs it in strict mode (errors fail) on a real synthesis of the app.
+  const app = new App({ builtinCloudFormationValidation: false });
   let config: AppConfig;
   try {
     config = parseConfig(readRawConfig(app));

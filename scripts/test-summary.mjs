@@ -36,3 +36,38 @@ export function skippedIn(report, fileSuffix) {
   return (file?.assertionResults ?? []).filter((t) => t.status === 'skipped' || t.status === 'pending')
     .length;
 }
+
+/**
+ * The `n` test files that took longest, slowest first, as `{ file, seconds }` with the file relative to
+ * `root`, from the times scripts/file-times-reporter.mjs wrote (`{ "<absolute path>": ms }`: imports,
+ * hooks and tests of each file). The CI summary prints them, so the next slowdown is seen where it is.
+ * @param {Record<string, number>} times
+ * @param {number} n
+ * @param {string} [root]
+ * @returns {{ file: string, seconds: number }[]}
+ */
+export function slowestFiles(times, n, root = '') {
+  const prefix = root === '' || root.endsWith('/') ? root : `${root}/`;
+  return Object.entries(times)
+    .filter(([, ms]) => typeof ms === 'number' && Number.isFinite(ms))
+    .map(([name, ms]) => ({
+      file: name.startsWith(prefix) ? name.slice(prefix.length) : name,
+      seconds: Math.round(ms / 100) / 10,
+    }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, n);
+}
+
+/**
+ * The lines that list the slowest files under a heading, for the end of a test run.
+ * @param {string} label
+ * @param {{ file: string, seconds: number }[]} files
+ * @returns {string[]}
+ */
+export function slowestLines(label, files) {
+  if (files.length === 0) return [];
+  return [
+    `${label}: the ${files.length} slowest test files`,
+    ...files.map((f) => `  ${f.seconds.toFixed(1).padStart(6)} s  ${f.file}`),
+  ];
+}

@@ -1,11 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
+import { onFirstUse } from '../core/lazy';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
 import { memberAccess } from '../core/member-access';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
@@ -38,8 +37,11 @@ const checker = createChecker({
   ...(securityHub === undefined ? {} : { securityHub }),
   aliases: new AccountAliases(),
   sns: new SNSClient(clientConfig),
-  sqs: new SQSClient(clientConfig),
-  scheduler: new SchedulerClient(clientConfig),
+  // Only an invalid event (quarantine) and the grace-period paths use these: loaded on first use.
+  sqs: onFirstUse(async () => new (await import('../core/sdk/sqs')).SQSClient(clientConfig)),
+  scheduler: onFirstUse(
+    async () => new (await import('../core/sdk/scheduler')).SchedulerClient(clientConfig),
+  ),
   findings: new FindingStore({ client: dynamo, tableName }),
   logger,
   now: () => new Date(),

@@ -1,14 +1,11 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  GetScheduleCommand,
-  ResourceNotFoundException,
-  type CreateScheduleCommandInput,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CreateScheduleCommandInput, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { errorName } from '../core/errors';
+import { resolveLazy, type Lazy } from '../core/lazy';
 import type { InvalidEventError } from './errors';
+
+// The SQS and Scheduler modules are imported where they are used: only an invalid event (quarantine) and
+// the grace-period paths need them, so a cold start that never takes those paths does not evaluate them.
 
 export { publishAlert } from '../core/publish';
 
@@ -17,7 +14,7 @@ const MAX_QUARANTINE_BYTES = 200_000;
 
 /** Keep an invalid event in the quarantine queue with the reason it was rejected. */
 export async function quarantineEvent(
-  sqs: SQSClient,
+  sqs: Lazy<SQSClient>,
   queueUrl: string,
   event: unknown,
   error: InvalidEventError,
@@ -32,7 +29,10 @@ export async function quarantineEvent(
       ? { truncated: true, event: raw.slice(0, MAX_QUARANTINE_BYTES) }
       : { event: event ?? null }),
   };
-  await sqs.send(
+  const { SendMessageCommand } = await import('../core/sdk/sqs');
+  await (
+    await resolveLazy(sqs)
+  ).send(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageBody: JSON.stringify(body),
@@ -45,44 +45,50 @@ export async function quarantineEvent(
 
 /** Create a one-time re-check; a schedule of that name already existing means it is already scheduled. */
 export async function createRecheck(
-  scheduler: SchedulerClient,
+  scheduler: Lazy<SchedulerClient>,
   request: CreateScheduleCommandInput,
 ): Promise<'created' | 'already-scheduled'> {
+  const { CreateScheduleCommand } = await import('../core/sdk/scheduler');
   try {
-    await scheduler.send(new CreateScheduleCommand(request));
+    await (await resolveLazy(scheduler)).send(new CreateScheduleCommand(request));
     return 'created';
   } catch (error) {
-    if (error instanceof ConflictException) return 'already-scheduled';
+    if (errorName(error) === 'ConflictException') return 'already-scheduled';
     throw error;
   }
 }
 
 /** Delete a pending re-check; one that already fired (and deleted itself) or never existed is fine. */
 export async function deleteRecheck(
-  scheduler: SchedulerClient,
+  scheduler: Lazy<SchedulerClient>,
   groupName: string,
   name: string,
 ): Promise<boolean> {
+  const { DeleteScheduleCommand } = await import('../core/sdk/scheduler');
   try {
-    await scheduler.send(new DeleteScheduleCommand({ GroupName: groupName, Name: name }));
+    await (
+      await resolveLazy(scheduler)
+    ).send(new DeleteScheduleCommand({ GroupName: groupName, Name: name }));
     return true;
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return false;
+    if (errorName(error) === 'ResourceNotFoundException') return false;
     throw error;
   }
 }
 
 /** The target input of a pending re-check, or undefined when no schedule of that name exists. */
 export async function getRecheckInput(
-  scheduler: SchedulerClient,
+  scheduler: Lazy<SchedulerClient>,
   groupName: string,
   name: string,
 ): Promise<{ readonly input: string | undefined } | undefined> {
+  const { GetScheduleCommand } = await import('../core/sdk/scheduler');
   try {
-    const schedule = await scheduler.send(new GetScheduleCommand({ GroupName: groupName, Name: name }));
+    const client = await resolveLazy(scheduler);
+    const schedule = await client.send(new GetScheduleCommand({ GroupName: groupName, Name: name }));
     return { input: schedule.Target?.Input };
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
+    if (errorName(error) === 'ResourceNotFoundException') return undefined;
     throw error;
   }
 }

@@ -14,6 +14,7 @@ import type { CheckerSettings } from './env';
 import { CheckFailedError, InvalidEventError } from './errors';
 import type { Finding as StoredFinding, FindingStore } from '../core/finding-store';
 import type { CheckerMetrics } from '../core/metrics';
+import type { Lazy } from '../core/lazy';
 import type { SecurityHubExporter } from '../core/security-hub';
 import { shouldNotify } from '../core/finding-store';
 import { isSuppressed } from '../core/suppression';
@@ -28,7 +29,6 @@ import {
 import { createRecheck, deleteRecheck, getRecheckInput, publishAlert, quarantineEvent } from './outputs';
 import { publishChat } from '../core/chat';
 import type { ChatNotification } from '../core/chat-schema';
-import { chatAlert, chatResolution } from './chat-format';
 import { parseEvent, type ParsedEvent } from './parse-event';
 import {
   RECHECK_TRIGGERS,
@@ -52,8 +52,10 @@ export interface CheckerDeps {
   readonly sessions: AccountSessions;
   readonly aliases: AccountAliases;
   readonly sns: SNSClient;
-  readonly sqs: SQSClient;
-  readonly scheduler: SchedulerClient;
+  /** The quarantine queue's client; the handler makes it on first use (functions/core/lazy.ts). */
+  readonly sqs: Lazy<SQSClient>;
+  /** The re-check scheduler's client; the handler makes it on first use. */
+  readonly scheduler: Lazy<SchedulerClient>;
   /**
    * The finding store: one alert per transition, resolution notices. Absent, every problem alerts as
    * if it were new (as when the store is unreachable).
@@ -117,22 +119,26 @@ export function createChecker(
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
     deps.metrics?.alertPublished(input.severity, input.finding);
     logger.info('Alert published', { finding: input.finding, severity: input.severity, messageId });
-    await postToChat(() => chatAlert(input, settings), message.attributes);
+    await postToChat(
+      async () => (await import('./chat-format')).chatAlert(input, settings),
+      message.attributes,
+    );
   }
 
   /**
    * Post the same message to the chat topic when one is configured: after the email, best effort. A
    * failure is logged and swallowed on purpose: the email alert already went out, and failing the event
-   * would redrive it and send that email again (ADR 0011).
+   * would redrive it and send that email again (ADR 0011). The chat formatting is loaded on first use:
+   * only deployments with chat configured need it.
    */
   async function postToChat(
-    render: () => ChatNotification,
+    render: () => Promise<ChatNotification>,
     attributes: Readonly<Record<string, string>>,
   ): Promise<void> {
     const topicArn = settings.chatTopicArn;
     if (topicArn === undefined) return;
     try {
-      const messageId = await publishChat(deps.sns, topicArn, render(), attributes);
+      const messageId = await publishChat(deps.sns, topicArn, await render(), attributes);
       logger.info('Chat message published', { messageId });
     } catch (error) {
       logger.error('Could not publish the chat message; the email alert is not affected', {
@@ -311,7 +317,10 @@ export function createChecker(
     const message = formatResolution(resolution, settings);
     const messageId = await publishAlert(deps.sns, settings.alertTopicArn, message);
     logger.info('Resolution published', { findingId: finding.findingId, cause, messageId });
-    await postToChat(() => chatResolution(resolution, settings), message.attributes);
+    await postToChat(
+      async () => (await import('./chat-format')).chatResolution(resolution, settings),
+      message.attributes,
+    );
     await exportFinding(event, finding, userPath);
   }
 

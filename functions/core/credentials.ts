@@ -85,7 +85,7 @@ export class AccountSessions {
     const config = this.options.securityHubClientConfig;
     if (config === undefined) throw new Error('AccountSessions: no securityHubClientConfig given');
     const session = await this.sessionFor(accountId, hint);
-    session.securityHub ??= import('@aws-sdk/client-securityhub').then(
+    session.securityHub ??= import('./sdk/security-hub').then(
       ({ SecurityHubClient }) => new SecurityHubClient({ ...config, credentials: session.credentials }),
     );
     return session.securityHub;

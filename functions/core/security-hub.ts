@@ -101,7 +101,7 @@ export function createSecurityHubExporter(deps: SecurityHubExporterDeps): Securi
   ): Promise<void> {
     const ids = batch.map((f) => f.Id ?? '');
     try {
-      const { BatchImportFindingsCommand } = await import('@aws-sdk/client-securityhub');
+      const { BatchImportFindingsCommand } = await import('./sdk/security-hub');
       const answer = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
       const rejected = new Set<string>();
       for (const failed of answer.FailedFindings ?? []) {

@@ -7,7 +7,10 @@ import { errorName } from '../core/errors';
 
 /** How the credential report is fetched. */
 export interface ReportFetchOptions {
-  /** A report generated longer ago than this is regenerated (SWEEP_ENV.credentialReportMaxAgeHours). */
+  /**
+   * The oldest report the caller accepts (SWEEP_ENV.credentialReportMaxAgeHours). At most four hours:
+   * generate first (IAM's own four-hour rule decides); above: read the existing report first.
+   */
   readonly maxAgeMs: number;
   readonly now: () => Date;
   /** Waits between polls; injectable so tests do not wait. */
@@ -25,7 +28,7 @@ export interface FetchedReport {
   readonly generatedAt: Date;
   /** This sweep asked IAM to generate it. */
   readonly generated: boolean;
-  /** Polls made while IAM was generating it. */
+  /** Waits (polls of GenerateCredentialReport) while IAM was generating it. */
   readonly polls: number;
 }
 
@@ -71,42 +74,54 @@ async function getReport(iam: IAMClient): Promise<Answer> {
   }
 }
 
+/** IAM generates a new report only when the last one is older than this (IAM User Guide, "Getting credential reports"). */
+export const IAM_REPORT_REUSE_MS = 4 * 3_600_000;
+
 /**
- * Read the account's credential report: the existing one when it is younger than `maxAgeMs`, else
- * generate one and poll until it is ready (bounded by `maxWaitMs`). IAM generates at most one report
- * every four hours and answers an earlier request with the latest report (IAM User Guide, "Getting
- * credential reports"), so a report older than `maxAgeMs` that comes back after a generation is used
- * as it is, never polled for again. Throttling (`Throttling`, `LimitExceeded`) propagates for the
- * caller to retry the account later.
+ * Read the account's credential report, downloading it once, when it is ready.
+ *
+ * With `maxAgeMs` at most four hours (the default), GenerateCredentialReport is asked first: IAM answers
+ * COMPLETE when a report under four hours old exists, and STARTED (then INPROGRESS) while it makes a new
+ * one (IAM API Reference, GenerateCredentialReport). It is polled until COMPLETE (bounded by `maxWaitMs`),
+ * then GetCredentialReport downloads the report. A daily sweep thus never downloads yesterday's report
+ * before asking for today's. The report may still be up to four hours old: IAM makes none newer.
+ *
+ * With `maxAgeMs` above four hours, an older report is acceptable: the existing one is read first and a
+ * new one generated (as above) only when it is missing or older than `maxAgeMs`.
+ *
+ * Throttling (`Throttling`, `LimitExceeded`) propagates for the caller to retry the account later.
  * @throws ReportNotReadyError, or the SDK's error
  */
 export async function fetchCredentialReport(
   iam: IAMClient,
   options: ReportFetchOptions,
 ): Promise<FetchedReport> {
+  if (options.maxAgeMs > IAM_REPORT_REUSE_MS) {
+    const existing = await getReport(iam);
+    if (existing.kind === 'report') {
+      const age = options.now().getTime() - existing.generatedAt.getTime();
+      if (age <= options.maxAgeMs) return { ...existing, generated: false, polls: 0 };
+    }
+  }
+  return generateThenDownload(iam, options);
+}
+
+/** GenerateCredentialReport until COMPLETE, then one GetCredentialReport. */
+async function generateThenDownload(iam: IAMClient, options: ReportFetchOptions): Promise<FetchedReport> {
   let generated = false;
   let waitedMs = 0;
   let polls = 0;
   for (;;) {
-    const answer = await getReport(iam);
-    if (answer.kind === 'report') {
-      const age = options.now().getTime() - answer.generatedAt.getTime();
-      if (age <= options.maxAgeMs || generated) return { ...answer, generated, polls };
-    }
-    if (answer.kind === 'in-progress' || (answer.kind === 'missing' && generated)) {
-      if (waitedMs >= options.maxWaitMs) throw new ReportNotReadyError(waitedMs);
-      await options.sleep(options.pollIntervalMs);
-      waitedMs += options.pollIntervalMs;
-      polls += 1;
-      continue;
-    }
     const { State: state } = await iam.send(new GenerateCredentialReportCommand({}));
-    generated = true;
-    // COMPLETE: a report is ready now (IAM had one younger than four hours); read it at once.
-    if (state !== 'COMPLETE') {
-      await options.sleep(options.pollIntervalMs);
-      waitedMs += options.pollIntervalMs;
-      polls += 1;
+    if (state === 'STARTED') generated = true;
+    if (state === 'COMPLETE') {
+      const answer = await getReport(iam);
+      if (answer.kind === 'report') return { ...answer, generated, polls };
+      // Expired or replaced between the two calls: ask again, after a wait.
     }
+    if (waitedMs >= options.maxWaitMs) throw new ReportNotReadyError(waitedMs);
+    await options.sleep(options.pollIntervalMs);
+    waitedMs += options.pollIntervalMs;
+    polls += 1;
   }
 }

@@ -1,4 +1,10 @@
-import { CreateTableCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { FINDING_KEY } from '../../functions/shared/findings';
@@ -27,9 +33,18 @@ export function localClient(endpoint: string, overrides: DynamoDBClientConfig = 
   });
 }
 
+/** Options of {@link startDynalite}. */
+export interface DynaliteOptions {
+  /**
+   * How long a new table stays CREATING before it turns ACTIVE (dynalite's timer), as in DynamoDB.
+   * @default 0 (the next timer tick: still after CreateTable has answered)
+   */
+  readonly createTableMs?: number;
+}
+
 /** Start dynalite on a free port of 127.0.0.1. */
-export async function startDynalite(): Promise<LocalDynamo> {
-  const server = dynalite({ createTableMs: 0 });
+export async function startDynalite(options: DynaliteOptions = {}): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: options.createTableMs ?? 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -56,8 +71,32 @@ export async function startDynalite(): Promise<LocalDynamo> {
 let tableCounter = 0;
 
 /**
+ * Wait until a table is ACTIVE, polling DescribeTable, as a deployment must: CreateTable answers while
+ * the table is CREATING, and item requests fail until it is ACTIVE (DynamoDB API Reference, CreateTable).
+ * @throws Error naming the table and its last status when it is not ACTIVE within `timeoutMs`
+ */
+export async function waitForActiveTable(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let status: string | undefined;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    status = Table?.TableStatus;
+    if (status === 'ACTIVE') return;
+    if (Date.now() >= deadline) {
+      throw new Error(`table ${tableName} is still ${status ?? 'unknown'} after ${timeoutMs} ms`);
+    }
+    await sleep(10);
+  }
+}
+
+/**
  * Create a table with the findings table's key schema (from the shared contract, as the CDK construct
- * does) under a fresh name, so tests sharing one server never see each other's items.
+ * does) under a fresh name, so tests sharing one server never see each other's items. Returns once the
+ * table is ACTIVE ({@link waitForActiveTable}).
  */
 export async function createFindingsTable(client: DynamoDBClient, prefix = 'findings'): Promise<string> {
   tableCounter += 1;
@@ -76,6 +115,7 @@ export async function createFindingsTable(client: DynamoDBClient, prefix = 'find
       ],
     }),
   );
+  await waitForActiveTable(client, tableName);
   return tableName;
 }
 

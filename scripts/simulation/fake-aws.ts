@@ -58,10 +58,14 @@ interface HttpRequestLike {
   readonly path?: string;
 }
 
-/** A request body as text: the query protocol sends a string, the JSON protocols bytes. */
+/**
+ * A request body as text: the query protocol sends a string, the JSON protocols bytes. The bytes are
+ * decoded as bytes: the SDK's JSON body is a Uint8Array that warns when used as a string, and
+ * `Buffer.from` would call its `valueOf` (a string method) first.
+ */
 function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
   return '';
 }
 

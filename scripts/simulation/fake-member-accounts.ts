@@ -61,11 +61,15 @@ export interface FakeAccount {
   readonly deadLetterMessages?: number | null;
   /** @default { state: 'none' } */
   readonly report?: FakeReportState;
-  /** ReportInProgress answers after a generation starts, before the report is ready. @default 1 */
+  /**
+   * In-progress answers after a generation starts, before the report is ready: ReportInProgress from
+   * GetCredentialReport, INPROGRESS from GenerateCredentialReport. @default 1
+   */
   readonly generationPolls?: number;
   /**
    * Time IAM takes to generate the report, on the fake's clock (`now`): GetCredentialReport answers
-   * ReportInProgress until then, however often it is polled. Replaces `generationPolls` when set.
+   * ReportInProgress, GenerateCredentialReport INPROGRESS, until then, however often they are polled.
+   * Replaces `generationPolls` when set.
    */
   readonly generationMs?: number;
   /** Never answer any request of this account (a hung dependency). */
@@ -401,7 +405,23 @@ export class FakeMemberAccounts {
       return [200, xml('GenerateCredentialReport', IAM_NS, '<State>COMPLETE</State>'), 'text/xml'];
     }
     if (report.state === 'in-progress') {
-      return [200, xml('GenerateCredentialReport', IAM_NS, '<State>INPROGRESS</State>'), 'text/xml'];
+      // Polled with GenerateCredentialReport: INPROGRESS until the report is ready (the same clock and
+      // poll count as GetCredentialReport's ReportInProgress), then COMPLETE with the report made.
+      const ready = report.readyAt !== undefined ? now >= report.readyAt.getTime() : report.pollsLeft <= 0;
+      if (!ready) {
+        if (report.readyAt === undefined) {
+          this.accounts[accountId] = {
+            ...account,
+            report: { state: 'in-progress', pollsLeft: report.pollsLeft - 1 },
+          };
+        }
+        return [200, xml('GenerateCredentialReport', IAM_NS, '<State>INPROGRESS</State>'), 'text/xml'];
+      }
+      this.accounts[accountId] = {
+        ...account,
+        report: { state: 'ready', generatedAt: this.options.now(), rows: rowsOf(account.users ?? {}) },
+      };
+      return [200, xml('GenerateCredentialReport', IAM_NS, '<State>COMPLETE</State>'), 'text/xml'];
     }
     this.accounts[accountId] = {
       ...account,

@@ -65,13 +65,14 @@ describe('a small sweep through the real planner, worker and reporter', () => {
 
   it('makes the calls the worker must make per account, and three per candidate user', async () => {
     const r = await smallRun();
-    // Every checked account: one AssumeRole, the forward rule (DescribeRule, ListTargetsByRule), and a
-    // 24 h old report that is read, regenerated and read again once ready (at least one poll).
+    // Every checked account: one AssumeRole, the forward rule (DescribeRule, ListTargetsByRule), and for
+    // a 24 h old report GenerateCredentialReport first (STARTED), polled until COMPLETE (at least once
+    // more), then one download: the stale report is never downloaded.
     expect(r.accountCallsByAction.AssumeRole).toBe(1);
     expect(r.accountCallsByAction.DescribeRule).toBe(1);
     expect(r.accountCallsByAction.ListTargetsByRule).toBe(1);
-    expect(r.accountCallsByAction.GenerateCredentialReport).toBe(1);
-    expect(r.accountCallsByAction.GetCredentialReport).toBeGreaterThanOrEqual(2);
+    expect(r.accountCallsByAction.GenerateCredentialReport).toBeGreaterThanOrEqual(2);
+    expect(r.accountCallsByAction.GetCredentialReport).toBe(1);
     expect(r.accountCalls.mean).toBeGreaterThanOrEqual(6);
     expect(r.accountCalls.max).toBeLessThanOrEqual(6 + 4); // a few polls and ListAccountAliases at most
     // ListMFADevices, GetLoginProfile, ListUserTags for every user without MFA, throttled retries excluded.

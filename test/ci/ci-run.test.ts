@@ -8,7 +8,13 @@ import { PROJECT_ROOT } from '../helpers/events';
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 
 /** Run scripts/ci-summary.mjs on summaries given as `label=counts`. */
-function summarize(runs: Record<string, { passed: number; failed: number; skipped: number } | undefined>) {
+function summarize(
+  runs: Record<
+    string,
+    | { passed: number; failed: number; skipped: number; slowest?: { file: string; seconds: number }[] }
+    | undefined
+  >,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'omw-ci-'));
   const args = Object.entries(runs).map(([label, counts], i) => {
     const file = join(dir, `summary-${i}.json`);
@@ -28,6 +34,25 @@ describe('.ci/run', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('690 passed, 0 failed');
+  });
+
+  it('lists the slowest test files of each run before the closing line', () => {
+    const result = summarize({
+      'node 20, npm test': {
+        passed: 4,
+        failed: 0,
+        skipped: 0,
+        slowest: [
+          { file: 'test/stacks/sweep.test.ts', seconds: 21.5 },
+          { file: 'test/functions/a.test.ts', seconds: 2 },
+        ],
+      },
+      'node 24, function and stack tests': { passed: 2, failed: 0, skipped: 0 },
+    });
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toContain('node 20, npm test: the 2 slowest test files');
+    expect(lines).toContain('    21.5 s  test/stacks/sweep.test.ts');
+    expect(lines.at(-1)).toBe('6 passed, 0 failed');
   });
 
   it('exits non-zero when either run failed, or one left no summary', () => {

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { testAppProps } from './app';
 
 /** The part of cdk-nag's validation report the stack tests read. */
 export interface NagReport {
@@ -17,11 +18,12 @@ export interface NagReport {
 
 /**
  * Synthesize one stack with cdk-nag's AwsSolutions pack. A finding fails synth; the validation report
- * is written all the same, so the caller can say which finding it was.
+ * is written all the same, so the caller can say which finding it was. No bundling (see testAppProps in
+ * ./app.ts): call it once per configuration, in `beforeAll`, and share the result between tests.
  */
 export function synthWithNag(build: (app: App) => Stack): { json: Record<string, unknown>; nag: NagReport } {
   const outdir = mkdtempSync(join(tmpdir(), 'stack-test-'));
-  const app = new App({ outdir });
+  const app = new App(testAppProps({ outdir }));
   const stack = build(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   let synthError: unknown;

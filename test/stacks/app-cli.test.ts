@@ -5,15 +5,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/events';
 
-/** Run bin/app.ts the way `cdk synth -c configFile=...` does (context through CDK_CONTEXT_JSON). */
+/**
+ * Run bin/app.ts the way `cdk synth -c configFile=...` does (context through CDK_CONTEXT_JSON), without
+ * bundling the functions (`aws:cdk:bundling-stacks: []`, as the other stack tests): these tests read
+ * the app's exit code and messages, not function code (test/stacks/bundle.test.ts bundles for real).
+ */
 function runApp(context: Record<string, unknown>) {
   const outdir = mkdtempSync(join(tmpdir(), 'org-mfa-watch-cli-'));
   return spawnSync(join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), ['bin/app.ts'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...context, 'aws:cdk:bundling-stacks': [] }),
+    },
     encoding: 'utf8',
-    // A whole synth (four bundles, cdk-nag) in a child process; on shared cores under a parallel test run
-    // it took over a minute once the sweep's three functions were added. Under the 120 s test timeout.
+    // A whole synth (cdk-nag) in a child process, on shared cores under a parallel test run.
     timeout: 110_000,
   });
 }

@@ -5,7 +5,7 @@ import { CHECKER_ENV } from '../../functions/shared/contract';
 import { CentralStack } from '../../stacks/central-stack';
 import { ChatChannels } from '../../stacks/constructs/chat-channels';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { testConfig } from '../helpers/app';
+import { testAppProps, testConfig } from '../helpers/app';
 import { synthWithNag, violations, type NagReport } from '../helpers/nag';
 import {
   logicalIdOf,
@@ -85,7 +85,7 @@ const chatKeyPolicy = (): PolicyDocument => {
 describe('chat off (no "chat" in the configuration)', () => {
   it('creates no topic, role, channel configuration or environment variable for chat', () => {
     // Bundling is skipped: this synth only looks at the template.
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App(testAppProps());
     const plain = testConfig();
     const stack = new CentralStack(app, STACK_IDS.central, {
       config: plain,
@@ -242,7 +242,7 @@ describe('the chat role can change nothing (policy simulation)', () => {
 
 describe('ChatChannels construct', () => {
   const build = (props: ConstructorParameters<typeof ChatChannels>[2]) => {
-    const stack = new Stack(new App(), 'S', { env: { account: SECURITY, region: REGION } });
+    const stack = new Stack(new App(testAppProps()), 'S', { env: { account: SECURITY, region: REGION } });
     new ChatChannels(stack, 'Chat', props);
     return Template.fromStack(stack);
   };

@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testAppProps, testConfig } from '../helpers/app';
 
 interface ValidationReport {
   pluginReports: {
@@ -40,7 +40,7 @@ describe('cdk-nag AwsSolutions', () => {
   ])(
     'finds nothing unacknowledged in any stack, the StackSet member template included (%s)',
     (_name, config) => {
-      const app = synthApp(config);
+      const app = synthAppOnce(config);
       const report = JSON.parse(
         readFileSync(join(app.outdir, 'validation-report.json'), 'utf8'),
       ) as ValidationReport;
@@ -63,7 +63,7 @@ describe('cdk-nag AwsSolutions', () => {
   );
 
   it('fails synth on an unacknowledged finding (the check is live)', () => {
-    const app = new App();
+    const app = new App(testAppProps());
     const stack = new Stack(app, 'Noncompliant');
     new sqs.Queue(stack, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -106,7 +106,7 @@ function nagIncludedTemplate(file: string, replay: boolean) {
 }
 
 describe('cdk-nag on the StackSet member template file itself', () => {
-  const outdir = synthApp(testConfig()).outdir;
+  const outdir = synthAppOnce(testConfig()).outdir;
   const memberFile = readdirSync(outdir).find((f) => f.endsWith('.stackset.template.json'));
   const path = join(outdir, memberFile ?? 'missing.stackset.template.json');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 import { UnsupportedPatternError, matchesPattern } from '../helpers/event-pattern';
 import { corpusAvailable, loadCorpus, loadProjectFixtures, type FixtureEvent } from '../helpers/events';
 
@@ -49,7 +49,7 @@ describe('the test event-pattern matcher', () => {
 });
 
 describe('the member and central rule patterns', () => {
-  const app = synthApp(testConfig());
+  const app = synthAppOnce(testConfig());
   const rulePattern = (template: Record<string, unknown>): unknown => {
     const rule = Object.values(
       template.Resources as Record<string, { Type: string; Properties: { EventPattern: unknown } }>,

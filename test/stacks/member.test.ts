@@ -2,14 +2,14 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
 import { NAMES } from '../../stacks/names';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 
 let member: Template;
 let management: Template;
 let memberJson: Record<string, unknown>;
 
 beforeAll(() => {
-  const app = synthApp(testConfig());
+  const app = synthAppOnce(testConfig());
   member = app.member;
   management = app.management;
   memberJson = app.memberTemplateJson;

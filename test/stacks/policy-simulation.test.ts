@@ -7,7 +7,7 @@ import {
   type PolicyDocument,
   withoutCondition,
 } from '../helpers/policy-simulation';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 
 const ORG = 'o-a1b2c3d4e5';
 const SECURITY = '222222222222';
@@ -63,7 +63,7 @@ function roleTrustedBy(template: Json, service: string, alsoMentioning = ''): st
 }
 
 beforeAll(() => {
-  const app = synthApp(testConfig());
+  const app = synthAppOnce(testConfig());
   member = app.memberTemplateJson;
   central = app.central.toJSON();
   const memberScope = { account: MEMBER, region: 'us-east-1' };

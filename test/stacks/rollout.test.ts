@@ -2,10 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rolloutAccountId } from '../../stacks/config';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 
 describe('the rollout StackSet', () => {
-  const fromManagement = synthApp(testConfig());
+  const fromManagement = synthAppOnce(testConfig());
 
   it('is service-managed, auto-deploys, does not retain stacks, needs named IAM, targets us-east-1 only', () => {
     fromManagement.rollout.hasResourceProperties('AWS::CloudFormation::StackSet', {
@@ -47,7 +47,7 @@ describe('the rollout StackSet', () => {
         excludeAccountIds: ['444444444444'],
       },
     });
-    const app = synthApp(config);
+    const app = synthAppOnce(config);
     app.rollout.hasResourceProperties('AWS::CloudFormation::StackSet', {
       CallAs: 'DELEGATED_ADMIN',
       StackInstancesGroup: [

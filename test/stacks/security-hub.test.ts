@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SWEEP_ENV } from '../../functions/shared/sweep';
 import { CHECKER_ENV } from '../../functions/shared/contract';
-import { synthApp, testConfig, type SynthesizedApp } from '../helpers/app';
+import { synthAppOnce, testConfig, type SynthesizedApp } from '../helpers/app';
 import {
   logicalIdOf,
   policiesOfRole,
@@ -45,8 +45,8 @@ let enabled: SynthesizedApp;
 let disabled: SynthesizedApp;
 
 beforeAll(() => {
-  enabled = synthApp(testConfig({ securityHub: { enabled: true } }));
-  disabled = synthApp(testConfig());
+  enabled = synthAppOnce(testConfig({ securityHub: { enabled: true } }));
+  disabled = synthAppOnce(testConfig());
 }, 120_000);
 
 describe('the securityHub configuration', () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/shared/exemption';
 import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/shared/sweep';
 import { NAMES } from '../../stacks/names';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 import {
   logicalIdOf,
   policiesOfRole,
@@ -66,7 +66,7 @@ const trustOf = (json: Json, roleId: string, scope: TemplateScope): PolicyDocume
   resolveIntrinsics(resourcesOf(json)[roleId]?.Properties.AssumeRolePolicyDocument, scope) as PolicyDocument;
 
 beforeAll(() => {
-  const app = synthApp(
+  const app = synthAppOnce(
     testConfig({
       tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
     }),
@@ -519,10 +519,8 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
 
   it('is a service control policy attached to the rollout OUs', () => {
     const policy = Object.values(
-      synthApp(testConfig({ tamperProtection: { enabled: true } })).management.toJSON().Resources as Record<
-        string,
-        Resource
-      >,
+      synthAppOnce(testConfig({ tamperProtection: { enabled: true } })).management.toJSON()
+        .Resources as Record<string, Resource>,
     ).find((r) => r.Type === 'AWS::Organizations::Policy');
     expect(policy?.Properties).toMatchObject({
       Name: NAMES.tamperProtectionPolicy,

@@ -19,7 +19,7 @@ import {
 } from '../../stacks/constructs/sweep';
 import { CentralStack } from '../../stacks/central-stack';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { synthApp, testConfig } from '../helpers/app';
+import { synthAppOnce, testConfig } from '../helpers/app';
 import { matchesPattern } from '../helpers/event-pattern';
 import { synthWithNag, violations, type NagReport } from '../helpers/nag';
 import {
@@ -43,7 +43,7 @@ let management: Template;
 let managementJson: Json;
 
 beforeAll(() => {
-  const app = synthApp(config);
+  const app = synthAppOnce(config);
   central = app.central;
   centralJson = app.central.toJSON();
   management = app.management;
@@ -178,7 +178,7 @@ describe('sweep bucket', () => {
   });
 
   it('follows reportRetentionDays from the configuration', () => {
-    const custom = synthApp(testConfig({ sweep: { reportRetentionDays: 30 } }));
+    const custom = synthAppOnce(testConfig({ sweep: { reportRetentionDays: 30 } }));
     custom.central.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({ Id: 'Reports', ExpirationInDays: 30 })]),
@@ -491,7 +491,7 @@ describe('sweep state machine', () => {
   });
 
   it('follows the joined-account settings of the configuration', () => {
-    const custom = synthApp(
+    const custom = synthAppOnce(
       testConfig({
         sweep: { joinedAccount: { waitMinutes: 5, attempts: 2 }, batchSize: 3, maxConcurrency: 7 },
       }),

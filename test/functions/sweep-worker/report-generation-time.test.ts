@@ -7,9 +7,9 @@ import { TEST_BUS_ARN } from '../../helpers/sweep-harness';
 const A = '111111111111';
 
 /**
- * The fake's `generationMs`: IAM answers ReportInProgress (GetCredentialReport, IAM API reference) until
- * the generation time has passed on the fake's clock, however often it is polled. The bench's sweep
- * relies on it for a credential report that takes 2 s to generate.
+ * The fake's `generationMs`: IAM answers INPROGRESS (GenerateCredentialReport) and ReportInProgress
+ * (GetCredentialReport, IAM API reference) until the generation time has passed on the fake's clock,
+ * however often it is polled. The bench's sweep relies on it for a report that takes 2 s to generate.
  */
 describe('a credential report that takes time to generate (fake member accounts)', () => {
   async function fetchWith(generationMs: number, pollIntervalMs: number) {
@@ -40,16 +40,19 @@ describe('a credential report that takes time to generate (fake member accounts)
     });
     return {
       fetched,
-      inProgress: aws.callsOf(A, 'GetCredentialReport').filter((c) => c.status === 404).length,
+      // GenerateCredentialReport calls after the one that started the report and before COMPLETE.
+      inProgress: aws.callsOf(A, 'GenerateCredentialReport').length - 2,
+      downloads: aws.callsOf(A, 'GetCredentialReport').length,
     };
   }
 
-  it('answers ReportInProgress until the generation time has passed, then the report', async () => {
+  it('answers INPROGRESS until the generation time has passed, then COMPLETE and the report', async () => {
     // 2 s at 500 ms a poll: in progress at +0.5, +1.0, +1.5 s, ready at +2.0 s.
-    const { fetched, inProgress } = await fetchWith(2000, 500);
+    const { fetched, inProgress, downloads } = await fetchWith(2000, 500);
     expect(fetched.generated).toBe(true);
     expect(fetched.polls).toBe(4);
     expect(inProgress).toBe(3);
+    expect(downloads).toBe(1);
     expect(fetched.generatedAt.toISOString()).toBe('2026-12-01T00:00:02.000Z');
     expect(fetched.csv).toContain('alice');
   });

@@ -1,89 +1,117 @@
-import {
-  CredentialReportNotReadyException,
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ReportNotReadyError,
-  fetchCredentialReport,
-  type ReportFetchOptions,
-} from '../../../functions/sweep-worker/report-source';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { describe, expect, it } from 'vitest';
+import { ReportNotReadyError, fetchCredentialReport } from '../../../functions/sweep-worker/report-source';
+import { FakeMemberAccounts, type FakeAccount } from '../../../scripts/simulation/fake-member-accounts';
+import { TEST_BUS_ARN } from '../../helpers/sweep-harness';
 
-// The credential report's two limits, exactly at their boundaries (issue 18, item 9): a report as old as
-// the configured max age is still used; one millisecond older is regenerated. A report still being
-// generated (GetCredentialReport: ReportInProgress, IAM API reference) is polled for at most maxWaitMs
-// in total: a report that is ready at that last poll is used; one that is not fails the account.
+// The order of the credential report calls, asserted call by call on the fake member accounts.
+// IAM API Reference, GenerateCredentialReport (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html):
+// State STARTED | INPROGRESS | COMPLETE. IAM User Guide, "Getting credential reports"
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html): IAM generates a new report
+// only when the last one is older than four hours; otherwise it answers with the last one. So asking
+// GenerateCredentialReport first tells whether a report under four hours old exists (COMPLETE) or a new
+// one is being made (STARTED); polling with it and downloading once, when COMPLETE, never downloads a
+// stale report that is about to be replaced (a daily sweep always finds yesterday's).
 
-const NOW = new Date('2026-12-01T06:00:00.000Z');
+const A = '111111111111';
 const HOUR = 3_600_000;
-const iam = mockClient(IAMClient);
-const client = new IAMClient({ region: 'us-east-1' });
-const report = (generatedAt: Date) => ({
-  Content: new TextEncoder().encode('user,arn\n<root_account>,arn:aws:iam::111111111111:root\n'),
-  GeneratedTime: generatedAt,
-  ReportFormat: 'text/csv' as const,
-});
-const notReady = () => new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} });
+const START = Date.parse('2026-12-01T06:00:00Z');
 
-let slept: number[];
-const options = (overrides: Partial<ReportFetchOptions> = {}): ReportFetchOptions => ({
-  maxAgeMs: 4 * HOUR,
-  now: () => NOW,
-  sleep: (ms) => {
-    slept.push(ms);
-    return Promise.resolve();
-  },
-  pollIntervalMs: 2_000,
-  maxWaitMs: 10_000,
-  ...overrides,
-});
+function fetchFor(account: FakeAccount, maxAgeHours = 4, maxWaitMs = 60_000) {
+  let clock = START;
+  const aws = new FakeMemberAccounts(
+    { [A]: account },
+    { centralBusArn: TEST_BUS_ARN, now: () => new Date(clock) },
+  );
+  const iam = new IAMClient({
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'ASIAFAKE', secretAccessKey: 'secret', sessionToken: `token-${A}` },
+    requestHandler: aws.requestHandler as never,
+  });
+  const result = fetchCredentialReport(iam, {
+    maxAgeMs: maxAgeHours * HOUR,
+    now: () => new Date(clock),
+    sleep: (ms) => {
+      clock += ms;
+      return Promise.resolve();
+    },
+    pollIntervalMs: 2_000,
+    maxWaitMs,
+  });
+  const calls = () => aws.callsOf(A).map((c) => `${c.action}${c.status === 200 ? '' : ` ${c.status}`}`);
+  return { result, calls };
+}
 
-beforeEach(() => {
-  iam.reset();
-  slept = [];
-});
-afterAll(() => {
-  iam.restore();
-});
+const users = { alice: { mfaDevices: 0, console: true } };
+const at = (hoursAgo: number) =>
+  ({ state: 'ready', generatedAt: new Date(START - hoursAgo * HOUR) }) as const;
 
-describe('the credential-report age limit', () => {
-  it('uses a report exactly as old as the max age, without generating one', async () => {
-    iam.on(GetCredentialReportCommand).resolves(report(new Date(NOW.getTime() - 4 * HOUR)));
-    const fetched = await fetchCredentialReport(client, options());
-    expect(fetched.generated).toBe(false);
-    expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(0);
+describe('fetchCredentialReport (default: reports at most four hours old)', () => {
+  it('asks for a new report before reading a day-old one, polls with GenerateCredentialReport, downloads once', async () => {
+    const { result, calls } = fetchFor({ report: at(24), users, generationMs: 2_000 });
+    const fetched = await result;
+    expect(calls()).toEqual(['GenerateCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+    expect(fetched).toMatchObject({ generated: true, polls: 1 });
+    expect(fetched.generatedAt.toISOString()).toBe('2026-12-01T06:00:02.000Z');
+    expect(fetched.csv).toContain('alice');
   });
 
-  it('regenerates a report one millisecond older than the max age', async () => {
-    iam
-      .on(GetCredentialReportCommand)
-      .resolvesOnce(report(new Date(NOW.getTime() - 4 * HOUR - 1)))
-      .resolves(report(NOW));
-    iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
-    const fetched = await fetchCredentialReport(client, options());
-    expect(fetched.generated).toBe(true);
-    expect(iam.commandCalls(GenerateCredentialReportCommand)).toHaveLength(1);
+  it.each([
+    ['no report yet', { state: 'none' } as const],
+    ['an expired report', { state: 'expired' } as const],
+  ])('generates when there is %s, then downloads once', async (_name, report) => {
+    const { result, calls } = fetchFor({ report, users, generationMs: 5_000 });
+    await result;
+    expect(calls()).toEqual([
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+    ]);
+  });
+
+  it('downloads a report under four hours old at once (COMPLETE), without generating', async () => {
+    const { result, calls } = fetchFor({ report: at(3), users });
+    const fetched = await result;
+    expect(calls()).toEqual(['GenerateCredentialReport', 'GetCredentialReport']);
+    expect(fetched).toMatchObject({ generated: false, polls: 0 });
+  });
+
+  it('waits for a report someone else started (INPROGRESS), then downloads it once', async () => {
+    const { result, calls } = fetchFor({ report: { state: 'in-progress', pollsLeft: 1 }, users });
+    await result;
+    expect(calls()).toEqual(['GenerateCredentialReport', 'GenerateCredentialReport', 'GetCredentialReport']);
+  });
+
+  it('gives up after the longest wait without ever downloading', async () => {
+    const { result, calls } = fetchFor(
+      { report: { state: 'none' }, users, generationPolls: 1_000 },
+      4,
+      10_000,
+    );
+    await expect(result).rejects.toBeInstanceOf(ReportNotReadyError);
+    expect(calls().every((c) => c === 'GenerateCredentialReport')).toBe(true);
+    expect(calls()).toHaveLength(6);
   });
 });
 
-describe('the report wait limit', () => {
-  it('uses a report that is ready at the last poll the wait allows', async () => {
-    // 10 s at 2 s a poll: five waits, then a sixth read.
-    const get = iam.on(GetCredentialReportCommand);
-    for (let i = 0; i < 5; i += 1) get.rejectsOnce(notReady());
-    get.resolves(report(NOW));
-    const fetched = await fetchCredentialReport(client, options());
-    expect(fetched.polls).toBe(5);
-    expect(slept.reduce((a, b) => a + b, 0)).toBe(10_000);
+describe('fetchCredentialReport with a longer accepted age (credentialReportMaxAgeHours above four)', () => {
+  it('reads the existing report when it is young enough: one call', async () => {
+    const { result, calls } = fetchFor({ report: at(10), users }, 24);
+    expect((await result).generated).toBe(false);
+    expect(calls()).toEqual(['GetCredentialReport']);
   });
 
-  it('gives up after exactly maxWaitMs of waiting, without one more wait', async () => {
-    iam.on(GetCredentialReportCommand).rejects(notReady());
-    await expect(fetchCredentialReport(client, options())).rejects.toBeInstanceOf(ReportNotReadyError);
-    expect(slept.reduce((a, b) => a + b, 0)).toBe(10_000);
-    expect(iam.commandCalls(GetCredentialReportCommand)).toHaveLength(6);
+  it('generates when the existing one is older than that, then downloads once more', async () => {
+    const { result, calls } = fetchFor({ report: at(30), users, generationMs: 2_000 }, 24);
+    await result;
+    expect(calls()).toEqual([
+      'GetCredentialReport',
+      'GenerateCredentialReport',
+      'GenerateCredentialReport',
+      'GetCredentialReport',
+    ]);
   });
 });
