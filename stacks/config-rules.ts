@@ -116,7 +116,9 @@ export function crossFieldProblems(raw: unknown): string[] {
     ...retainedKeyProblems(raw),
     ...(valueAt(raw, ['tamperProtection', 'protectTrails']) === true &&
     valueAt(raw, ['tamperProtection', 'enabled']) !== true
-      ? ['tamperProtection.protectTrails: only meaningful with tamperProtection.enabled true (it adds to that SCP)']
+      ? [
+          'tamperProtection.protectTrails: only meaningful with tamperProtection.enabled true (it adds to that SCP)',
+        ]
       : []),
   ];
 }

@@ -49,11 +49,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
           `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
         ),
         node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
-        node(
-          'member_dlq',
-          'SQS dead-letter\\nqueue (the sweep\\nreads its depth)',
-          'shape=cylinder',
-        ),
+        node('member_dlq', 'SQS dead-letter\\nqueue (the sweep\\nreads its depth)', 'shape=cylinder'),
         node(
           'check_role',
           `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional)`,

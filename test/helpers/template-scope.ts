@@ -5,6 +5,7 @@ import { buildApp } from '../../bin/app';
 import type { AppConfig } from '../../stacks/config';
 import { STACK_IDS } from '../../stacks/names';
 import { resolveIntrinsics, type PolicyDocument, type TemplateScope } from './policy-simulation';
+import { testAppProps } from './app';
 
 type Json = Record<string, unknown>;
 /** One resource of a CloudFormation template. */
@@ -23,7 +24,7 @@ export interface PolicyTemplates {
 
 /** Synthesize the app for `config` without running esbuild (`aws:cdk:bundling-stacks: []`). */
 export function synthTemplates(config: AppConfig): PolicyTemplates {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App(testAppProps());
   buildApp(app, config);
   const dir = app.synth().directory;
   const read = (file: string): Json => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Json;

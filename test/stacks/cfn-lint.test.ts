@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { parseConfig, type AppConfig } from '../../stacks/config';
-import { testConfig } from '../helpers/app';
+import { testConfig, testAppProps } from '../helpers/app';
 
 // The AWS CloudFormation linter (cfn-lint, https://github.com/aws-cloudformation/cfn-lint) over every
 // template the app synthesizes, the StackSet member template included, once per configuration (one
@@ -51,7 +51,7 @@ function everythingOn(): AppConfig {
 
 /** Synthesize without bundling (the templates are what is linted) and return the template files. */
 function templatesOf(config: AppConfig): string[] {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App(testAppProps());
   buildApp(app, config);
   const dir = app.synth().directory;
   return readdirSync(dir)

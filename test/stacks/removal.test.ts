@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import type { AppConfig } from '../../stacks/config';
-import { testConfig } from '../helpers/app';
+import { testConfig, testAppProps } from '../helpers/app';
 import { PROJECT_ROOT } from '../helpers/events';
 
 // Issue 19, item 10: what `cdk destroy` keeps, and a redeploy afterwards that does not fail on a name.
@@ -24,9 +24,7 @@ interface Resource {
 /** Every template of the app (the StackSet member template included), by file name. */
 function templates(config: AppConfig): Record<string, Record<string, Resource>> {
   // Path metadata names each resource as the docs do (the CDK CLI turns it on; a bare App does not).
-  const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
-  });
+  const app = new App(testAppProps({ context: { 'aws:cdk:enable-path-metadata': true } }));
   buildApp(app, config);
   const dir = app.synth().directory;
   return Object.fromEntries(

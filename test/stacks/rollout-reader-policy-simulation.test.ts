@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { testConfig } from '../helpers/app';
+import { testConfig, testAppProps } from '../helpers/app';
 import {
   logicalIdOf,
   policiesOfRole,
@@ -42,7 +42,7 @@ interface Reader {
 
 /** Synthesize without bundling (the policies do not depend on the code) and read the reader role. */
 function readerOf(rollout: Record<string, unknown>, account: string): Reader {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App(testAppProps());
   const config = testConfig({ rollout });
   buildApp(app, config);
   const rolloutJson = Template.fromStack(stackOf(app, STACK_IDS.rollout)).toJSON();

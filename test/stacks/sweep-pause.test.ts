@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../bin/app';
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { rawTestConfig, testConfig } from '../helpers/app';
+import { rawTestConfig, testConfig, testAppProps } from '../helpers/app';
 
 /** The stack `id` of the app. */
 function stackOf(app: App, id: string): Stack {
@@ -17,7 +17,7 @@ function stackOf(app: App, id: string): Stack {
 // the worker; the planner knows where the StackSet is administered (docs/configuration.md, "Sweep").
 
 function central(sweep: Record<string, unknown>, rollout?: Record<string, unknown>): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App(testAppProps());
   buildApp(app, testConfig({ sweep, ...(rollout === undefined ? {} : { rollout }) }));
   return Template.fromStack(stackOf(app, STACK_IDS.central));
 }

@@ -642,10 +642,8 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
 
     it('with no exempt principal configured, denies everyone (no empty condition)', async () => {
       const policy = Object.values(
-        synthApp(testConfig({ tamperProtection: { enabled: true } })).management.toJSON().Resources as Record<
-          string,
-          Resource
-        >,
+        synthAppOnce(testConfig({ tamperProtection: { enabled: true } })).management.toJSON()
+          .Resources as Record<string, Resource>,
       ).find((r) => r.Type === 'AWS::Organizations::Policy');
       const document = resolveIntrinsics(policy?.Properties.Content, {
         account: MANAGEMENT,
@@ -666,7 +664,7 @@ describe('the tamper-protection SCP (synthesized, attached below the root)', () 
     const TRAIL = `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/account-trail`;
     let trailScp: PolicyDocument;
     beforeAll(() => {
-      const app = synthApp(
+      const app = synthAppOnce(
         testConfig({
           tamperProtection: {
             enabled: true,

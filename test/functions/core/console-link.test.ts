@@ -14,7 +14,7 @@ import type { Finding as StoredFinding } from '../../../functions/core/finding-s
 import { FINDINGS_ENV, findingId } from '../../../functions/shared/findings';
 import { formatSweepAlert, type SweepAlertInput } from '../../../functions/sweep-worker/format';
 import { ConfigError, parseConfig } from '../../../stacks/config';
-import { rawTestConfig, testConfig } from '../../helpers/app';
+import { rawTestConfig, testConfig, testAppProps } from '../../helpers/app';
 import { projectFixture } from '../../helpers/events';
 
 // Issue 19, item 5: console links open the right account. The analyst reading an alert is signed in to
@@ -169,7 +169,7 @@ describe('the setting reaches the functions', () => {
   });
 
   it('the central stack sets them on the checker and the sweep worker', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App(testAppProps());
     buildApp(app, testConfig({ console: ACCESS }));
     const template = readFileSync(join(app.synth().directory, 'OrgMfaWatch-Central.template.json'), 'utf8');
     const functions = Object.values(

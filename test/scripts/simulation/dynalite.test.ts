@@ -1,7 +1,7 @@
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_KEY } from '../../functions/shared/findings';
-import { createFindingsTable, startDynalite, type LocalDynamo } from './dynalite';
+import { FINDING_KEY } from '../../../functions/shared/findings';
+import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 
 // CreateTable returns while the table is still CREATING; DynamoDB (and dynalite) refuse item requests
 // until it is ACTIVE. "CreateTable is an asynchronous operation. Upon receiving a CreateTable request,
