@@ -346,7 +346,7 @@ export const configSchema = z.strictObject({
         enabled: z.boolean({ error: 'expected true or false' }).default(true),
         /**
          * When one sweep opens the same kind of finding in more accounts than this, one alert lists them
-         * all instead of one alert each (docs/adr/0016-rollout-status-and-alert-storms.md).
+         * all instead of one alert each (docs/adr/0017-rollout-status-and-alert-storms.md).
          */
         alertStormThreshold: wholeNumber('accounts', 1, 1000, 10),
         /** Sweeping an account that just joined: wait for its StackSet instance, then retry a bounded time. */

@@ -1,5 +1,5 @@
 /**
- * The sweep's storm guard (docs/adr/0016-rollout-status-and-alert-storms.md): when one sweep opens the
+ * The sweep's storm guard (docs/adr/0017-rollout-status-and-alert-storms.md): when one sweep opens the
  * same kind of finding in more accounts than `sweep.alertStormThreshold`, the accounts beyond the
  * threshold are not alerted one by one; the reporter sends one alert listing every account of that kind.
  *

@@ -40,7 +40,7 @@ export const COVERAGE_KINDS = [
 export type CoverageKind = (typeof COVERAGE_KINDS)[number];
 
 /**
- * Where the account's StackSet instance stands (docs/adr/0016-rollout-status-and-alert-storms.md):
+ * Where the account's StackSet instance stands (docs/adr/0017-rollout-status-and-alert-storms.md):
  * - `current`: the instance exists and is not failing (SUCCEEDED, or CANCELLED while CURRENT);
  * - `pending`: no instance yet (or no StackSet yet), or its operation is PENDING or RUNNING;
  * - `failed`: FAILED, FAILED_IMPORT, INOPERABLE, an OUTDATED instance no operation is working on, a

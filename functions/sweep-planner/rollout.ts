@@ -2,7 +2,7 @@
  * The rollout status of each account: the StackSet instance of the member template, read with
  * CloudFormation `ListStackInstances` through the read-only role `org-mfa-watch-rollout-reader` in the
  * account that administers the StackSet (the management account, `CallAs: SELF`, or the delegated
- * StackSets administrator, `CallAs: DELEGATED_ADMIN`). docs/adr/0016-rollout-status-and-alert-storms.md.
+ * StackSets administrator, `CallAs: DELEGATED_ADMIN`). docs/adr/0017-rollout-status-and-alert-storms.md.
  */
 import {
   CloudFormationClient,

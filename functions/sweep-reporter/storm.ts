@@ -1,5 +1,5 @@
 /**
- * The storm guard's aggregated alerts (docs/adr/0016-rollout-status-and-alert-storms.md): the worker held
+ * The storm guard's aggregated alerts (docs/adr/0017-rollout-status-and-alert-storms.md): the worker held
  * the alerts of the findings beyond `sweep.alertStormThreshold` accounts per kind; the reporter sends, per
  * kind, one alert listing them, then marks each notified. Each held finding is still a finding in the
  * store, the report and Security Hub; only the e-mail is shared.

@@ -49,7 +49,11 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
           `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
         ),
         node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
-        node('member_dlq', 'SQS dead-letter\\nqueue (the sweep\\nreads its depth)', 'shape=cylinder'),
+        node(
+          'member_dlq',
+          `${NAMES.memberForwardDeadLetterQueue}\\n(SQS; the sweep\\nreads its depth)`,
+          'shape=cylinder',
+        ),
         node(
           'check_role',
           `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional)`,
@@ -62,7 +66,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     ...cluster('management', `management account (${MEMBER_REGION})`, '#fdf2e9', [
       node(
         'stackset',
-        `StackSet ${NAMES.stackSet} (stack ${STACK_IDS.rollout})\\ndeploys the member resources to every\\naccount of the target OUs, ${MEMBER_REGION} only`,
+        `StackSet ${NAMES.stackSet} (stack ${STACK_IDS.rollout})\\ndeploys the member resources to every\\naccount of the target OUs, ${MEMBER_REGION} only;\\nrole ${NAMES.rolloutReaderRole}: its\\ninstances' status, read by the sweep planner`,
       ),
       node(
         'mgmt_member',
@@ -192,10 +196,11 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '',
     '  // the sweep (blue) and the integrations',
     '  sweep_schedule -> sweep [color="#2e86c1", label="daily"];',
-    '  central_bus -> org_rule [color="#2e86c1", label="account joined", dir=back];',
-    `  central_bus -> sweep [color="#2e86c1", label="rules ${NAMES.sweepJoinedCreatedRule},\\n${NAMES.sweepJoinedInvitedRule}"];`,
-    '  sweep -> org_policy [color="#2e86c1", label="list ACTIVE accounts"];',
+    '  central_bus -> org_rule [color="#2e86c1", label="joined", dir=back];',
+    `  central_bus -> sweep [color="#2e86c1", label="rules\\n${NAMES.sweepJoinedCreatedRule},\\n${NAMES.sweepJoinedInvitedRule}"];`,
+    '  sweep -> org_policy [color="#2e86c1", label="list\\naccounts"];',
     '  check_role -> sweep [color="#2e86c1", label="per account", dir=back];',
+    '  stackset -> sweep [color="#2e86c1", dir=back, constraint=false];',
     '  sweep -> findings [color="#2e86c1", dir=both, label="reconcile"];',
     '  sweep -> sweep_bucket [color="#2e86c1", label="lists, report"];',
     '  sweep -> topic [color="#2e86c1", label="digest + new\\nHIGH/CRITICAL"];',

@@ -231,7 +231,7 @@ export class Sweep extends Construct {
       }),
     );
     this.key.grant(plannerRole, 'kms:GenerateDataKey');
-    // The StackSet's instances, through the read-only role the rollout stack deploys (docs/adr/0016).
+    // The StackSet's instances, through the read-only role the rollout stack deploys (docs/adr/0017).
     const readerRoleArn = rolloutReaderRoleArn(stack, props.rollout.accountId);
     plannerRole.addToPolicy(
       new iam.PolicyStatement({

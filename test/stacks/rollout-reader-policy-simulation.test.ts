@@ -20,7 +20,7 @@ function stackOf(app: App, id: string): Stack {
   return child;
 }
 
-// The rollout reader role (docs/adr/0016-rollout-status-and-alert-storms.md), proven with the offline IAM
+// The rollout reader role (docs/adr/0017-rollout-status-and-alert-storms.md), proven with the offline IAM
 // simulator on the synthesized templates: the sweep planner, and only it, may assume it; it may only list
 // the member StackSet's instances. Each "denied" that rests on a condition flips when it is removed.
 

@@ -11,7 +11,7 @@ import { formatStormAlert, stormReceiptKey } from '../../../functions/sweep-repo
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
 
-// The storm guard's reporter half (docs/adr/0016-rollout-status-and-alert-storms.md): the findings the
+// The storm guard's reporter half (docs/adr/0017-rollout-status-and-alert-storms.md): the findings the
 // worker held are alerted in one message per kind, once per sweep, and marked notified; on dynalite.
 
 const BUCKET = 'org-mfa-watch-sweep-222222222222';

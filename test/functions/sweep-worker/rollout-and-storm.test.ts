@@ -6,7 +6,7 @@ import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dyn
 import { FakeMemberAccounts, type FakeAccount } from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepWorker, type SweepWorkerHarnessOptions } from '../../helpers/sweep-harness';
 
-// The sweep worker with the planner's rollout status (docs/adr/0016-rollout-status-and-alert-storms.md)
+// The sweep worker with the planner's rollout status (docs/adr/0017-rollout-status-and-alert-storms.md)
 // and the storm guard, on real SDK clients over the fake member accounts and a dynalite finding store.
 
 const A = '111111111111';
