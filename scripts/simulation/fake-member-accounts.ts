@@ -266,7 +266,7 @@ export class FakeMemberAccounts {
       typeof request.body === 'string'
         ? request.body
         : request.body instanceof Uint8Array
-          ? Buffer.from(request.body).toString('utf8')
+          ? new TextDecoder().decode(request.body) // Buffer.from would call the body's string valueOf (an SDK WARN)
           : '';
     const target = headerOf(request.headers, 'x-amz-target');
     const json = target !== undefined;

@@ -22,7 +22,10 @@ export function pagedClient(
       const target = request?.headers?.['x-amz-target'] ?? '';
       if (request?.headers && /\.(Scan|Query)$/.test(target)) {
         pages += 1;
-        const body = JSON.parse(String(request.body)) as Record<string, unknown>;
+        // Decoded as bytes: String() on the SDK's Uint8Array body calls a string method (an SDK WARN).
+        const text =
+          request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : String(request.body);
+        const body = JSON.parse(text) as Record<string, unknown>;
         request.body = JSON.stringify({ ...body, Limit: pageSize });
         request.headers['content-length'] = String(Buffer.byteLength(String(request.body)));
       }
