@@ -206,10 +206,8 @@ const quarantine: Row = (input) => {
 };
 
 /** The check role in the member account and in the management account (its own stack), with its trust. */
-const assumeCheckRole: Row = (input) => {
+function checkRoleTargets(input: RowInput, name: string): CallTarget[] {
   const { memberAccountId, managementAccountId, partition, organizationId } = input.deployment;
-  const name = input.env.CHECK_ROLE_NAME;
-  if (name === undefined) throw new Error(`${input.fn}: sends sts:AssumeRole but has no CHECK_ROLE_NAME`);
   return (
     [
       [memberAccountId, input.templates.member, 'StackSet member template'],
@@ -230,6 +228,54 @@ const assumeCheckRole: Row = (input) => {
       context: { 'aws:ResourceOrgID': organizationId },
     };
   });
+}
+
+/** The rollout reader role (ROLLOUT_READER_ROLE_ARN), in the rollout stack's template, with its trust. */
+export function rolloutReaderOf(
+  input: Pick<RowInput, 'env' | 'templates' | 'deployment'>,
+): { arn: string; account: string; roleId: string; scope: TemplateScope } | undefined {
+  const arn = input.env.ROLLOUT_READER_ROLE_ARN;
+  if (arn === undefined) return undefined;
+  const account = arn.split(':')[4] ?? '';
+  const name = arn.split(':role/')[1];
+  const template = input.templates.rollout;
+  const roleId = Object.entries(resourcesOf(template)).find(
+    ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === name,
+  )?.[0];
+  if (roleId === undefined)
+    throw new Error(`ROLLOUT_READER_ROLE_ARN ${arn}: no such role in the rollout stack`);
+  return { arn, account, roleId, scope: scopeOf(template, account, 'us-east-1', input.deployment.partition) };
+}
+
+/**
+ * Every role the function's environment names for sts:AssumeRole: the check role (CHECK_ROLE_NAME, in
+ * every member account and the management account) and the rollout reader (ROLLOUT_READER_ROLE_ARN, in
+ * the account that administers the StackSet), each with the trust policy its own template gives it.
+ */
+const assumeRole: Row = (input) => {
+  const name = input.env.CHECK_ROLE_NAME;
+  const reader = rolloutReaderOf(input);
+  if (name === undefined && reader === undefined) {
+    throw new Error(
+      `${input.fn}: sends sts:AssumeRole but names no role (CHECK_ROLE_NAME, ROLLOUT_READER_ROLE_ARN)`,
+    );
+  }
+  const readerRole = reader && resourcesOf(input.templates.rollout)[reader.roleId];
+  return [
+    ...(name === undefined ? [] : checkRoleTargets(input, name)),
+    ...(reader === undefined
+      ? []
+      : [
+          {
+            action: 'sts:AssumeRole',
+            resource: reader.arn,
+            resourceAccount: reader.account,
+            resourcePolicy: resolvedPolicy(readerRole?.Properties?.AssumeRolePolicyDocument, reader.scope),
+            resourcePolicyName: `trust policy of ${reader.arn} (rollout stack)`,
+            context: { 'aws:ResourceOrgID': input.deployment.organizationId },
+          },
+        ]),
+  ];
 };
 
 /**
@@ -287,7 +333,7 @@ function organizationsRow(action: string): Row {
 
 /** Rows for the calls a function makes with its own role, by IAM action. */
 export const OWN_ROLE_ROWS: Readonly<Record<string, Row>> = {
-  'sts:AssumeRole': assumeCheckRole,
+  'sts:AssumeRole': assumeRole,
   'sns:Publish': topicPublish,
   'dynamodb:GetItem': tableItems('dynamodb:GetItem'),
   'dynamodb:PutItem': tableItems('dynamodb:PutItem'),
@@ -389,4 +435,39 @@ export const CHECK_ROLE_ROWS: Readonly<Record<string, Row>> = {
     ];
   },
   'sqs:GetQueueAttributes': forwardRuleQueues('sqs:GetQueueAttributes'),
+};
+
+/** The id CloudFormation generates for a StackSet, after its name (any value: the grant cannot know it). */
+const STACK_SET_ID = '5e2b7c1a-93f4-4d8e-a6b0-7c1d2e3f4a5b';
+const DELEGATED_ADMIN_CHECK =
+  'AWS CloudFormation User Guide, "Register a delegated administrator member account": a delegated StackSets administrator needs organizations:ListDelegatedAdministrators (CallAs DELEGATED_ADMIN); it has no resource type and is authorized by the account\'s registration, not a delegation policy';
+
+/**
+ * Rows for the calls the sweep planner makes with the rollout reader's credentials: the member StackSet
+ * in its region, in the account that administers it (Service Authorization Reference, "AWS
+ * CloudFormation": resource type stackset, `stackset/<name>:<generated id>`).
+ */
+export const ROLLOUT_READER_ROWS: Readonly<Record<string, Row>> = {
+  'cloudformation:ListStackInstances': (input) => {
+    const reader = rolloutReaderOf(input);
+    const { STACK_SET_NAME: name, STACK_SET_REGION: region, STACK_SET_CALL_AS: callAs } = input.env;
+    if (reader === undefined || name === undefined || region === undefined || callAs === undefined) {
+      throw new Error(`${input.fn}: ListStackInstances needs ROLLOUT_READER_ROLE_ARN and STACK_SET_*`);
+    }
+    const { partition } = input.deployment;
+    const stackSet = `arn:${partition}:cloudformation:${region}:${reader.account}:stackset/${name}:${STACK_SET_ID}`;
+    return [
+      { action: 'cloudformation:ListStackInstances', resource: stackSet, resourceAccount: reader.account },
+      ...(callAs === 'DELEGATED_ADMIN'
+        ? [
+            {
+              action: 'organizations:ListDelegatedAdministrators',
+              resource: '*',
+              resourceAccount: reader.account,
+              impliedBy: DELEGATED_ADMIN_CHECK,
+            },
+          ]
+        : []),
+    ];
+  },
 };

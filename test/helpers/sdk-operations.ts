@@ -1,6 +1,6 @@
 import { build, type BuildOptions } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { ACTION_EXCEPTIONS, DOCUMENT_CLIENT_ACTIONS, SERVICE_PREFIX } from './iam-actions';
@@ -19,8 +19,11 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
  */
 export const UNSCANNED_PACKAGE_PREFIXES = ['@aws-sdk/', '@smithy/', '@aws/lambda-invoke-store'] as const;
 
-/** Where a request is signed: with the function's own role, or with a member account's check role. */
-export type Placement = 'own-role' | 'check-role';
+/**
+ * Where a request is signed: with the function's own role, with a member account's check role, or with
+ * the rollout reader role (the sweep planner's StackSet reads).
+ */
+export type Placement = 'own-role' | 'check-role' | 'rollout-reader';
 
 /** One operation the bundled code can send. */
 export interface SdkOperation {
@@ -60,6 +63,7 @@ export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): Buil
     'format',
     'externalModules',
     'forceDockerBundling',
+    'mainFields',
   ]);
   const unknown = Object.keys(bundling).filter((k) => !known.has(k));
   if (unknown.length > 0) {
@@ -72,6 +76,7 @@ export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): Buil
     platform: 'node',
     ...(bundling.target === undefined ? {} : { target: bundling.target }),
     ...(bundling.format === undefined ? {} : { format: bundling.format }),
+    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
     minify: bundling.minify ?? false,
     sourcemap: bundling.sourceMap ?? false,
     external: [...(bundling.externalModules ?? [])],
@@ -100,9 +105,16 @@ function scanned(file: string): boolean {
   return !UNSCANNED_PACKAGE_PREFIXES.some((prefix) => pkg.startsWith(prefix));
 }
 
+/** An export of an SDK package. */
+interface SdkExport {
+  readonly pkg: string;
+  readonly name: string;
+}
+
 /** Local names bound to SDK exports in one file: named imports, namespaces, require() and import(). */
 interface Bindings {
-  readonly named: Map<string, { pkg: string; name: string }>;
+  readonly named: Map<string, SdkExport>;
+  /** Local name → module id (an SDK package, or a project module that re-exports SDK names). */
   readonly namespaces: Map<string, string>;
 }
 
@@ -110,9 +122,78 @@ function sdkPackage(specifier: string): boolean {
   return specifier.startsWith('@aws-sdk/client-') || specifier === '@aws-sdk/lib-dynamodb';
 }
 
+/**
+ * SDK names a module of the bundle re-exports (`export { X } from '@aws-sdk/client-sqs'`, `export *`,
+ * possibly through another such module), by absolute path: the lazy modules of functions/core/sdk/ are
+ * `await import()`ed for their commands and clients, which count where they are constructed.
+ */
+type ReExports = Map<string, { named: Map<string, { from: string; name: string }>; stars: string[] }>;
+
+/** The module id of `specifier` imported by `file`: the SDK package itself, or a bundled file's path. */
+function moduleId(file: string, specifier: string, reExports: ReExports): string | undefined {
+  if (sdkPackage(specifier)) return specifier;
+  return specifier.startsWith('.') ? bundledPath(resolve(dirname(file), specifier), reExports) : undefined;
+}
+
+/** The re-exporting bundled file a path without extension names. */
+function bundledPath(path: string, reExports: ReExports): string | undefined {
+  const stem = path.replace(/\.js$/, '');
+  return ['', '.ts', '.js', '/index.ts', '/index.js'].map((e) => stem + e).find((p) => reExports.has(p));
+}
+
+/** The SDK export that `name` of module `id` is, following re-exports. */
+function sdkExport(
+  id: string,
+  name: string,
+  reExports: ReExports,
+  seen = new Set<string>(),
+): SdkExport | undefined {
+  if (sdkPackage(id)) return { pkg: id, name };
+  const module = reExports.get(id);
+  if (module === undefined || seen.has(id)) return undefined;
+  seen.add(id);
+  const direct = module.named.get(name);
+  if (direct) return sdkExport(direct.from, direct.name, reExports, seen);
+  for (const star of module.stars) {
+    const found = sdkExport(star, name, reExports, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Record the SDK re-exports of one bundled file in `reExports` (before any file is scanned). */
+function collectReExports(file: string, source: ts.SourceFile, reExports: ReExports): void {
+  const named = new Map<string, { from: string; name: string }>();
+  const stars: string[] = [];
+  for (const st of source.statements) {
+    if (!ts.isExportDeclaration(st) || st.isTypeOnly || !st.moduleSpecifier) continue;
+    if (!ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const spec = st.moduleSpecifier.text;
+    const from = sdkPackage(spec) ? spec : spec.startsWith('.') ? resolve(dirname(file), spec) : undefined;
+    if (from === undefined) continue;
+    if (st.exportClause === undefined) stars.push(from);
+    else if (ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) {
+        if (!el.isTypeOnly) named.set(el.name.text, { from, name: (el.propertyName ?? el.name).text });
+      }
+    }
+  }
+  if (named.size > 0 || stars.length > 0) reExports.set(file, { named, stars });
+}
+
+/** Relative targets of re-exports are written without extension: point them at the bundled files. */
+function settleReExports(reExports: ReExports): void {
+  const settle = (from: string) => (sdkPackage(from) ? from : (bundledPath(from, reExports) ?? from));
+  for (const module of reExports.values()) {
+    for (const [k, v] of module.named) module.named.set(k, { ...v, from: settle(v.from) });
+    module.stars.splice(0, module.stars.length, ...module.stars.map(settle));
+  }
+}
+
 function moduleOf(node: ts.Node): string | undefined {
-  // require('pkg') or import('pkg'), possibly awaited
-  const inner = ts.isAwaitExpression(node) ? node.expression : node;
+  // require('pkg') or import('pkg'), possibly awaited or parenthesized
+  let inner = node;
+  while (ts.isParenthesizedExpression(inner) || ts.isAwaitExpression(inner)) inner = inner.expression;
   if (!ts.isCallExpression(inner)) return undefined;
   const [arg] = inner.arguments;
   const isRequire = ts.isIdentifier(inner.expression) && inner.expression.text === 'require';
@@ -121,40 +202,43 @@ function moduleOf(node: ts.Node): string | undefined {
   return undefined;
 }
 
-function bindPattern(pattern: ts.BindingName, pkg: string, bindings: Bindings): void {
+function bindPattern(pattern: ts.BindingName, id: string, bindings: Bindings, reExports: ReExports): void {
   if (ts.isIdentifier(pattern)) {
-    bindings.namespaces.set(pattern.text, pkg);
+    bindings.namespaces.set(pattern.text, id);
     return;
   }
   if (!ts.isObjectBindingPattern(pattern)) return;
   for (const element of pattern.elements) {
     const exported = element.propertyName ?? element.name;
-    if (ts.isIdentifier(exported) && ts.isIdentifier(element.name)) {
-      bindings.named.set(element.name.text, { pkg, name: exported.text });
-    }
+    const target = ts.isIdentifier(exported) ? sdkExport(id, exported.text, reExports) : undefined;
+    if (target && ts.isIdentifier(element.name)) bindings.named.set(element.name.text, target);
   }
 }
 
-function collectBindings(source: ts.SourceFile): Bindings {
+function collectBindings(file: string, source: ts.SourceFile, reExports: ReExports): Bindings {
   const bindings: Bindings = { named: new Map(), namespaces: new Map() };
+  const idOf = (specifier: string | undefined) =>
+    specifier === undefined ? undefined : moduleId(file, specifier, reExports);
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-      const pkg = node.moduleSpecifier.text;
+      const id = idOf(node.moduleSpecifier.text);
       const clause = node.importClause;
-      if (sdkPackage(pkg) && clause && clause.phaseModifier !== ts.SyntaxKind.TypeKeyword) {
+      if (id !== undefined && clause && clause.phaseModifier !== ts.SyntaxKind.TypeKeyword) {
         const named = clause.namedBindings;
-        if (named && ts.isNamespaceImport(named)) bindings.namespaces.set(named.name.text, pkg);
+        if (named && ts.isNamespaceImport(named)) bindings.namespaces.set(named.name.text, id);
         if (named && ts.isNamedImports(named)) {
           for (const el of named.elements) {
-            if (!el.isTypeOnly)
-              bindings.named.set(el.name.text, { pkg, name: (el.propertyName ?? el.name).text });
+            const target = el.isTypeOnly
+              ? undefined
+              : sdkExport(id, (el.propertyName ?? el.name).text, reExports);
+            if (target) bindings.named.set(el.name.text, target);
           }
         }
       }
     }
     if (ts.isVariableDeclaration(node) && node.initializer) {
-      const pkg = moduleOf(node.initializer);
-      if (pkg !== undefined && sdkPackage(pkg)) bindPattern(node.name, pkg, bindings);
+      const id = idOf(moduleOf(node.initializer));
+      if (id !== undefined) bindPattern(node.name, id, bindings, reExports);
     }
     // import('pkg').then(({ X }) => ...)
     if (
@@ -162,11 +246,11 @@ function collectBindings(source: ts.SourceFile): Bindings {
       ts.isPropertyAccessExpression(node.expression) &&
       node.expression.name.text === 'then'
     ) {
-      const pkg = moduleOf(node.expression.expression);
+      const id = idOf(moduleOf(node.expression.expression));
       const [callback] = node.arguments;
-      if (pkg !== undefined && sdkPackage(pkg) && callback && ts.isArrowFunction(callback)) {
+      if (id !== undefined && callback && ts.isArrowFunction(callback)) {
         const [param] = callback.parameters;
-        if (param) bindPattern(param.name, pkg, bindings);
+        if (param) bindPattern(param.name, id, bindings, reExports);
       }
     }
     ts.forEachChild(node, visit);
@@ -175,17 +259,23 @@ function collectBindings(source: ts.SourceFile): Bindings {
   return bindings;
 }
 
-/** The SDK export an expression names (`X` or `ns.X`), if any. */
+/** The SDK export an expression names (`X`, `ns.X` or `(await import('m')).X`), if any. */
 function resolveExport(
+  file: string,
   expression: ts.Expression,
   bindings: Bindings,
+  reExports: ReExports,
 ): { pkg: string; name: string } | undefined {
   if (ts.isIdentifier(expression)) return bindings.named.get(expression.text);
-  if (ts.isPropertyAccessExpression(expression) && ts.isIdentifier(expression.expression)) {
-    const pkg = bindings.namespaces.get(expression.expression.text);
-    if (pkg !== undefined) return { pkg, name: expression.name.text };
-  }
-  return undefined;
+  if (!ts.isPropertyAccessExpression(expression)) return undefined;
+  const object = expression.expression;
+  const specifier = moduleOf(object);
+  const id = ts.isIdentifier(object)
+    ? bindings.namespaces.get(object.text)
+    : specifier === undefined
+      ? undefined
+      : moduleId(file, specifier, reExports);
+  return id === undefined ? undefined : sdkExport(id, expression.name.text, reExports);
 }
 
 /** Whose credentials a client built with `config` signs with (`unknown`: explicit, but not the check role's). */
@@ -202,17 +292,17 @@ function actionsOf(pkg: string, operation: string): string[] {
   return [...(ACTION_EXCEPTIONS[action] ?? [action])];
 }
 
-/** Scan one file's text for operations and client constructions. */
+/** Scan one parsed file for operations and client constructions. */
 function scanFile(
   file: string,
-  text: string,
+  source: ts.SourceFile,
   classify: CredentialsClassifier,
   found: { ops: Map<string, SdkOperation>; clients: ClientConstruction[]; problems: string[] },
+  reExports: ReExports,
 ): void {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
-  const bindings = collectBindings(source);
-  if (bindings.named.size === 0 && bindings.namespaces.size === 0) return;
+  const bindings = collectBindings(file, source, reExports);
   const where = relative(PROJECT_ROOT, file);
+  const own = packageOf(file) === undefined;
   const addOperation = (pkg: string, operation: string): void => {
     const actions = actionsOf(pkg, operation);
     if (actions.length === 0) found.problems.push(`${where}: ${pkg} ${operation} maps to no IAM action`);
@@ -228,7 +318,12 @@ function scanFile(
   };
   const visit = (node: ts.Node): void => {
     if (ts.isNewExpression(node)) {
-      const target = resolveExport(node.expression, bindings);
+      const target = resolveExport(file, node.expression, bindings, reExports);
+      const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name : node.expression;
+      if (!target && own && /(Command|Client)$/.test(callee.getText(source))) {
+        // A command or client the scan cannot trace to its SDK package would go unchecked: say so.
+        found.problems.push(`${where}: new ${node.expression.getText(source)}: not traced to an SDK export`);
+      }
       if (target) {
         const { pkg, name } = target;
         if (name.endsWith('Command')) addOperation(pkg, name.slice(0, -'Command'.length));
@@ -243,7 +338,7 @@ function scanFile(
       }
     }
     if (ts.isCallExpression(node)) {
-      const target = resolveExport(node.expression, bindings);
+      const target = resolveExport(file, node.expression, bindings, reExports);
       if (target?.name.startsWith('paginate')) addOperation(target.pkg, target.name.slice('paginate'.length));
       if (target && /^wait(For|Until)/.test(target.name)) {
         found.problems.push(`${where}: waiter ${target.name} (its polling operation is not mapped)`);
@@ -330,11 +425,17 @@ export async function operationsOf(entry: string, bundling: BundlingOptions): Pr
     clients: [] as ClientConstruction[],
     problems: [] as string[],
   };
-  for (const file of files) {
+  // The project's files are all parsed (one may reach the SDK only through a re-exporting module);
+  // a package's only when it mentions the SDK.
+  const sources = files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    // Cheap pre-filter: only files that mention the SDK can construct its commands or clients.
-    if (text.includes('@aws-sdk/')) scanFile(file, text, classify, found);
-  }
+    if (packageOf(file) !== undefined && !text.includes('@aws-sdk/')) return [];
+    return [{ file, source: ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true) }];
+  });
+  const reExports: ReExports = new Map();
+  for (const { file, source } of sources) collectReExports(file, source, reExports);
+  settleReExports(reExports);
+  for (const { file, source } of sources) scanFile(file, source, classify, found, reExports);
   return {
     operations: [...found.ops.values()].sort((a, b) => a.action.localeCompare(b.action)),
     clients: found.clients,

@@ -20,6 +20,8 @@ export interface PolicyTemplates {
   readonly management: Json;
   /** The StackSet member template (its own file in the assembly). */
   readonly member: Json;
+  /** The rollout stack (the StackSet and the rollout reader role), in the account that administers it. */
+  readonly rollout: Json;
 }
 
 /** Synthesize the app for `config` without running esbuild (`aws:cdk:bundling-stacks: []`). */
@@ -34,6 +36,7 @@ export function synthTemplates(config: AppConfig): PolicyTemplates {
     central: read(`${STACK_IDS.central}.template.json`),
     management: read(`${STACK_IDS.managementMember}.template.json`),
     member: read(memberFile),
+    rollout: read(`${STACK_IDS.rollout}.template.json`),
   };
 }
 
