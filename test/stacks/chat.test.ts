@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV } from '../../functions/shared/contract';
 import { CentralStack } from '../../stacks/central-stack';
+import { CentralKey } from '../../stacks/constructs/central-key';
 import { ChatChannels } from '../../stacks/constructs/chat-channels';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { testAppProps, testConfig } from '../helpers/app';
@@ -241,9 +242,9 @@ describe('the chat role can change nothing (policy simulation)', () => {
 });
 
 describe('ChatChannels construct', () => {
-  const build = (props: ConstructorParameters<typeof ChatChannels>[2]) => {
+  const build = (props: Omit<ConstructorParameters<typeof ChatChannels>[2], 'key'>) => {
     const stack = new Stack(new App(testAppProps()), 'S', { env: { account: SECURITY, region: REGION } });
-    new ChatChannels(stack, 'Chat', props);
+    new ChatChannels(stack, 'Chat', { ...props, key: new CentralKey(stack, 'Key').key });
     return Template.fromStack(stack);
   };
 
