@@ -52,7 +52,7 @@ export class CentralStack extends Stack {
       organizationId: config.organizationId,
       archiveRetentionDays: config.archiveRetentionDays,
     });
-    this.key = new CentralKey(this, 'Key');
+    this.key = new CentralKey(this, 'CentralKey');
     const key = this.key.key;
     this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails, key });
     this.findings = new FindingTable(this, 'Findings', {

@@ -53,8 +53,12 @@ beforeAll(() => {
 }, 180_000);
 
 const chatTopicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.chatTopic });
+// The chat topic's key is the stack's one key (ADR 0012).
 const chatKeyId = () =>
-  logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the chat topic' });
+  logicalIdOf(json, 'AWS::KMS::Key', {
+    Description:
+      'org-mfa-watch: encrypts the alert topic, the findings table, the sweep bucket and the chat topic',
+  });
 const chatRoleId = () => {
   const roles = template.findResources('AWS::IAM::Role', {
     Properties: {
@@ -146,15 +150,13 @@ describe('chat on', () => {
     }
   });
 
-  it('encrypts the chat topic with its own rotated key and refuses publishing without TLS', () => {
+  it("encrypts the chat topic with the stack's one rotated key and refuses publishing without TLS", () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: NAMES.chatTopic,
       KmsMasterKeyId: { 'Fn::GetAtt': [chatKeyId(), 'Arn'] },
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      Description: 'org-mfa-watch: encrypts the chat topic',
-      EnableKeyRotation: true,
-    });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: chatTopicId() }],
       PolicyDocument: {
@@ -176,7 +178,7 @@ describe('chat on', () => {
     });
     const checkerRole = logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
     const policies = policiesOfRole(json, checkerRole, scope());
-    const ask = (action: string, resource: string) =>
+    const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
       simulate({
         principal: `arn:aws:iam::${SECURITY}:role/${NAMES.checkerRole}`,
         action,
@@ -184,9 +186,12 @@ describe('chat on', () => {
         resourceAccount: SECURITY,
         identityPolicies: policies,
         ...(resource === CHAT_KEY ? { resourcePolicy: chatKeyPolicy() } : {}),
+        context,
       });
     expect(await ask('sns:Publish', CHAT_TOPIC)).toBe('Allowed');
-    expect(await ask('kms:GenerateDataKey', CHAT_KEY)).toBe('Allowed');
+    // SNS asks KMS on the publisher's behalf (kms:ViaService sns): the key's only use the publish grant covers.
+    const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
+    expect(await ask('kms:GenerateDataKey', CHAT_KEY, viaSns)).toBe('Allowed');
   });
 });
 
