@@ -55,6 +55,7 @@ export interface FunctionOperations {
 export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): BuildOptions {
   const known = new Set([
     'minify',
+    'mainFields',
     'sourceMap',
     'target',
     'format',
@@ -73,6 +74,7 @@ export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): Buil
     ...(bundling.target === undefined ? {} : { target: bundling.target }),
     ...(bundling.format === undefined ? {} : { format: bundling.format }),
     minify: bundling.minify ?? false,
+    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
     sourcemap: bundling.sourceMap ?? false,
     external: [...(bundling.externalModules ?? [])],
     outfile: join(PROJECT_ROOT, 'cdk.out', 'permissions-scan', 'index.js'),
