@@ -48,9 +48,9 @@ beforeAll(() => {
   const resources = central.Resources as Record<string, { Type: string; Properties: Json }>;
   const keys = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::KMS::Key');
   expect(keys).toHaveLength(1);
-  const [keyId, key] = keys[0] ?? ['?', { Properties: {} }];
+  const [keyId, key] = keys[0] ?? ['?', undefined];
   scope = { account: SECURITY, region: REGION, resources: { [`${keyId}.Arn`]: KEY } };
-  keyPolicy = resolveIntrinsics(key.Properties.KeyPolicy, scope) as PolicyDocument;
+  keyPolicy = resolveIntrinsics(key?.Properties.KeyPolicy, scope) as PolicyDocument;
   for (const name of [NAMES.checkerRole, NAMES.sweepPlannerRole, NAMES.sweepWorkerRole]) {
     policiesOf[name] = policiesOfRole(
       central,
