@@ -229,7 +229,7 @@ function explain(name: string): string {
     return "a daily sweep finds yesterday's credential report older than IAM's four hours, so it needs a new one: GenerateCredentialReport (STARTED), at least one more GenerateCredentialReport until COMPLETE, and the one download (3 calls, the least IAM's API allows; before this change the stale report was downloaded first, then the same count of calls), on top of AssumeRole and the forward rule's two reads (DescribeRule, ListTargetsByRule); ListAccountAliases is added in accounts with a finding (0.33 per account here). Reaching 5 would need dropping one of the forward-rule reads (its state or its target) or the alias, each of which the alerts or the tamper check use.";
   }
   if (name.startsWith('Monthly cost')) {
-    return 'the fixed part dominates: three customer-managed KMS keys ($3; four with chat) and fifteen alarms ($1.50), plus $3 for the dashboard when on; use costs about $0.50 a month. One key for the central stack (topic, table, report bucket, chat topic) would take $2 off the example and $3 off every option on; that change and its security trade-off are written up in docs/adr/0012-one-key-for-the-central-stack.md (proposed, not made in this round).';
+    return 'the fixed part dominates: one customer-managed KMS key for the whole central stack ($1; two while a retained findings table is reused, ADR 0019) and fifteen alarms ($1.50, one per failure signal, none redundant), plus $3 for the dashboard when on; use costs about $0.50 a month.';
   }
   if (name.includes('npm test'))
     return 'measured on a machine shared with other work; see the ten slowest files in the run summary.';

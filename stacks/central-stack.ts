@@ -6,6 +6,7 @@ import { rolloutAccountId, type AppConfig } from './config';
 import { CentralAlarms } from './constructs/alarms';
 import { AlertTopic } from './constructs/alert-topic';
 import { CentralBus } from './constructs/central-bus';
+import { CentralKey } from './constructs/central-key';
 import { ChatChannels } from './constructs/chat-channels';
 import { CheckerFunction } from './constructs/checker-function';
 import { OperationsDashboard } from './constructs/dashboard';
@@ -23,13 +24,18 @@ export interface CentralStackProps extends StackProps {
 export class CentralStack extends Stack {
   /** The central bus `org-mfa-watch` and its archive. */
   readonly bus: CentralBus;
-  /** The alert topic `org-mfa-watch-alerts` and its key. */
+  /**
+   * The one customer-managed key of the stack: alert topic, finding table, sweep bucket, chat topic
+   * (docs/adr/0019-one-key-for-the-central-stack.md).
+   */
+  readonly key: CentralKey;
+  /** The alert topic `org-mfa-watch-alerts`. */
   readonly alerts: AlertTopic;
   /** The checker function, its role and its queues. */
   readonly checker: CheckerFunction;
   /** The rule on the central bus that invokes the checker. */
   readonly rule: events.Rule;
-  /** The finding store's table `org-mfa-watch-findings` and its key. */
+  /** The finding store's table `org-mfa-watch-findings` and its key (the central key, or a retained one). */
   readonly findings: FindingTable;
   /** The dashboard `org-mfa-watch`, when `dashboard.enabled`. */
   readonly dashboard?: OperationsDashboard;
@@ -46,8 +52,11 @@ export class CentralStack extends Stack {
       organizationId: config.organizationId,
       archiveRetentionDays: config.archiveRetentionDays,
     });
-    this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails });
+    this.key = new CentralKey(this, 'CentralKey');
+    const key = this.key.key;
+    this.alerts = new AlertTopic(this, 'Alerts', { emails: config.notifications.emails, key });
     this.findings = new FindingTable(this, 'Findings', {
+      key,
       retentionDays: config.findings.resolvedRetentionDays,
       ...(config.findings.retainedTableKeyArn === undefined
         ? {}
@@ -59,11 +68,13 @@ export class CentralStack extends Stack {
         ...(config.chat.teams === undefined ? {} : { teams: config.chat.teams }),
         loggingLevel: config.chat.loggingLevel,
         guardrailPolicies: config.chat.guardrailPolicies,
+        key,
       });
     }
     this.checker = new CheckerFunction(this, 'Checker', {
       organizationId: config.organizationId,
       topic: this.alerts.topic,
+      key,
       locale: config.notifications.locale,
       timeZone: config.notifications.timeZone,
       ...(config.console === undefined ? {} : { consoleAccess: config.console }),
@@ -129,6 +140,7 @@ export class CentralStack extends Stack {
       rolloutOrganizationalUnitIds: config.rollout.organizationalUnitIds,
       excludedAccountIds: config.rollout.excludeAccountIds,
       topic: this.alerts.topic,
+      key,
       findings: this.findings,
       bus: this.bus.bus,
       ...(config.console === undefined ? {} : { consoleAccess: config.console }),
@@ -146,7 +158,8 @@ export class CentralStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerts.topic.topicArn });
     new CfnOutput(this, 'CheckerFunctionName', { value: this.checker.function.functionName });
     new CfnOutput(this, 'FindingsTableName', { value: this.findings.table.tableName });
-    // What a redeploy after `cdk destroy` needs to reuse the retained table (findings.retainedTableKeyArn).
+    // What a redeploy after `cdk destroy` needs to reuse the retained table (findings.retainedTableKeyArn):
+    // the central key, or the retained key the table kept.
     new CfnOutput(this, 'FindingsKeyArn', { value: this.findings.key.keyArn });
     if (this.chat !== undefined) new CfnOutput(this, 'ChatTopicArn', { value: this.chat.topic.topicArn });
     new CfnOutput(this, 'SweepStateMachineArn', { value: this.sweep.stateMachine.stateMachineArn });

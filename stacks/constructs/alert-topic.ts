@@ -1,56 +1,35 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { NAMES } from '../names';
+import { alarmsOfThisAccount } from './central-key';
 
 /** Properties of {@link AlertTopic}. */
 export interface AlertTopicProps {
   /** Addresses subscribed to the topic (each confirms once by email). */
   readonly emails: readonly string[];
+  /** The central key ({@link CentralKey}): its policy lets CloudWatch alarms of this account use it. */
+  readonly key: kms.IKey;
 }
 
 /**
- * The topic `org-mfa-watch-alerts` the central inbox subscribes to: encrypted with a customer-managed
- * KMS key (rotated yearly) whose policy also lets CloudWatch alarms of this account publish, TLS-only.
+ * The topic `org-mfa-watch-alerts` the central inbox subscribes to: encrypted with the central stack's
+ * customer-managed KMS key (rotated yearly; its policy lets CloudWatch alarms of this account use it),
+ * TLS-only.
  */
 export class AlertTopic extends Construct {
   /** The topic `org-mfa-watch-alerts`. */
   readonly topic: sns.Topic;
-  /** Customer-managed key of the topic (rotation on). */
-  readonly key: kms.Key;
+  /** Customer-managed key of the topic: the central key. */
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    // CloudWatch sets aws:SourceArn to the alarm's ARN when it publishes for an alarm action.
-    const alarmsOfThisAccount = stack.formatArn({
-      service: 'cloudwatch',
-      resource: 'alarm',
-      resourceName: '*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const fromOwnAlarms = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': alarmsOfThisAccount },
-    };
-    this.key = new kms.Key(this, 'Key', {
-      description: 'org-mfa-watch: encrypts the alert topic',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-    });
-    // CloudWatch alarms publish to an encrypted topic only if the key lets the service use it.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: fromOwnAlarms,
-      }),
-    );
+    const fromOwnAlarms = alarmsOfThisAccount(Stack.of(this));
+    this.key = props.key;
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: NAMES.alertTopic,
       displayName: 'org-mfa-watch',

@@ -1,7 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
@@ -37,6 +36,8 @@ export interface ChatChannelsProps {
    * @default ['CloudWatchReadOnlyAccess']
    */
   readonly guardrailPolicies?: readonly string[];
+  /** The central key ({@link CentralKey}) that encrypts the topic. */
+  readonly key: kms.IKey;
 }
 
 /** Configuration names allow `[A-Za-z0-9-_]`, 1-128 characters (AWS::Chatbot::*ChannelConfiguration). */
@@ -47,8 +48,8 @@ function shortHash(text: string): string {
 }
 
 /**
- * The chat side of the alerts: the topic `org-mfa-watch-chat` (customer-managed KMS key with rotation,
- * TLS-only), which receives only custom notifications, and one channel configuration of Amazon Q
+ * The chat side of the alerts: the topic `org-mfa-watch-chat` (the central stack's customer-managed KMS
+ * key, TLS-only), which receives only custom notifications, and one channel configuration of Amazon Q
  * Developer in chat applications per Slack or Microsoft Teams channel, subscribed to it (ADR 0011).
  *
  * The configurations share one role trusted by `chatbot.amazonaws.com` that has no permissions at all:
@@ -60,8 +61,8 @@ function shortHash(text: string): string {
 export class ChatChannels extends Construct {
   /** The topic `org-mfa-watch-chat`. */
   readonly topic: sns.Topic;
-  /** Its customer-managed key (rotation on). */
-  readonly key: kms.Key;
+  /** Its customer-managed key: the central key. */
+  readonly key: kms.IKey;
   /** The role of every channel configuration: no policies. */
   readonly role: iam.Role;
   /** One configuration per Slack channel. */
@@ -80,15 +81,12 @@ export class ChatChannels extends Construct {
       throw new Error('ChatChannels: at least one guardrail policy is required');
     }
 
-    // Only the publisher (the checker, through topic.grantPublish) needs this key: SNS decrypts a message
-    // itself before it delivers it to a subscription (Amazon SNS Developer Guide, "Encryption at rest":
-    // messages are stored encrypted and decrypted only when they are sent), so the service's HTTPS
-    // subscription needs no key permission.
-    this.key = new kms.Key(this, 'Key', {
-      description: 'org-mfa-watch: encrypts the chat topic',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-    });
+    // Only the publishers (the checker and the sweep worker, through grantPublish in central-key.ts) need
+    // this key: SNS decrypts a message itself before it delivers it to a subscription (Amazon SNS
+    // Developer Guide, "Encryption at rest": messages are stored encrypted and decrypted only when they
+    // are sent), so the service's HTTPS subscription needs no key permission, and the key policy names
+    // no chat principal.
+    this.key = props.key;
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: NAMES.chatTopic,
       displayName: 'org-mfa-watch chat',

@@ -1,5 +1,6 @@
 import { Arn, ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +14,7 @@ import { CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../../functions/shar
 import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
 import type { Exemption } from '../../functions/shared/exemption';
 import { FINDINGS_ENV } from '../../functions/shared/findings';
+import { grantPublish } from './central-key';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
 import { FUNCTION_BUNDLING } from './bundling';
@@ -40,6 +42,12 @@ export interface CheckerFunctionProps {
   readonly organizationId: string;
   /** Topic the checker publishes alerts to. */
   readonly topic: sns.ITopic;
+  /**
+   * The central key ({@link CentralKey}) that encrypts the alert and chat topics: the checker may use it
+   * only through SNS to publish (the table's key, the same one unless a retained table is reused, is
+   * granted through DynamoDB by the finding store).
+   */
+  readonly key: kms.IKey;
   /** Language of the alert body. */
   readonly locale: AlertLocale;
   /**
@@ -269,8 +277,8 @@ export class CheckerFunction extends Construct {
     });
     ignoreCfnLintRule(this.function, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
 
-    props.topic.grantPublish(this.role);
-    props.chatTopic?.grantPublish(this.role);
+    grantPublish(props.topic, props.key, this.role);
+    if (props.chatTopic !== undefined) grantPublish(props.chatTopic, props.key, this.role);
     props.findings.grantStoreAccess(this.role);
     this.quarantineQueue.grantSendMessages(this.role);
     // The unqualified function ARN only (grantInvoke would add "<arn>:*", every version and alias).
@@ -288,10 +296,6 @@ export class CheckerFunction extends Construct {
     acknowledge(
       'Resource::arn:<AWS::Partition>:iam::*:role/org-mfa-watch-check',
       'Any account may host the check role; aws:ResourceOrgID limits sts:AssumeRole to accounts of the organization.',
-    );
-    acknowledge(
-      'Action::kms:GenerateDataKey*',
-      'From topic.grantPublish: data keys of the alert-topic key (and of the chat-topic key when chat is configured), needed to publish to the encrypted topics.',
     );
     if (props.gracePeriodHours > 0) {
       acknowledge(

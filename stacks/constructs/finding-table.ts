@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { FINDINGS_ENV, FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../functions/shared/findings';
 import { NAMES } from '../names';
+import { grantKeyVia } from './central-key';
 
 /** Properties of {@link FindingTable}. */
 export interface FindingTableProps {
@@ -15,11 +16,16 @@ export interface FindingTableProps {
    */
   readonly retentionDays?: number;
   /**
+   * The key that encrypts a new table: the central key ({@link CentralKey}), retained with the table.
+   * Not used when `retainedTableKeyArn` is set (the retained table keeps the key it was encrypted with).
+   */
+  readonly key: kms.IKey;
+  /**
    * The ARN of the key of a table `org-mfa-watch-findings` retained by an earlier `cdk destroy`: that
    * table and key are used as they are (their encryption, deletion protection, point-in-time recovery,
-   * TTL and TLS-only policy were retained with them) and neither is created, so a redeploy does not
-   * fail on the table's fixed name.
-   * @default a new table and key
+   * TTL and TLS-only policy were retained with them) and no table is created, so a redeploy does not
+   * fail on the table's fixed name. The other resources are encrypted with `key` (ADR 0019).
+   * @default a new table, encrypted with `key`
    */
   readonly retainedTableKeyArn?: string;
 }
@@ -38,7 +44,8 @@ const STORE_ACTIONS = [
 
 /**
  * What DynamoDB asks KMS on the caller's behalf for items under a customer-managed key: the set CDK's
- * `grantReadWriteData` uses, with its wildcards spelled out for a symmetric key (no key pairs).
+ * `grantReadWriteData` uses, with its wildcards spelled out for a symmetric key (no key pairs). Granted
+ * only through DynamoDB (`kms:ViaService`): the key also encrypts the topics and the sweep bucket.
  */
 const KEY_ACTIONS = [
   'kms:Decrypt',
@@ -54,17 +61,17 @@ const KEY_ACTIONS = [
  * The finding store's table `org-mfa-watch-findings` (docs/adr/0009-finding-store-keys.md): one item per
  * finding, keyed `pk` = account id and `sk` = `<kind>#<subject>`, plus the checker's idempotency
  * records. On-demand, point-in-time recovery, deletion protection, retained when the stack is deleted,
- * encrypted with a customer-managed key, TLS-only, TTL on resolved findings.
+ * encrypted with the central customer-managed key (retained too), TLS-only, TTL on resolved findings.
  */
 export class FindingTable extends Construct {
   /** The table `org-mfa-watch-findings`. */
   readonly table: dynamodb.ITableV2;
-  /** Customer-managed key of the table (rotation on, retained with the table). */
+  /** Customer-managed key of the table: the central key, or the retained table's key. */
   readonly key: kms.IKey;
   /** Days a resolved finding is kept. */
   readonly retentionDays: number;
 
-  constructor(scope: Construct, id: string, props: FindingTableProps = {}) {
+  constructor(scope: Construct, id: string, props: FindingTableProps) {
     super(scope, id);
     const retentionDays = props.retentionDays ?? 90;
     if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
@@ -84,14 +91,9 @@ export class FindingTable extends Construct {
 
     // A customer-managed key rather than an AWS-owned or AWS-managed one: the key policy (not only IAM)
     // decides who can read findings, every use is in CloudTrail under our key, and the key can be
-    // disabled to cut all access at once. Costs $1/month; DynamoDB caches data keys, so few requests.
-    // Retained like the table: deleting the key would make the retained table unreadable.
-    this.key = new kms.Key(this, 'Key', {
-      description: 'org-mfa-watch: encrypts the findings table',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // disabled to cut all access at once. DynamoDB caches data keys, so few requests. The key is retained
+    // like the table (CentralKey): deleting it would make the retained table unreadable.
+    this.key = props.key;
 
     const stack = Stack.of(this);
     const tableArn = stack.formatArn({
@@ -132,7 +134,7 @@ export class FindingTable extends Construct {
    */
   grantStoreAccess(grantee: iam.IGrantable): iam.Grant {
     const grant = this.table.grant(grantee, ...STORE_ACTIONS);
-    this.key.grant(grantee, ...KEY_ACTIONS);
+    grantKeyVia(this.key, grantee, 'dynamodb', KEY_ACTIONS);
     return grant;
   }
 

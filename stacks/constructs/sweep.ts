@@ -4,7 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -29,6 +29,7 @@ import {
 import type { SweepConfig } from '../config';
 import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn, rolloutReaderRoleArn } from '../names';
+import { grantKeyVia, grantPublish } from './central-key';
 import type { FindingTable } from './finding-table';
 import { FUNCTION_BUNDLING } from './bundling';
 import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
@@ -81,6 +82,11 @@ export interface SweepProps {
   readonly excludedAccountIds: readonly string[];
   /** The alert topic: digests and new HIGH/CRITICAL findings. */
   readonly topic: sns.ITopic;
+  /**
+   * The central key ({@link CentralKey}): it encrypts the bucket, the alert topic and the chat topic.
+   * Each role's grant on it is limited by `kms:ViaService` to the service that uses it for that role.
+   */
+  readonly key: kms.IKey;
   /** The finding store. */
   readonly findings: FindingTable;
   /** The central bus: the joined-account rules live on it, and the forward rule must target it. */
@@ -138,8 +144,8 @@ const COMMON_ENV = {
 export class Sweep extends Construct {
   /** Bucket of account lists, map results and reports. */
   readonly bucket: s3.Bucket;
-  /** Customer-managed key of the bucket. */
-  readonly key: kms.Key;
+  /** Customer-managed key of the bucket: the central key. */
+  readonly key: kms.IKey;
   /** The planner: lists the organization's ACTIVE accounts, writes them to the bucket. */
   readonly planner: NodejsFunction;
   /** The worker: sweeps a batch of accounts. */
@@ -165,14 +171,9 @@ export class Sweep extends Construct {
     const stack = Stack.of(this);
     const { config } = props;
 
-    // A customer-managed key, like the finding store's: the reports list users without MFA, and the key
+    // A customer-managed key, the finding store's: the reports list users without MFA, and the key
     // policy (not only IAM) decides who can read them. Bucket keys keep KMS requests (and cost) low.
-    this.key = new kms.Key(this, 'Key', {
-      description: 'org-mfa-watch: encrypts the sweep bucket',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = props.key;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,
@@ -230,7 +231,8 @@ export class Sweep extends Construct {
         resources: [objects(WORKING_FILES_PREFIX)],
       }),
     );
-    this.key.grant(plannerRole, 'kms:GenerateDataKey');
+    // Upload only: no kms:Decrypt (the planner never reads an object back).
+    grantKeyVia(this.key, plannerRole, 's3', ['kms:GenerateDataKey']);
     // The StackSet's instances, through the read-only role the rollout stack deploys (docs/adr/0017).
     const readerRoleArn = rolloutReaderRoleArn(stack, props.rollout.accountId);
     plannerRole.addToPolicy(
@@ -277,8 +279,8 @@ export class Sweep extends Construct {
       }),
     );
     props.findings.grantStoreAccess(workerRole);
-    props.topic.grantPublish(workerRole);
-    props.chatTopic?.grantPublish(workerRole);
+    grantPublish(props.topic, this.key, workerRole);
+    if (props.chatTopic !== undefined) grantPublish(props.chatTopic, this.key, workerRole);
     this.worker = this.sweepFunction('Worker', {
       entry: SWEEP_ENTRIES.worker,
       role: workerRole,
@@ -348,12 +350,12 @@ export class Sweep extends Construct {
         resources: [objects(REPORTS_PREFIX)],
       }),
     );
-    this.key.grant(reporterRole, 'kms:Decrypt', 'kms:GenerateDataKey');
+    grantKeyVia(this.key, reporterRole, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
     props.findings.grantStoreAccess(reporterRole);
     // A full sweep resolves the open findings of accounts that left the organization: only a Scan finds
     // them (the table is keyed by account). Once a day, over a small table.
     props.findings.table.grant(reporterRole, 'dynamodb:Scan');
-    props.topic.grantPublish(reporterRole);
+    grantPublish(props.topic, this.key, reporterRole);
     this.reporter = this.sweepFunction('Reporter', {
       entry: SWEEP_ENTRIES.reporter,
       role: reporterRole,
@@ -372,8 +374,8 @@ export class Sweep extends Construct {
 
     // ---- state machine ------------------------------------------------------------------------------
     this.stateMachine = this.buildStateMachine(config);
-    // The Distributed Map reads the account list and writes its results under the bucket's key.
-    this.key.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
+    // The Distributed Map reads the account list and writes its results under the bucket's key, through S3.
+    grantKeyVia(this.key, this.stateMachine, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
 
     // ---- triggers -----------------------------------------------------------------------------------
     this.schedule = this.scheduleSweep(config);
@@ -415,13 +417,6 @@ export class Sweep extends Construct {
       'Resource::arn:<AWS::Partition>:iam::*:role/org-mfa-watch-check',
       'Any account may host the check role; aws:ResourceOrgID limits sts:AssumeRole to accounts of the organization.',
     );
-    for (const role of [workerRole, reporterRole]) {
-      acknowledge(
-        role,
-        'Action::kms:GenerateDataKey*',
-        'From topic.grantPublish: data keys of the single alert-topic key, needed to publish to the encrypted topic.',
-      );
-    }
     acknowledge(
       reporterRole,
       bucketObjectsRendered(WORKING_FILES_PREFIX),

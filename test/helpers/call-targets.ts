@@ -88,17 +88,23 @@ function ownAccount(input: RowInput, action: string, resource: string, resourceI
   };
 }
 
-/** The KMS authorizations behind an encrypted resource of the central template. */
+/**
+ * The KMS authorizations behind an encrypted resource of the central template. The service (`via`)
+ * asks KMS on the caller's behalf, so the request carries `kms:ViaService` (AWS KMS Developer Guide,
+ * "kms:ViaService"); the central key's grants require it (ADR 0019).
+ */
 function keyCalls(
   input: RowInput,
   resourceId: string,
   actions: readonly string[],
   why: string,
+  via: 'dynamodb' | 's3' | 'sns',
 ): CallTarget[] {
   const key = encryptionKeyOf(input.templates.central, resourceId);
   if (key === undefined) return [];
   const arn = input.centralScope.resources?.[`${key}.Arn`] ?? key;
-  return actions.map((action) => ({ ...ownAccount(input, action, arn, key), impliedBy: why }));
+  const context = { 'kms:ViaService': `${via}.${input.deployment.homeRegion}.amazonaws.com` };
+  return actions.map((action) => ({ ...ownAccount(input, action, arn, key), impliedBy: why, context }));
 }
 
 const topicPublish: Row = (input) =>
@@ -107,7 +113,7 @@ const topicPublish: Row = (input) =>
     if (topic === undefined) return [];
     return [
       ownAccount(input, 'sns:Publish', topic.arn, topic.id),
-      ...keyCalls(input, topic.id, ['kms:GenerateDataKey', 'kms:Decrypt'], SNS_KMS),
+      ...keyCalls(input, topic.id, ['kms:GenerateDataKey', 'kms:Decrypt'], SNS_KMS, 'sns'),
     ];
   });
 
@@ -116,13 +122,9 @@ const tableItems =
   (input) => {
     const table = central(input, input.env.FINDINGS_TABLE_NAME);
     if (table === undefined) return [];
-    const viaDynamoDb = { 'kms:ViaService': `dynamodb.${input.deployment.homeRegion}.amazonaws.com` };
     return [
       ownAccount(input, action, table.arn, table.id),
-      ...keyCalls(input, table.id, ['kms:Decrypt'], DYNAMODB_KMS).map((t) => ({
-        ...t,
-        context: viaDynamoDb,
-      })),
+      ...keyCalls(input, table.id, ['kms:Decrypt'], DYNAMODB_KMS, 'dynamodb'),
     ];
   };
 
@@ -176,6 +178,7 @@ const bucketObjects =
         bucket.id,
         [kind === 'put' ? 'kms:GenerateDataKey' : 'kms:Decrypt'],
         kind === 'put' ? S3_KMS_PUT : S3_KMS_GET,
+        's3',
       ),
     ]);
   };

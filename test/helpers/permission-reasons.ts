@@ -59,7 +59,7 @@ export const PLACEMENT_OVERRIDES: readonly {
 const LOGS =
   'Lambda writes the function\'s logs with its execution role (Lambda Developer Guide, "Sending Lambda function logs to CloudWatch Logs"); the code sends no Logs API.';
 const TABLE_KEY =
-  "DynamoDB uses the table's customer-managed key on the caller's behalf (kms:Decrypt is simulated with the item calls); the rest is the set CDK's grantReadWriteData gives (stacks/constructs/finding-table.ts KEY_ACTIONS). The code calls no KMS API.";
+  "DynamoDB uses the table's customer-managed key (the central key, ADR 0019; granted only via DynamoDB) on the caller's behalf (kms:Decrypt is simulated with the item calls); the rest is the set CDK's grantReadWriteData gives (stacks/constructs/finding-table.ts KEY_ACTIONS). The code calls no KMS API.";
 const SQS_GRANT =
   'Part of CDK grantSendMessages (and of the SqsDestination grant); the code sends SendMessage only.';
 
@@ -82,7 +82,7 @@ export const GRANTED_NOT_SENT: readonly { role: string; action: string; resource
         'kms:GenerateDataKeyWithoutPlaintext',
         'kms:ReEncryptFrom',
         'kms:ReEncryptTo',
-      ].map((action) => ({ role, action, resource: /:key\/FindingsKey/, reason: TABLE_KEY })),
+      ].map((action) => ({ role, action, resource: /:key\/CentralKey/, reason: TABLE_KEY })),
     ),
     {
       role: 'checker',

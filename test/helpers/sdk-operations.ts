@@ -58,6 +58,7 @@ export interface FunctionOperations {
 export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): BuildOptions {
   const known = new Set([
     'minify',
+    'mainFields',
     'sourceMap',
     'target',
     'format',
@@ -78,6 +79,7 @@ export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): Buil
     ...(bundling.format === undefined ? {} : { format: bundling.format }),
     ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
     minify: bundling.minify ?? false,
+    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
     sourcemap: bundling.sourceMap ?? false,
     external: [...(bundling.externalModules ?? [])],
     outfile: join(PROJECT_ROOT, 'cdk.out', 'permissions-scan', 'index.js'),

@@ -40,11 +40,13 @@ const functionId = () =>
 const roleId = () => logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
 const topicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.alertTopic });
 const busId = () => logicalIdOf(json, 'AWS::Events::EventBus', { Name: NAMES.centralBus });
+// The one customer-managed key of the stack (ADR 0019): topic, table, bucket (and chat topic).
 const keyId = () =>
-  logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the alert topic' });
+  logicalIdOf(json, 'AWS::KMS::Key', {
+    Description:
+      'org-mfa-watch: encrypts the alert topic, the findings table, the sweep bucket and the chat topic',
+  });
 const tableId = () => logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable });
-const findingsKeyId = () =>
-  Object.keys(template.findResources('AWS::KMS::Key')).find((id) => id.startsWith('FindingsKey')) ?? '?';
 const logGroupId = () =>
   (
     template.findResources('AWS::Lambda::Function')[functionId()] as {
@@ -317,8 +319,9 @@ describe('checker role', () => {
       { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: topicId() } },
       {
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': `sns.${REGION}.amazonaws.com` } },
       },
       { Effect: 'Allow', Action: sqsSend, Resource: queueArn('QuarantineQueueUrl') },
       { Effect: 'Allow', Action: sqsSend, Resource: queueArn('CheckFailureQueueUrl') },
@@ -345,7 +348,8 @@ describe('checker role', () => {
           'kms:ReEncryptFrom',
           'kms:ReEncryptTo',
         ],
-        Resource: { 'Fn::GetAtt': [findingsKeyId(), 'Arn'] },
+        Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
       },
     ];
     expect(statements).toHaveLength(expected.length);
@@ -407,6 +411,45 @@ describe('re-check scheduling (grace period > 0)', () => {
         ],
       },
     });
+  });
+});
+
+describe('the central key (ADR 0019)', () => {
+  it('is the only customer-managed key: it encrypts the topic, the table and the bucket, rotated, retained', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, PendingWindowInDays: 30 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    const keyArn = { 'Fn::GetAtt': [keyId(), 'Arn'] };
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+    // A global table names the key per replica.
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ SSESpecification: { KMSMasterKeyId: keyArn } })],
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('is granted to no role without kms:ViaService', () => {
+    const unscoped = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (
+        p as { Properties: { PolicyDocument: { Statement: { Resource: unknown; Condition?: unknown }[] } } }
+      ).Properties.PolicyDocument.Statement.filter(
+        (st) =>
+          JSON.stringify(st.Resource).includes(keyId()) &&
+          !JSON.stringify(st.Condition ?? {}).includes('kms:ViaService'),
+      ),
+    );
+    expect(unscoped).toEqual([]);
   });
 });
 
@@ -585,7 +628,7 @@ describe('outputs', () => {
         Value: { Ref: logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: NAMES.findingsTable }) },
       },
       // A redeploy after `cdk destroy` reuses the retained table through this key (findings.retainedTableKeyArn).
-      FindingsKeyArn: { Value: { 'Fn::GetAtt': [expect.stringMatching(/^FindingsKey/) as unknown, 'Arn'] } },
+      FindingsKeyArn: { Value: { 'Fn::GetAtt': [keyId(), 'Arn'] } },
       RuleDeadLetterQueueUrl: { Value: { Ref: ruleTarget?.DeadLetterConfig.Arn['Fn::GetAtt'][0] } },
       CheckFailureQueueUrl: {
         Value: { Ref: invokeConfig.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] },

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKER_ENV } from '../../functions/shared/contract';
 import { CentralStack } from '../../stacks/central-stack';
+import { CentralKey } from '../../stacks/constructs/central-key';
 import { ChatChannels } from '../../stacks/constructs/chat-channels';
 import { NAMES, STACK_IDS } from '../../stacks/names';
 import { testAppProps, testConfig } from '../helpers/app';
@@ -52,8 +53,12 @@ beforeAll(() => {
 }, 180_000);
 
 const chatTopicId = () => logicalIdOf(json, 'AWS::SNS::Topic', { TopicName: NAMES.chatTopic });
+// The chat topic's key is the stack's one key (ADR 0019).
 const chatKeyId = () =>
-  logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the chat topic' });
+  logicalIdOf(json, 'AWS::KMS::Key', {
+    Description:
+      'org-mfa-watch: encrypts the alert topic, the findings table, the sweep bucket and the chat topic',
+  });
 const chatRoleId = () => {
   const roles = template.findResources('AWS::IAM::Role', {
     Properties: {
@@ -145,15 +150,13 @@ describe('chat on', () => {
     }
   });
 
-  it('encrypts the chat topic with its own rotated key and refuses publishing without TLS', () => {
+  it("encrypts the chat topic with the stack's one rotated key and refuses publishing without TLS", () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: NAMES.chatTopic,
       KmsMasterKeyId: { 'Fn::GetAtt': [chatKeyId(), 'Arn'] },
     });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      Description: 'org-mfa-watch: encrypts the chat topic',
-      EnableKeyRotation: true,
-    });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: chatTopicId() }],
       PolicyDocument: {
@@ -175,7 +178,7 @@ describe('chat on', () => {
     });
     const checkerRole = logicalIdOf(json, 'AWS::IAM::Role', { RoleName: NAMES.checkerRole });
     const policies = policiesOfRole(json, checkerRole, scope());
-    const ask = (action: string, resource: string) =>
+    const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
       simulate({
         principal: `arn:aws:iam::${SECURITY}:role/${NAMES.checkerRole}`,
         action,
@@ -183,9 +186,12 @@ describe('chat on', () => {
         resourceAccount: SECURITY,
         identityPolicies: policies,
         ...(resource === CHAT_KEY ? { resourcePolicy: chatKeyPolicy() } : {}),
+        context,
       });
     expect(await ask('sns:Publish', CHAT_TOPIC)).toBe('Allowed');
-    expect(await ask('kms:GenerateDataKey', CHAT_KEY)).toBe('Allowed');
+    // SNS asks KMS on the publisher's behalf (kms:ViaService sns): the key's only use the publish grant covers.
+    const viaSns = { 'kms:ViaService': `sns.${REGION}.amazonaws.com` };
+    expect(await ask('kms:GenerateDataKey', CHAT_KEY, viaSns)).toBe('Allowed');
   });
 });
 
@@ -241,9 +247,9 @@ describe('the chat role can change nothing (policy simulation)', () => {
 });
 
 describe('ChatChannels construct', () => {
-  const build = (props: ConstructorParameters<typeof ChatChannels>[2]) => {
+  const build = (props: Omit<ConstructorParameters<typeof ChatChannels>[2], 'key'>) => {
     const stack = new Stack(new App(testAppProps()), 'S', { env: { account: SECURITY, region: REGION } });
-    new ChatChannels(stack, 'Chat', props);
+    new ChatChannels(stack, 'Chat', { ...props, key: new CentralKey(stack, 'Key').key });
     return Template.fromStack(stack);
   };
 

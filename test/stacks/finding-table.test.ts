@@ -9,6 +9,7 @@ import {
   FINDING_TTL_ATTRIBUTE,
 } from '../../functions/shared/findings';
 import { ConfigError } from '../../stacks/config';
+import { CentralKey } from '../../stacks/constructs/central-key';
 import { FindingTable } from '../../stacks/constructs/finding-table';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
@@ -27,7 +28,10 @@ beforeAll(() => {
     const stack = new Stack(app, 'FindingTableTest', {
       env: { account: '222222222222', region: 'eu-central-1' },
     });
-    findings = new FindingTable(stack, 'Findings', { retentionDays: 30 });
+    findings = new FindingTable(stack, 'Findings', {
+      retentionDays: 30,
+      key: new CentralKey(stack, 'Key').key,
+    });
     const role = new iam.Role(stack, 'StoreUser', {
       roleName: 'store-user',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -40,7 +44,10 @@ beforeAll(() => {
 
 const tableId = () => logicalIdOf(json, 'AWS::DynamoDB::GlobalTable', { TableName: FINDINGS_TABLE_NAME });
 const keyId = () =>
-  logicalIdOf(json, 'AWS::KMS::Key', { Description: 'org-mfa-watch: encrypts the findings table' });
+  logicalIdOf(json, 'AWS::KMS::Key', {
+    Description:
+      'org-mfa-watch: encrypts the alert topic, the findings table, the sweep bucket and the chat topic',
+  });
 
 describe('findings table', () => {
   it('is named in the shared contract and in NAMES', () => {
@@ -85,7 +92,8 @@ describe('findings table', () => {
 
   it('is encrypted with its rotated customer-managed key', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
-      Description: 'org-mfa-watch: encrypts the findings table',
+      Description:
+        'org-mfa-watch: encrypts the alert topic, the findings table, the sweep bucket and the chat topic',
       EnableKeyRotation: true,
     });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
@@ -187,6 +195,8 @@ describe('findings table', () => {
           'kms:ReEncryptTo',
         ],
         Resource: { 'Fn::GetAtt': [keyId(), 'Arn'] },
+        // The key is the central one: only through DynamoDB (ADR 0019).
+        Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-central-1.amazonaws.com' } },
       },
     ]);
   });
@@ -201,7 +211,8 @@ describe('findings table', () => {
 
   it.each([0, 3651, 2.5])('refuses a retention of %s days at construct time', (retentionDays) => {
     const stack = new Stack(new App(), 'Bad');
-    expect(() => new FindingTable(stack, 'Findings', { retentionDays })).toThrow(/retentionDays/);
+    const key = new CentralKey(stack, 'Key').key;
+    expect(() => new FindingTable(stack, 'Findings', { retentionDays, key })).toThrow(/retentionDays/);
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {

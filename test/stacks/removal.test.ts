@@ -121,13 +121,43 @@ describe('redeploying after cdk destroy: findings.retainedTableKeyArn', () => {
     'OrgMfaWatch-Central.template.json'
   ];
 
-  it('creates neither the table nor its key, and grants the functions the retained ones', () => {
+  it('creates no table, and grants the functions the retained table and its key, through DynamoDB only', () => {
     const resources = Object.values(central ?? {});
     expect(resources.filter((r) => r.Type === 'AWS::DynamoDB::GlobalTable')).toEqual([]);
-    expect(resources.filter((r) => pathOf(r) === 'Findings/Key')).toEqual([]);
     const policies = JSON.stringify(resources.filter((r) => r.Type === 'AWS::IAM::Policy'));
-    expect(policies).toContain(keyArn);
     expect(policies).toContain(':table/org-mfa-watch-findings');
+    const onRetainedKey = resources
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap(
+        (r) =>
+          (r.Properties?.PolicyDocument as { Statement: { Resource: unknown; Condition?: unknown }[] })
+            .Statement,
+      )
+      .filter((st) => JSON.stringify(st.Resource).includes(keyArn));
+    expect(onRetainedKey.length).toBeGreaterThan(0);
+    for (const st of onRetainedKey) {
+      expect(st.Condition).toEqual({
+        StringEquals: { 'kms:ViaService': 'dynamodb.eu-central-1.amazonaws.com' },
+      });
+    }
+  });
+
+  it('keeps the retained key for the table only: the topics and the bucket get the new central key (ADR 0019)', () => {
+    // An imported key's policy is not the stack's: it could not carry the CloudWatch alarms statement.
+    const resources = Object.entries(central ?? {});
+    const keys = resources.filter(([, r]) => r.Type === 'AWS::KMS::Key');
+    expect(keys.map(([, r]) => pathOf(r))).toEqual(['CentralKey/Key']);
+    const newKey = JSON.stringify({ 'Fn::GetAtt': [keys[0]?.[0], 'Arn'] });
+    const encryptedBy = (type: string) =>
+      resources.filter(([, r]) => r.Type === type).map(([, r]) => JSON.stringify(r.Properties));
+    for (const type of ['AWS::SNS::Topic', 'AWS::S3::Bucket']) {
+      expect(encryptedBy(type).length, type).toBeGreaterThan(0);
+      expect(
+        encryptedBy(type).every((p) => p.includes(newKey)),
+        type,
+      ).toBe(true);
+    }
+    expect(JSON.stringify(central)).not.toContain(`"KmsMasterKeyId":"${keyArn}"`);
   });
 
   it('rejects a key of another account or region', () => {

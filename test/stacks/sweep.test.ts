@@ -99,10 +99,10 @@ function definition(): Json {
 const states = (): Record<string, Json> => definition().States as Record<string, Json>;
 
 describe('sweep bucket', () => {
-  it('is encrypted with its own rotated key, versioned, private, TLS 1.2+ only and retained', () => {
+  it("is encrypted with the stack's one rotated key, versioned, private, TLS 1.2+ only and retained", () => {
+    // ADR 0019: the central key, shared with the topics and the table.
     const key = Object.entries(resourcesOf(centralJson)).find(
-      ([, r]) =>
-        r.Type === 'AWS::KMS::Key' && r.Properties.Description === 'org-mfa-watch: encrypts the sweep bucket',
+      ([, r]) => r.Type === 'AWS::KMS::Key' && String(r.Properties.Description).includes('the sweep bucket'),
     );
     expect(key?.[1].Properties.EnableKeyRotation).toBe(true);
     central.hasResource('AWS::S3::Bucket', {
