@@ -32,9 +32,15 @@ const sweep = createSweepWorker({
   // The forward rule lives in us-east-1 of each member account, wherever the sweep runs.
   eventBridgeFor: (credentials) =>
     new EventBridgeClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
-  // Its dead-letter queue is beside it.
+  // Its dead-letter queue is beside it. The queue URL is built from its name; the client's own endpoint
+  // (not the URL's host) is where the call goes, so an endpoint override (FIPS, a VPC endpoint) holds.
   sqsFor: (credentials) =>
-    new SQSClient({ ...clientConfig, region: settings.forwardRuleRegion, credentials }),
+    new SQSClient({
+      ...clientConfig,
+      region: settings.forwardRuleRegion,
+      credentials,
+      useQueueUrlAsEndpoint: false,
+    }),
   aliases: new AccountAliases(),
   findings: new FindingStore({
     client: dynamodb,

@@ -7,7 +7,10 @@ export type Queues = Map<string, { readonly body: string; readonly attributes: u
 
 const JSON_10 = 'application/x-amz-json-1.0';
 
-/** Amazon SQS (awsJson1_0): the checker's quarantine queue of events it rejects. */
+/**
+ * Amazon SQS (awsJson1_0): the checker's quarantine queue of events it rejects, and the depth of any
+ * queue (a member forward rule's dead-letter queue is empty unless the scenario sent to it).
+ */
 export function sqsService(queues: Queues): SimulatedService {
   const answers: Record<string, (params: Record<string, unknown>) => SimAnswer> = {
     SendMessage: (params) => {
@@ -19,6 +22,12 @@ export function sqsService(queues: Queues): SimulatedService {
         { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(body).digest('hex') },
         JSON_10,
       );
+    },
+    // The sweep worker reads a member forward rule's dead-letter queue depth through the check role.
+    GetQueueAttributes: (params) => {
+      const url = typeof params.QueueUrl === 'string' ? params.QueueUrl : '';
+      const depth = queues.get(url)?.length ?? 0;
+      return jsonAnswer({ Attributes: { ApproximateNumberOfMessages: String(depth) } }, JSON_10);
     },
   };
   return {
