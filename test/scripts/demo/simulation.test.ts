@@ -3,7 +3,12 @@ import {
   DescribeStacksCommand,
   ListStackInstancesCommand,
 } from '@aws-sdk/client-cloudformation';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  PurgeQueueCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,9 +46,9 @@ describe('SimulatedOrganization', () => {
     await expect(
       new CloudFormationClient(config()).send(new DescribeStacksCommand({ StackName: 'x' })),
     ).rejects.toMatchObject({ name: 'UnknownOperationException' });
-    // A service the simulation has no file for at all (awsJson1_0).
+    // An operation a simulated service (awsJson1_0) does not answer.
     await expect(
-      new SQSClient(config()).send(new GetQueueAttributesCommand({ QueueUrl: 'https://sqs/q' })),
+      new SQSClient(config()).send(new PurgeQueueCommand({ QueueUrl: 'https://sqs/q' })),
     ).rejects.toMatchObject({ name: 'UnknownOperationException' });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(org.aws.takeGaps()).toEqual([
@@ -55,7 +60,7 @@ describe('SimulatedOrganization', () => {
       },
       {
         service: 'sqs',
-        operation: 'GetQueueAttributes',
+        operation: 'PurgeQueue',
         account: 'central',
         file: 'scripts/simulation/services/sqs.ts',
       },
@@ -81,6 +86,21 @@ describe('SimulatedOrganization', () => {
       }),
     );
     expect(one.Summaries?.map((s) => s.Account)).toEqual(['210987654321']);
+    expect(org.aws.takeGaps()).toEqual([]);
+  });
+
+  it("answers a queue's depth (the sweep reads each member forward rule's dead-letter queue)", async () => {
+    const sqs = new SQSClient({ ...config(), useQueueUrlAsEndpoint: false });
+    const url = 'https://sqs.us-east-1.amazonaws.com/210987654321/org-mfa-watch-forward-dlq';
+    const depth = async () =>
+      (
+        await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        )
+      ).Attributes?.ApproximateNumberOfMessages;
+    expect(await depth()).toBe('0');
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"detail-type":"x"}' }));
+    expect(await depth()).toBe('1');
     expect(org.aws.takeGaps()).toEqual([]);
   });
 
