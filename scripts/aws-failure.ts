@@ -5,7 +5,7 @@
  */
 
 /** Codes Node.js gives a request that never got an answer (DNS, refused, reset, no route, timeout). */
-const NETWORK_CODES = new Set([
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'ECONNREFUSED',

@@ -1,3 +1,5 @@
+import { NETWORK_CODES } from '../aws-failure';
+
 /** Outcome of one doctor check. FAIL makes `npm run doctor` exit non-zero. */
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
@@ -45,18 +47,8 @@ export function isAccessDenied(err: unknown): boolean {
 export function isNetworkError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  const networkCodes = [
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ECONNREFUSED',
-    'ECONNRESET',
-    'ETIMEDOUT',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EPIPE',
-  ];
   return (
-    (typeof code === 'string' && networkCodes.includes(code)) ||
+    (typeof code === 'string' && NETWORK_CODES.has(code)) ||
     err.name === 'TimeoutError' ||
     /getaddrinfo|socket hang up|connect ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.message)
   );
