@@ -402,20 +402,7 @@ export class FindingStore {
    * @returns false when no such finding exists
    */
   async markNotified(input: FindingRef & { readonly now: Date }): Promise<boolean> {
-    const key = this.keyOf(input);
-    const result = await this.conditional('markNotified', () =>
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key,
-          UpdateExpression: 'SET #lastNotified = :now',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#lastNotified': A.lastNotified, '#pk': FINDING_KEY.partition },
-          ExpressionAttributeValues: { ':now': input.now.toISOString() },
-        }),
-      ),
-    );
-    return result !== LOST;
+    return this.stamp('markNotified', A.lastNotified, input);
   }
 
   /**
@@ -425,15 +412,24 @@ export class FindingStore {
    * @returns false when no such finding exists
    */
   async markExported(input: FindingRef & { readonly now: Date }): Promise<boolean> {
+    return this.stamp('markExported', A.lastExported, input);
+  }
+
+  /** Set one time attribute of an existing finding (no state change, no `version` move). */
+  private async stamp(
+    operation: 'markNotified' | 'markExported',
+    attribute: string,
+    input: FindingRef & { readonly now: Date },
+  ): Promise<boolean> {
     const key = this.keyOf(input);
-    const result = await this.conditional('markExported', () =>
+    const result = await this.conditional(operation, () =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: key,
-          UpdateExpression: 'SET #lastExported = :now',
+          UpdateExpression: 'SET #at = :now',
           ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#lastExported': A.lastExported, '#pk': FINDING_KEY.partition },
+          ExpressionAttributeNames: { '#at': attribute, '#pk': FINDING_KEY.partition },
           ExpressionAttributeValues: { ':now': input.now.toISOString() },
         }),
       ),
