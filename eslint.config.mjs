@@ -41,7 +41,7 @@ export default tseslint.config(
     },
   },
   {
-    // Stacks share only the contract in functions/shared with the function code.
+    // Stacks share only the contract in functions/contract with the function code.
     files: ['stacks/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -49,8 +49,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+functions/(?!shared/)',
-              message: 'stacks/** may import only functions/shared/** from the function code.',
+              regex: '^(\\.\\./)+functions/(?!contract/)',
+              message: 'stacks/** may import only functions/contract/** from the function code.',
             },
           ],
         },

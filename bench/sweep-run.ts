@@ -22,9 +22,9 @@ import type {
   SweepBatch,
   SweepBatchResult,
   SweepReportSummary,
-} from '../functions/shared/sweep';
-import { SWEEP_KEYS } from '../functions/shared/sweep';
-import { SDK_CALL_LIMITS } from '../functions/shared/timing';
+} from '../functions/contract/sweep';
+import { SWEEP_KEYS } from '../functions/contract/sweep';
+import { SDK_CALL_LIMITS } from '../functions/contract/timing';
 import { createPlanner } from '../functions/sweep-planner/plan';
 import { createReporter } from '../functions/sweep-reporter/report';
 import { mapWithConcurrency } from '../functions/sweep-worker/pool';

@@ -1,6 +1,6 @@
-import { ALERT_LOCALES, WATCHED_EVENT_NAMES, type AlertLocale } from '../functions/shared/contract';
-import { isIanaTimeZone } from '../functions/shared/time-zone';
-import type { Exemption } from '../functions/shared/exemption';
+import { ALERT_LOCALES, WATCHED_EVENT_NAMES, type AlertLocale } from '../functions/contract/contract';
+import { isIanaTimeZone } from '../functions/contract/time-zone';
+import type { Exemption } from '../functions/contract/exemption';
 import { planEvent } from '../functions/checker/decide';
 import { judgeRoot, judgeUser } from '../functions/core/judge';
 import { InvalidEventError } from '../functions/checker/errors';
@@ -11,12 +11,12 @@ import {
   type AlertMessage,
   type FindingRecord,
 } from '../functions/checker/format';
-import type { ConsoleAccess } from '../functions/shared/console-access';
-import { findingId, subjectOf, type FindingRef } from '../functions/shared/findings';
+import type { ConsoleAccess } from '../functions/contract/console-access';
+import { findingId, subjectOf, type FindingRef } from '../functions/contract/findings';
 import { parseEvent } from '../functions/checker/parse-event';
 import { watchedEventPattern } from '../stacks/event-pattern';
 import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine, runTool } from './cli';
-import { SWEEP_KEYS } from '../functions/shared/sweep';
+import { SWEEP_KEYS } from '../functions/contract/sweep';
 import { toEnvelope } from './envelope';
 import { readRecords } from './preview-input';
 import { readReport, renderChat, renderDigest, renderResolutions } from './preview-extras';

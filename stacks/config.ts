@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ALERT_LOCALES } from '../functions/shared/contract';
-import { exemptionSchema } from '../functions/shared/exemption';
-import { isIanaTimeZone } from '../functions/shared/time-zone';
-import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/shared/console-access';
+import { ALERT_LOCALES } from '../functions/contract/contract';
+import { exemptionSchema } from '../functions/contract/exemption';
+import { isIanaTimeZone } from '../functions/contract/time-zone';
+import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/contract/console-access';
 import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
 import { homeRegionProblem } from './regions';
 

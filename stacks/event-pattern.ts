@@ -4,7 +4,7 @@ import {
   IAM_CLOUDTRAIL_EVENT_SOURCE,
   IAM_EVENT_SOURCE,
   WATCHED_EVENT_NAMES,
-} from '../functions/shared/contract';
+} from '../functions/contract/contract';
 
 /**
  * The pattern both the member forward rule and the central rule use: successful IAM calls the

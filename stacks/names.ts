@@ -1,5 +1,5 @@
 import { Arn, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
-import { FINDINGS_TABLE_NAME } from '../functions/shared/findings';
+import { FINDINGS_TABLE_NAME } from '../functions/contract/findings';
 
 /**
  * Physical names that more than one template (or the function) must agree on. Defined once here;

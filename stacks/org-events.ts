@@ -1,5 +1,5 @@
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
-import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/shared/contract';
+import { CLOUDTRAIL_DETAIL_TYPE } from '../functions/contract/contract';
 
 /**
  * The `aws.organizations` events that say an account joined the organization, as the management account

@@ -1,6 +1,6 @@
 import { buildChatNotification, chatThreadId, literal } from '../core/chat';
 import type { ChatNotification } from '../core/chat-schema';
-import type { FindingRef } from '../shared/findings';
+import type { FindingRef } from '../contract/findings';
 import {
   alertParts,
   resolutionParts,

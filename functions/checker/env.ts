@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CHECKER_ENV } from '../shared/contract';
+import { CHECKER_ENV } from '../contract/contract';
 import {
   OUTPUT_ENV_FIELDS,
   SHARED_ENV_FIELDS,

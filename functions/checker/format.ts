@@ -1,8 +1,8 @@
-import type { AlertLocale } from '../shared/contract';
+import type { AlertLocale } from '../contract/contract';
 import type { AlertNote, Finding, Severity } from '../core/judge';
 import { consoleLinkFor, type ConsoleAccess } from '../core/console-link';
 import { findingText } from '../core/finding-texts';
-import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../shared/exemption';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../contract/exemption';
 import type { ParsedEvent } from './parse-event';
 
 /** Everything one SNS message says. */

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { onFirstUse } from '../core/lazy';
-import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
+import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
 import { memberAccess } from '../core/member-access';
 import { EVENT_KEY_PATH, deduplicated } from './deduplicate';
 import { loadSettings } from './env';
@@ -15,7 +15,7 @@ import { withMetrics } from './metrics';
 import { createChecker, type CheckResult } from './process-event';
 
 // Init once per container: a bad deployment fails here, with the variable named, not mid-event.
-// Clients: adaptive retries inside one invocation (ADR 0001), socket timeouts (functions/shared/timing.ts).
+// Clients: adaptive retries inside one invocation (ADR 0001), socket timeouts (functions/contract/timing.ts).
 const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadSettings(process.env);
 const dynamo = new DynamoDBClient(clientConfig);

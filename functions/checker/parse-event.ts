@@ -5,8 +5,8 @@ import {
   IAM_EVENT_SOURCE,
   WATCHED_EVENT_NAMES,
   type WatchedEventName,
-} from '../shared/contract';
-import { IAM_PATH, IAM_USER_NAME } from '../shared/exemption';
+} from '../contract/contract';
+import { IAM_PATH, IAM_USER_NAME } from '../contract/exemption';
 import { InvalidEventError } from './errors';
 import { RECHECK_MARKER_KEY, RECHECK_TRIGGERS, type RecheckMarker } from './recheck';
 

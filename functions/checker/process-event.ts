@@ -18,7 +18,7 @@ import type { Lazy } from '../core/lazy';
 import type { SecurityHubExporter } from '../core/security-hub';
 import { shouldNotify } from '../core/finding-store';
 import { isSuppressed } from '../core/suppression';
-import type { FindingRef, FindingSeverity } from '../shared/findings';
+import type { FindingRef, FindingSeverity } from '../contract/findings';
 import {
   formatAlert,
   formatResolution,
@@ -37,7 +37,7 @@ import {
   recheckScheduleName,
   type RecheckTrigger,
 } from './recheck';
-import { CHECKER_TIMEOUT_SECONDS, PUBLISH_RESERVE_MS } from '../shared/timing';
+import { CHECKER_TIMEOUT_SECONDS, PUBLISH_RESERVE_MS } from '../contract/timing';
 
 /**
  * An open finding whose alert never went out (the publish failed after the finding was recorded, and the

@@ -3,7 +3,7 @@
  * Hub applies to it. Shared by the checker and the sweep worker. Pure: no clock, no I/O.
  */
 import type { AwsSecurityFinding, Partition } from '@aws-sdk/client-securityhub';
-import type { AlertLocale } from '../shared/contract';
+import type { AlertLocale } from '../contract/contract';
 import type { Finding as StoredFinding } from './finding-store';
 import { REMEDIATION_URLS, findingText, type TextTopic } from './finding-texts';
 

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { findingId, subjectOf, type FindingRef } from '../shared/findings';
+import { findingId, subjectOf, type FindingRef } from '../contract/findings';
 import { CHAT_LIMITS, type ChatNotification } from './chat-schema';
 
 /**

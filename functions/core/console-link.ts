@@ -8,10 +8,10 @@
  * Console pages", https://docs.aws.amazon.com/singlesignon/latest/userguide/createshortcutlink.html).
  * Without it, the label says which account to sign in to. Pure, no dependencies beyond the contract.
  */
-import type { ConsoleAccess } from '../shared/console-access';
-import type { AlertLocale } from '../shared/contract';
+import type { ConsoleAccess } from '../contract/console-access';
+import type { AlertLocale } from '../contract/contract';
 
-export { ACCESS_PORTAL_URL, PERMISSION_SET_NAME, type ConsoleAccess } from '../shared/console-access';
+export { ACCESS_PORTAL_URL, PERMISSION_SET_NAME, type ConsoleAccess } from '../contract/console-access';
 
 /** A console link and its localized label. */
 export interface ConsoleLink {

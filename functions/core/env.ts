@@ -3,11 +3,11 @@
  * schema and the error text, so a variable means one thing in both functions.
  */
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../shared/contract';
+import { ALERT_LOCALES, CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../contract/contract';
 import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME, type ConsoleAccess } from './console-link';
-import { exemptionSchema, type Exemption } from '../shared/exemption';
-import { FINDINGS_ENV } from '../shared/findings';
-import { isIanaTimeZone } from '../shared/time-zone';
+import { exemptionSchema, type Exemption } from '../contract/exemption';
+import { FINDINGS_ENV } from '../contract/findings';
+import { isIanaTimeZone } from '../contract/time-zone';
 
 /** An SNS topic ARN of any partition (the partition is read from it). */
 export const SNS_TOPIC_ARN = /^arn:(aws[a-z-]*):sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;

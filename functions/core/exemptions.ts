@@ -1,4 +1,4 @@
-import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY, isCalendarDate, type Exemption } from '../shared/exemption';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY, isCalendarDate, type Exemption } from '../contract/exemption';
 
 /** Where an exemption was found. */
 export type ExemptionSource = 'config' | 'tag';

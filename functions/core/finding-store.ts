@@ -29,7 +29,7 @@ import {
   type FindingSeverity,
   type FindingSource,
   type ResolutionReason,
-} from '../shared/findings';
+} from '../contract/findings';
 import {
   CorruptFindingError,
   InvalidFindingInputError,

@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { FINDING_ATTRIBUTES as A, FINDING_KEY } from '../shared/findings';
+import { FINDING_ATTRIBUTES as A, FINDING_KEY } from '../contract/findings';
 import { FindingStoreError, StoreUnavailableError } from './finding-errors';
 import { parseFinding, type Finding } from './finding-store';
 import { MAX_REASON_LENGTH, MAX_SUPPRESSION_DAYS, SUPPRESSION_ATTRIBUTES, utcDay } from './suppression';

@@ -3,8 +3,8 @@
  * (functions/checker/format.ts), the Security Hub finding (functions/core/asff.ts) and any other channel.
  * Pure, no dependencies beyond the shared contract.
  */
-import type { AlertLocale } from '../shared/contract';
-import { EXEMPT_TAG_KEY } from '../shared/exemption';
+import type { AlertLocale } from '../contract/contract';
+import { EXEMPT_TAG_KEY } from '../contract/exemption';
 import type { Finding } from './judge';
 
 /**

@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, IDEMPOTENCY_PARTITION_PREFIX } from '../shared/findings';
+import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, IDEMPOTENCY_PARTITION_PREFIX } from '../contract/findings';
 
 /**
  * The part of the Lambda context idempotency needs: an in-progress record expires with the invocation,

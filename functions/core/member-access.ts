@@ -3,7 +3,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { AccountSessions } from './credentials';
 import type { OutputSettings, SharedSettings } from './env';
 import { createSecurityHubExporter, type ExportFailure, type SecurityHubExporter } from './security-hub';
-import type { SDK_CLIENT_CONFIG } from '../shared/timing';
+import type { SDK_CLIENT_CONFIG } from '../contract/timing';
 
 /** How a function reaches member accounts: its sessions, and the Security Hub exporter when enabled. */
 export interface MemberAccess {

@@ -5,7 +5,7 @@
  *
  * Counts are kept per invocation and written once at its end ({@link flushedAfter}), one EMF document
  * per dimension combination (an EMF document applies its dimension sets to every metric in it).
- * Names and the allowed dimension values come from the shared contract (functions/shared/metrics.ts).
+ * Names and the allowed dimension values come from the shared contract (functions/contract/metrics.ts).
  *
  * In a handler (the checker does the same in checker/metrics.ts, which also counts outcomes):
  * ```ts
@@ -26,7 +26,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { FindingSeverity, FindingSource, ResolutionReason } from '../shared/findings';
+import type { FindingSeverity, FindingSource, ResolutionReason } from '../contract/findings';
 import {
   METRIC_BREAKDOWNS,
   METRIC_DIMENSIONS,
@@ -38,7 +38,7 @@ import {
   type AlertSeverity,
   type MetricDimension,
   type MetricName,
-} from '../shared/metrics';
+} from '../contract/metrics';
 import { describeError } from './errors';
 import type { Finding, Severity } from './judge';
 

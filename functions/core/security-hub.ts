@@ -6,7 +6,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { AlertLocale } from '../shared/contract';
+import type { AlertLocale } from '../contract/contract';
 import { ASFF_LIMITS, asffId, toAsff, validateAsff } from './asff';
 import type { AccountSessions } from './credentials';
 import { describeError } from './errors';

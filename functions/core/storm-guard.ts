@@ -11,7 +11,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, type FindingKind } from '../shared/findings';
+import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, type FindingKind } from '../contract/findings';
 
 /** Partition-key prefix of the storm counters (never a 12-digit account id, never `idempotency#`). */
 export const STORM_PARTITION_PREFIX = 'storm#';

@@ -9,7 +9,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FINDING_ATTRIBUTES as A } from '../shared/findings';
+import { FINDING_ATTRIBUTES as A } from '../contract/findings';
 import { StoreUnavailableError } from './finding-errors';
 import type { Finding, ObserveResult, ObserveTransition } from './finding-store';
 

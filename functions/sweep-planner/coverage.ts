@@ -1,4 +1,4 @@
-import type { CoverageKind, SweepAccountItem } from '../shared/sweep';
+import type { CoverageKind, SweepAccountItem } from '../contract/sweep';
 
 /** An account of the organization as the planner needs it. */
 export interface OrgAccount {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { SWEEP_ENV } from '../shared/sweep';
+import { SWEEP_ENV } from '../contract/sweep';
 import { PlannerConfigurationError } from './errors';
 import type { RolloutSource } from './rollout';
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { SWEEP_MODES, type SweepPlanInput } from '../shared/sweep';
+import { SWEEP_MODES, type SweepPlanInput } from '../contract/sweep';
 import { InvalidSweepInputError } from './errors';
 
 /**

@@ -8,7 +8,7 @@ import {
   type SweepInput,
   type SweepPlan,
   type SweepSkippedAccount,
-} from '../shared/sweep';
+} from '../contract/sweep';
 import { chooseRolloutLookup, isActive, joinedWithin, planItems, type OrgAccount } from './coverage';
 import type { PlannerSettings } from './env';
 import { parsePlanInput } from './input';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describeError, errorName } from '../core/errors';
-import type { RolloutState } from '../shared/sweep';
+import type { RolloutState } from '../contract/sweep';
 
 /** The fields of a `StackInstanceSummary` the judgement reads. */
 export type InstanceFields = Pick<StackInstanceSummary, 'Status' | 'StatusReason' | 'StackInstanceStatus'>;

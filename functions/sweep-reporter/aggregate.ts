@@ -1,4 +1,4 @@
-import { FINDING_SEVERITIES, severityRank, type FindingSeverity } from '../shared/findings';
+import { FINDING_SEVERITIES, severityRank, type FindingSeverity } from '../contract/findings';
 import type {
   AccountOutcome,
   CoverageKind,
@@ -8,7 +8,7 @@ import type {
   SweepFinding,
   SweepMode,
   SweepSkippedAccount,
-} from '../shared/sweep';
+} from '../contract/sweep';
 import type { FailedBatch } from './results';
 
 /** One account in the report: its plan item merged with the worker's result. */

@@ -1,4 +1,4 @@
-import type { SweepFinding } from '../shared/sweep';
+import type { SweepFinding } from '../contract/sweep';
 import type { AccountReport, SweepReport } from './aggregate';
 
 /**

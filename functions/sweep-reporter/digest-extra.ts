@@ -3,9 +3,9 @@
  * heading (checked, coverage gap, rollout pending, not checked), the same counts in the subject and the
  * body, what to do per finding kind, and the texts of those parts in each locale. Pure.
  */
-import type { AlertLocale } from '../shared/contract';
-import { FINDING_KINDS, type FindingKind } from '../shared/findings';
-import type { SweepFinding } from '../shared/sweep';
+import type { AlertLocale } from '../contract/contract';
+import { FINDING_KINDS, type FindingKind } from '../contract/findings';
+import type { SweepFinding } from '../contract/sweep';
 import type { AccountReport, CoverageGap, SweepReport } from './aggregate';
 import { NO_RESULT_REASON } from './aggregate';
 import { kindAdvice } from './kind-advice';

@@ -7,9 +7,9 @@ import {
   wallClock,
   withParticle,
 } from '../checker/format';
-import type { AlertLocale } from '../shared/contract';
-import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../shared/findings';
-import type { SweepFinding } from '../shared/sweep';
+import type { AlertLocale } from '../contract/contract';
+import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../contract/findings';
+import type { SweepFinding } from '../contract/sweep';
 import {
   compareFindings,
   digestSeverity,

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../shared/contract';
-import { FINDINGS_ENV } from '../shared/findings';
-import { SWEEP_ENV } from '../shared/sweep';
-import { isIanaTimeZone } from '../shared/time-zone';
+import { ALERT_LOCALES, CHECKER_ENV, type AlertLocale } from '../contract/contract';
+import { FINDINGS_ENV } from '../contract/findings';
+import { SWEEP_ENV } from '../contract/sweep';
+import { isIanaTimeZone } from '../contract/time-zone';
 import { ReporterConfigurationError } from './errors';
 
 /** The reporter's deployment settings, parsed once at init. */

@@ -5,8 +5,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { FindingStore } from '../core/finding-store';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
-import type { SweepReportSummary } from '../shared/sweep';
-import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
+import type { SweepReportSummary } from '../contract/sweep';
+import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
 import { loadReporterSettings } from './env';
 import { createReporter } from './report';
 

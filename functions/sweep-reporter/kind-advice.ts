@@ -3,8 +3,8 @@
  * storm guard's aggregated alert use it. No repository paths: a reader of an e-mail has no checkout, so
  * the runbook is named by its section. Pure.
  */
-import type { AlertLocale } from '../shared/contract';
-import type { FindingKind } from '../shared/findings';
+import type { AlertLocale } from '../contract/contract';
+import type { FindingKind } from '../contract/findings';
 
 const EN: Readonly<Record<FindingKind, string>> = {
   USER_NO_MFA:

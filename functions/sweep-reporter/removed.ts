@@ -1,6 +1,6 @@
 import type { FindingStore } from '../core/finding-store';
-import { USER_FINDING_KINDS, type FindingRef, type FindingKind } from '../shared/findings';
-import type { SweepFinding } from '../shared/sweep';
+import { USER_FINDING_KINDS, type FindingRef, type FindingKind } from '../contract/findings';
+import type { SweepFinding } from '../contract/sweep';
 
 /** Store writes in flight at once: a handful of findings per departed account, far under table limits. */
 const RESOLVE_CONCURRENCY = 5;

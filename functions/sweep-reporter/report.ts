@@ -12,7 +12,7 @@ import {
   type SweepFinding,
   type SweepReportInput,
   type SweepReportSummary,
-} from '../shared/sweep';
+} from '../contract/sweep';
 import { buildReport } from './aggregate';
 import { reportCsv } from './csv';
 import { formatDigest } from './digest';

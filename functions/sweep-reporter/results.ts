@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
-import type { SweepBatchResult } from '../shared/sweep';
+import type { SweepBatchResult } from '../contract/sweep';
 import { ResultsUnreadableError } from './errors';
 import { batchResultSchema } from './schemas';
 

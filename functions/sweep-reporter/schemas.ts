@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { FINDING_KINDS, FINDING_SEVERITIES, RESOLUTION_REASONS } from '../shared/findings';
+import { FINDING_KINDS, FINDING_SEVERITIES, RESOLUTION_REASONS } from '../contract/findings';
 import {
   ACCOUNT_OUTCOMES,
   COVERAGE_KINDS,
@@ -9,7 +9,7 @@ import {
   type SweepAccountItem,
   type SweepBatchResult,
   type SweepPlan,
-} from '../shared/sweep';
+} from '../contract/sweep';
 
 /**
  * Schemas of what the reporter reads: the plan, the item list, and the worker's batch results (from

@@ -15,14 +15,14 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { asciiOnly, MAX_SUBJECT_LENGTH } from '../checker/format';
 import type { FindingStore } from '../core/finding-store';
 import { publishAlert, type PublishableMessage } from '../core/publish';
-import type { AlertLocale } from '../shared/contract';
+import type { AlertLocale } from '../contract/contract';
 import {
   FINDING_SEVERITIES,
   type FindingKind,
   type FindingRef,
   type FindingSeverity,
-} from '../shared/findings';
-import { SWEEP_KEYS, type SweepFinding } from '../shared/sweep';
+} from '../contract/findings';
+import { SWEEP_KEYS, type SweepFinding } from '../contract/sweep';
 import type { SweepReport } from './aggregate';
 import { boundBody, MAX_DIGEST_BYTES } from './digest';
 import { kindAdvice } from './kind-advice';

@@ -10,7 +10,7 @@ import {
   type OutputSettings,
   type SharedSettings,
 } from '../core/env';
-import { SWEEP_ENV } from '../shared/sweep';
+import { SWEEP_ENV } from '../contract/sweep';
 
 /**
  * The sweep worker's deployment settings, parsed once at init: the checker's shared ones, its outputs

@@ -15,7 +15,7 @@ import {
   type MessageParts,
 } from '../checker/format';
 import { consoleLinkFor } from '../core/console-link';
-import type { FindingKind, FindingSeverity } from '../shared/findings';
+import type { FindingKind, FindingSeverity } from '../contract/findings';
 
 /** The `eventName` attribute of sweep alerts (the checker's carry the IAM API call's name). */
 export const SWEEP_EVENT_NAME = 'Sweep';

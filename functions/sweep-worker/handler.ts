@@ -10,8 +10,8 @@ import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import { StormGuard } from '../core/storm-guard';
 import { describeError } from '../core/errors';
-import type { SweepBatchResult } from '../shared/sweep';
-import { SDK_CLIENT_CONFIG as clientConfig } from '../shared/timing';
+import type { SweepBatchResult } from '../contract/sweep';
+import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
 import { loadSweepSettings } from './env';
 import { createSweepWorker } from './sweep-batch';
 

@@ -8,7 +8,7 @@ import type { Finding as StoredFinding } from '../core/finding-store';
 import { evaluateExemptions } from '../core/exemptions';
 import type { UserReport } from '../core/iam-facts';
 import { judgeRoot, judgeUser, type RootFacts } from '../core/judge';
-import type { Exemption } from '../shared/exemption';
+import type { Exemption } from '../contract/exemption';
 import {
   ACCOUNT_SUBJECT,
   ROOT_SUBJECT,
@@ -17,7 +17,7 @@ import {
   type FindingRef,
   type FindingSeverity,
   type ResolutionReason,
-} from '../shared/findings';
+} from '../contract/findings';
 import type { CredentialReport, ReportUser } from './credential-report';
 import type { ForwardingStatus } from './forwarding';
 

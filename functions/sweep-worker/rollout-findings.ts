@@ -3,7 +3,7 @@
  * can still have failed (an update that did not land leaves the old resources in place). Pure: decides
  * store operations from the planner's rollout state and the account's open findings.
  */
-import type { SweepAccountItem } from '../shared/sweep';
+import type { SweepAccountItem } from '../contract/sweep';
 import type { StoreOperation } from './reconcile';
 
 /**

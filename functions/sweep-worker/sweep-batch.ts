@@ -20,7 +20,7 @@ import { isSuppressed } from '../core/suppression';
 import { publishAlert } from '../core/publish';
 import type { SecurityHubExporter } from '../core/security-hub';
 import type { StormGuardPort } from '../core/storm-guard';
-import type { FindingRef, FindingSeverity } from '../shared/findings';
+import type { FindingRef, FindingSeverity } from '../contract/findings';
 import {
   COVERAGE_KINDS,
   ROLLOUT_STATUSES,
@@ -31,8 +31,8 @@ import {
   type SweepBatchResult,
   type SweepFinding,
   type SweepFindingChange,
-} from '../shared/sweep';
-import { CHECKER_TIMEOUT_SECONDS } from '../shared/timing';
+} from '../contract/sweep';
+import { CHECKER_TIMEOUT_SECONDS } from '../contract/timing';
 import { chatSweepAlert } from './chat-format';
 import { parseCredentialReport } from './credential-report';
 import type { SweepWorkerSettings } from './env';

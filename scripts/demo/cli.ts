@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ALERT_LOCALES, type AlertLocale } from '../../functions/shared/contract';
+import { ALERT_LOCALES, type AlertLocale } from '../../functions/contract/contract';
 import { UsageError, parseCommandLine } from '../cli';
 import { renderJson, renderText } from './printer';
 import { runDemo } from './run';

@@ -5,8 +5,8 @@ import { CHECKER_ENTRY } from '../../stacks/constructs/checker-function';
 import { SWEEP_ENTRIES } from '../../stacks/constructs/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { NAMES, STACK_IDS } from '../../stacks/names';
-import { CHECKER_ENV } from '../../functions/shared/contract';
-import { SWEEP_ENV } from '../../functions/shared/sweep';
+import { CHECKER_ENV } from '../../functions/contract/contract';
+import { SWEEP_ENV } from '../../functions/contract/sweep';
 
 /**
  * The central stack as the demo deploys it: built from the demo's configuration by the real CDK code,

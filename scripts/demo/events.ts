@@ -1,5 +1,5 @@
 import type { FindingRow } from '../findings/format';
-import type { SweepReportSummary } from '../../functions/shared/sweep';
+import type { SweepReportSummary } from '../../functions/contract/sweep';
 import type { DemoFunction } from './deployment';
 
 /**

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { AlertLocale } from '../../functions/shared/contract';
+import type { AlertLocale } from '../../functions/contract/contract';
 import { formatTable, toRows } from '../findings/format';
 import type { DemoEvent, DemoSink } from './events';
 import { startRuntime, type Runtime } from './runtime';

@@ -15,7 +15,7 @@ import { setEnvironment } from './environment';
 import { DemoAbortError } from './errors';
 import { FunctionLogs } from './function-logs';
 import { DEMO_REGION, demoConfig, organizationOptions } from './scenario';
-import type { AlertLocale } from '../../functions/shared/contract';
+import type { AlertLocale } from '../../functions/contract/contract';
 
 /** Longest a function may run in the demo before it is reported as hung (below the functions' timeouts). */
 const INVOCATION_LIMIT_MS = 60_000;

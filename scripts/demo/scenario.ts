@@ -1,6 +1,6 @@
 import type { FakeAccount, FakeMemberUser } from '../simulation/fake-member-accounts';
 import type { SimulatedAccount, SimulatedOrganizationOptions } from '../simulation/organization';
-import type { AlertLocale } from '../../functions/shared/contract';
+import type { AlertLocale } from '../../functions/contract/contract';
 
 /**
  * The demo's simulated organization and its configuration: a dozen accounts with the mix a security

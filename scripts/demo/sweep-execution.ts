@@ -4,8 +4,8 @@ import type {
   SweepInput,
   SweepPlan,
   SweepReportSummary,
-} from '../../functions/shared/sweep';
-import { SWEEP_KEYS } from '../../functions/shared/sweep';
+} from '../../functions/contract/sweep';
+import { SWEEP_KEYS } from '../../functions/contract/sweep';
 import { mapWithConcurrency } from '../../functions/sweep-worker/pool';
 import type { SweepConfig } from '../../stacks/config';
 import { NAMES } from '../../stacks/names';

@@ -1,4 +1,4 @@
-import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { WATCHED_EVENT_NAMES } from '../../functions/contract/contract';
 import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
 
 /** A DOT string literal; `\\n` sequences in the text stay DOT line breaks. */

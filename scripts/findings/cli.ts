@@ -6,7 +6,7 @@ import {
   FINDINGS_TABLE_NAME,
   FINDING_SEVERITIES,
   type FindingSeverity,
-} from '../../functions/shared/findings';
+} from '../../functions/contract/findings';
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';

@@ -12,7 +12,7 @@ import {
   checkSuppression,
 } from '../../functions/core/finding-suppression';
 import { MAX_SUPPRESSION_DAYS } from '../../functions/core/suppression';
-import { FINDINGS_TABLE_NAME } from '../../functions/shared/findings';
+import { FINDINGS_TABLE_NAME } from '../../functions/contract/findings';
 import { UsageError } from '../cli';
 import { describeFailure, resolveRegion, type CliOptions } from './cli';
 

@@ -7,7 +7,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { FINDING_KEY } from '../../functions/shared/findings';
+import { FINDING_KEY } from '../../functions/contract/findings';
 
 /** A DynamoDB implementation (dynalite, in memory) running inside the test process. */
 export interface LocalDynamo {

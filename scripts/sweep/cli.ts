@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { SweepBatchResult } from '../../functions/shared/sweep';
+import type { SweepBatchResult } from '../../functions/contract/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine } from '../cli';
 import type { LocalAccess } from './local';

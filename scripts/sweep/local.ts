@@ -9,7 +9,7 @@ import { FindingStore } from '../../functions/core/finding-store';
 import { AccountAliases } from '../../functions/core/iam-facts';
 import type { SweepWorkerSettings } from '../../functions/sweep-worker/env';
 import { createSweepWorker } from '../../functions/sweep-worker/sweep-batch';
-import type { SweepAccountItem, SweepBatchResult } from '../../functions/shared/sweep';
+import type { SweepAccountItem, SweepBatchResult } from '../../functions/contract/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { MEMBER_REGION, NAMES } from '../../stacks/names';
 import { createFindingsTable, startDynalite } from '../simulation/dynalite';

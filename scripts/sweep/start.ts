@@ -1,5 +1,5 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { SweepInput } from '../../functions/shared/sweep';
+import type { SweepInput } from '../../functions/contract/sweep';
 import type { AppConfig } from '../../stacks/config';
 import { NAMES } from '../../stacks/names';
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { IAM_EVENT_SOURCE } from '../../functions/shared/contract';
+import { IAM_EVENT_SOURCE } from '../../functions/contract/contract';
 import { NAMES } from '../names';
 
 /** Properties of {@link CentralBus}. */

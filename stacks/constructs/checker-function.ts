@@ -10,10 +10,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../../functions/shared/contract';
-import { CHECKER_TIMEOUT_SECONDS } from '../../functions/shared/timing';
-import type { Exemption } from '../../functions/shared/exemption';
-import { FINDINGS_ENV } from '../../functions/shared/findings';
+import { CHECKER_ENV, CONSOLE_ENV, type AlertLocale } from '../../functions/contract/contract';
+import { CHECKER_TIMEOUT_SECONDS } from '../../functions/contract/timing';
+import type { Exemption } from '../../functions/contract/exemption';
+import { FINDINGS_ENV } from '../../functions/contract/findings';
 import { grantPublish } from './central-key';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
@@ -260,7 +260,7 @@ export class CheckerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       // 512 MB buys CPU for the cold start (five SDK clients); an invocation needs far less memory.
       memorySize: 512,
-      // The check runs under a deadline that keeps one worst-case publish back (functions/shared/timing.ts).
+      // The check runs under a deadline that keeps one worst-case publish back (functions/contract/timing.ts).
       timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
       // Caps concurrent STS/IAM traffic during a burst. Excess asynchronous invocations are throttled and
       // retried by Lambda's own queue for up to maxEventAge, then sent to the on-failure queue: not lost.

@@ -12,7 +12,7 @@ import {
   SERVICE_DIMENSION,
   type MetricDimension,
   type MetricName,
-} from '../../functions/shared/metrics';
+} from '../../functions/contract/metrics';
 import { NAMES } from '../names';
 import { ignoreCfnLintRule } from './cfn-lint';
 

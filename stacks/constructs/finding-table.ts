@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FINDINGS_ENV, FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../functions/shared/findings';
+import { FINDINGS_ENV, FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../functions/contract/findings';
 import { NAMES } from '../names';
 import { grantKeyVia } from './central-key';
 

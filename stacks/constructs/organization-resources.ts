@@ -5,8 +5,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/shared/exemption';
-import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/shared/sweep';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/contract/exemption';
+import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/contract/sweep';
 import { NAMES, centralBusArn, sweepPlannerRoleArn } from '../names';
 import { organizationJoinEventsPattern } from '../org-events';
 

@@ -17,15 +17,15 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { CHECKER_ENV, type AlertLocale } from '../../functions/shared/contract';
+import { CHECKER_ENV, type AlertLocale } from '../../functions/contract/contract';
 import { consoleEnvironment, type ConsoleAccessProps } from './checker-function';
-import type { Exemption } from '../../functions/shared/exemption';
+import type { Exemption } from '../../functions/contract/exemption';
 import {
   PLANNER_ORGANIZATIONS_ACTIONS,
   SWEEP_ENV,
   SWEEP_KEYS,
   type SweepInput,
-} from '../../functions/shared/sweep';
+} from '../../functions/contract/sweep';
 import type { SweepConfig } from '../config';
 import { accountJoinedPattern, accountCreatedPattern } from '../org-events';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn, rolloutReaderRoleArn } from '../names';

@@ -1,4 +1,4 @@
-import { SWEEP_KEYS } from '../../functions/shared/sweep';
+import { SWEEP_KEYS } from '../../functions/contract/sweep';
 import type { PolicyDocument, TemplateScope } from './policy-simulation';
 import {
   encryptionKeyOf,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { WATCHED_EVENT_NAMES } from '../../functions/contract/contract';
 import { architectureDot } from '../../scripts/diagram/architecture-dot';
 import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../functions/core/finding-errors';
 import { FindingStore } from '../../functions/core/finding-store';
-import { FINDINGS_TABLE_NAME } from '../../functions/shared/findings';
+import { FINDINGS_TABLE_NAME } from '../../functions/contract/findings';
 import { describeFailure, main, parseOptions, resolveRegion } from '../../scripts/findings/cli';
 import { rawTestConfig } from '../helpers/app';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../functions/core/finding-store';
-import { ALERT_LOCALES } from '../../functions/shared/contract';
+import { ALERT_LOCALES } from '../../functions/contract/contract';
 import { formatDigest } from '../../functions/sweep-reporter/digest';
 import { parseEvent } from '../../functions/checker/parse-event';
 import { toEnvelope } from '../../scripts/envelope';

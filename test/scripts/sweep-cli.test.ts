@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SweepBatchResult } from '../../functions/shared/sweep';
+import type { SweepBatchResult } from '../../functions/contract/sweep';
 import { UsageError } from '../../scripts/cli';
 import { PAUSED_MESSAGE, formatLocalResult, parseSweepOptions, runSweepCli } from '../../scripts/sweep/cli';
 import { sweepLocally } from '../../scripts/sweep/local';

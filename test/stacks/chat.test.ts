@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKER_ENV } from '../../functions/shared/contract';
+import { CHECKER_ENV } from '../../functions/contract/contract';
 import { CentralStack } from '../../stacks/central-stack';
 import { CentralKey } from '../../stacks/constructs/central-key';
 import { ChatChannels } from '../../stacks/constructs/chat-channels';

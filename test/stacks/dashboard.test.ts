@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_SEVERITIES } from '../../functions/shared/findings';
+import { FINDING_SEVERITIES } from '../../functions/contract/findings';
 import {
   ALERT_SEVERITIES,
   METRIC_BREAKDOWNS,
@@ -9,7 +9,7 @@ import {
   METRICS_SERVICE,
   type MetricDimension,
   type MetricName,
-} from '../../functions/shared/metrics';
+} from '../../functions/contract/metrics';
 import { CentralStack } from '../../stacks/central-stack';
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { NAMES, STACK_IDS } from '../../stacks/names';

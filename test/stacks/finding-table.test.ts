@@ -7,7 +7,7 @@ import {
   FINDINGS_TABLE_NAME,
   FINDING_KEY,
   FINDING_TTL_ATTRIBUTE,
-} from '../../functions/shared/findings';
+} from '../../functions/contract/findings';
 import { ConfigError } from '../../stacks/config';
 import { CentralKey } from '../../stacks/constructs/central-key';
 import { FindingTable } from '../../stacks/constructs/finding-table';

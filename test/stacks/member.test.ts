@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WATCHED_EVENT_NAMES } from '../../functions/shared/contract';
+import { WATCHED_EVENT_NAMES } from '../../functions/contract/contract';
 import { NAMES } from '../../stacks/names';
 import { synthAppOnce, testConfig } from '../helpers/app';
 

@@ -2,8 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SWEEP_ENV } from '../../functions/shared/sweep';
-import { CHECKER_ENV } from '../../functions/shared/contract';
+import { SWEEP_ENV } from '../../functions/contract/sweep';
+import { CHECKER_ENV } from '../../functions/contract/contract';
 import { synthAppOnce, testConfig, type SynthesizedApp } from '../helpers/app';
 import {
   logicalIdOf,

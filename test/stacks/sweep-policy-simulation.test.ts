@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/shared/exemption';
-import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/shared/sweep';
+import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/contract/exemption';
+import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/contract/sweep';
 import { NAMES } from '../../stacks/names';
 import { synthAppOnce, testConfig } from '../helpers/app';
 import {

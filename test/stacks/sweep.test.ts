@@ -1,14 +1,14 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKER_ENV } from '../../functions/shared/contract';
-import { FINDINGS_ENV } from '../../functions/shared/findings';
+import { CHECKER_ENV } from '../../functions/contract/contract';
+import { FINDINGS_ENV } from '../../functions/contract/findings';
 import {
   INLINE_ITEMS_MAX,
   PLANNER_ORGANIZATIONS_ACTIONS,
   SWEEP_ENV,
   SWEEP_KEYS,
-} from '../../functions/shared/sweep';
+} from '../../functions/contract/sweep';
 import {
   JOINED_WITHIN_HOURS,
   NONCURRENT_VERSION_DAYS,

@@ -9,7 +9,7 @@ import {
 import { parseEvent, type ParsedEvent } from '../../../functions/checker/parse-event';
 import { chatNotificationProblems } from '../../../functions/core/chat-schema';
 import type { AlertNote, Finding, Severity } from '../../../functions/core/judge';
-import { findingId } from '../../../functions/shared/findings';
+import { findingId } from '../../../functions/contract/findings';
 import { loadProjectFixtures, projectFixture } from '../../helpers/events';
 
 // Amazon Q Developer in chat applications drops a custom notification that does not follow its schema

@@ -9,7 +9,7 @@ import {
   PUBLISH_RESERVE_MS,
   SDK_CALL_LIMITS,
   worstCaseCallMs,
-} from '../../../functions/shared/timing';
+} from '../../../functions/contract/timing';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
 import { projectFixture } from '../../helpers/events';
 import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
@@ -61,7 +61,7 @@ describe('a hung dependency', () => {
   });
 });
 
-describe('the time budget (functions/shared/timing.ts)', () => {
+describe('the time budget (functions/contract/timing.ts)', () => {
   it('bounds every SDK call: all attempts timing out, with the longest backoffs, is finite and short', () => {
     // 3 attempts x (3 s connect + 5 s request) + backoffs of at most 1 s and 2 s.
     expect(worstCaseCallMs()).toBe(27_000);

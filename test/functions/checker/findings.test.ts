@@ -28,7 +28,7 @@ import {
   type LocalDynamo,
 } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
-import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/shared/timing';
+import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/contract/timing';
 import { mocks, resetMocks } from '../../helpers/mocked-checker';
 
 // The checker with the finding store on a real DynamoDB implementation (dynalite): IAM, STS and SNS are

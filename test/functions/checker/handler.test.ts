@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHECKER_ENV } from '../../../functions/shared/contract';
+import { CHECKER_ENV } from '../../../functions/contract/contract';
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { projectFixture } from '../../helpers/events';
 import { FakeAws } from '../../../scripts/simulation/fake-aws';

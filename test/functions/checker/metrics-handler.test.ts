@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHECKER_ENV } from '../../../functions/shared/contract';
-import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/shared/metrics';
-import { PUBLISH_RESERVE_MS } from '../../../functions/shared/timing';
+import { CHECKER_ENV } from '../../../functions/contract/contract';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/contract/metrics';
+import { PUBLISH_RESERVE_MS } from '../../../functions/contract/timing';
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { captureEmf, datapointsOf, emfProblems, metricSum, type EmfCapture } from '../../helpers/emf';
 import { projectFixture } from '../../helpers/events';

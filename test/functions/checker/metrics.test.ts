@@ -20,7 +20,7 @@ import { FindingStore } from '../../../functions/core/finding-store';
 import { AccountAliases } from '../../../functions/core/iam-facts';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
-import { METRIC_DIMENSIONS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/shared/metrics';
+import { METRIC_DIMENSIONS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/contract/metrics';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import {

@@ -13,8 +13,8 @@ import type { Finding as StoredFinding } from '../../../functions/core/finding-s
 import { findingText } from '../../../functions/core/finding-texts';
 import { formatAlert } from '../../../functions/checker/format';
 import { parseEvent } from '../../../functions/checker/parse-event';
-import { ALERT_LOCALES } from '../../../functions/shared/contract';
-import { FINDING_KINDS, findingId, type FindingKind } from '../../../functions/shared/findings';
+import { ALERT_LOCALES } from '../../../functions/contract/contract';
+import { FINDING_KINDS, findingId, type FindingKind } from '../../../functions/contract/findings';
 import { PROJECT_ROOT, projectFixture } from '../../helpers/events';
 
 const ACCOUNT = '333333333333';

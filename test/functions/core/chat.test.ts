@@ -11,7 +11,7 @@ import {
   type ChatMessageInput,
 } from '../../../functions/core/chat';
 import { CHAT_LIMITS, chatNotificationProblems } from '../../../functions/core/chat-schema';
-import { findingId } from '../../../functions/shared/findings';
+import { findingId } from '../../../functions/contract/findings';
 
 // Amazon Q Developer in chat applications Administrator Guide, "Custom notifications using Amazon Q
 // Developer in chat applications": version "1.0", source "custom", content with a description,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateExemptions, type ExemptionSubject } from '../../../functions/core/exemptions';
-import type { Exemption } from '../../../functions/shared/exemption';
+import type { Exemption } from '../../../functions/contract/exemption';
 
 const ACCOUNT = '111122223333';
 /** Tags honoured: the tag rules themselves are under test. */

@@ -7,7 +7,7 @@ import {
   FINDING_TTL_ATTRIBUTE,
   findingId,
   findingSortKey,
-} from '../../../functions/shared/findings';
+} from '../../../functions/contract/findings';
 import {
   closedPort,
   createFindingsTable,

@@ -8,7 +8,7 @@ import {
   checkSuppression,
 } from '../../../functions/core/finding-suppression';
 import { isSuppressed } from '../../../functions/core/suppression';
-import type { FindingRef } from '../../../functions/shared/findings';
+import type { FindingRef } from '../../../functions/contract/findings';
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 
 // Accepting a finding (issue 19, item 8) on a real DynamoDB implementation (dynalite): conditional

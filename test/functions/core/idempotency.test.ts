@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { RECHECK_MARKER_KEY } from '../../../functions/checker/recheck';
-import { FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../../functions/shared/findings';
+import { FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../../functions/contract/findings';
 import {
   closedPort,
   createFindingsTable,

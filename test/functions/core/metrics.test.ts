@@ -7,7 +7,7 @@ import {
   METRIC_NAMES,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
-} from '../../../functions/shared/metrics';
+} from '../../../functions/contract/metrics';
 import { captureEmf, datapointsOf, emfProblems, metricSum, type EmfCapture } from '../../helpers/emf';
 
 // The recorder on a REAL Powertools Metrics: its EMF lines are captured from stdout, checked against the

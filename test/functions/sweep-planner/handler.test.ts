@@ -4,7 +4,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SWEEP_ENV } from '../../../functions/shared/sweep';
+import { SWEEP_ENV } from '../../../functions/contract/sweep';
 
 // The real handler module: settings read from the environment at import, module-scope clients
 // (aws-sdk-client-mock on the client classes answers for them).

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PlannerSettings } from '../../../functions/sweep-planner/env';
 import { InvalidSweepInputError, UnknownAccountError } from '../../../functions/sweep-planner/errors';
 import { createPlanner } from '../../../functions/sweep-planner/plan';
-import { INLINE_ITEMS_MAX, type SweepAccountItem } from '../../../functions/shared/sweep';
+import { INLINE_ITEMS_MAX, type SweepAccountItem } from '../../../functions/contract/sweep';
 import { mockOrganization, type FakeAccount, type FakeOrgTree } from './fake-organization';
 
 const NOW = new Date('2026-12-01T12:00:00Z');

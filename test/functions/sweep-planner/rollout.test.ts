@@ -17,7 +17,7 @@ import {
   type InstanceFields,
   type RolloutSource,
 } from '../../../functions/sweep-planner/rollout';
-import type { SweepAccountItem } from '../../../functions/shared/sweep';
+import type { SweepAccountItem } from '../../../functions/contract/sweep';
 import { mockOrganization, type FakeOrgTree } from './fake-organization';
 
 // AWS CloudFormation API reference, StackInstanceSummary (Status: CURRENT, OUTDATED, INOPERABLE) and

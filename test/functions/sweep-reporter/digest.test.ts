@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepAccountResult, SweepFinding } from '../../../functions/shared/sweep';
+import type { SweepAccountResult, SweepFinding } from '../../../functions/contract/sweep';
 import { buildReport } from '../../../functions/sweep-reporter/aggregate';
 import {
   DIGEST_ACCOUNTS_MAX,

@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { captureEmf, datapointsOf, metricSum } from '../../helpers/emf';
-import type { SweepBatchResult, SweepPlan } from '../../../functions/shared/sweep';
+import type { SweepBatchResult, SweepPlan } from '../../../functions/contract/sweep';
 import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { InvalidReportInputError } from '../../../functions/sweep-reporter/errors';
 import { digestReceiptExists } from '../../../functions/sweep-reporter/outputs';

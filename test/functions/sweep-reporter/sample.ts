@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SweepAccountItem, SweepFinding } from '../../../functions/shared/sweep';
+import type { SweepAccountItem, SweepFinding } from '../../../functions/contract/sweep';
 import { buildReport, type SweepReport } from '../../../functions/sweep-reporter/aggregate';
 import { interpretChildren, parseResultFile } from '../../../functions/sweep-reporter/results';
 

@@ -3,7 +3,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
-import type { SweepBatchResult, SweepFinding, SweepPlan } from '../../../functions/shared/sweep';
+import type { SweepBatchResult, SweepFinding, SweepPlan } from '../../../functions/contract/sweep';
 import { buildReport } from '../../../functions/sweep-reporter/aggregate';
 import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { createReporter } from '../../../functions/sweep-reporter/report';

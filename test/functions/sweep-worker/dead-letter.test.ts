@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterQueueUrl } from '../../../functions/sweep-worker/dead-letter';
 import { judgeForwarding } from '../../../functions/sweep-worker/forwarding';
-import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
+import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
 import { NAMES } from '../../../stacks/names';
 import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { StormGuard, type StormGuardPort } from '../../../functions/core/storm-guard';
-import type { RolloutState, SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
+import type { RolloutState, SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
 import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { FakeMemberAccounts, type FakeAccount } from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepWorker, type SweepWorkerHarnessOptions } from '../../helpers/sweep-harness';

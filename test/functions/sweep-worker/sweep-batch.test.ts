@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidBatchError } from '../../../functions/sweep-worker/sweep-batch';
-import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/shared/timing';
-import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
+import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/contract/timing';
+import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
 import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import { startFakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
 import {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asffId } from '../../../functions/core/asff';
 import { chatNotificationSchema } from '../../../functions/core/chat-schema';
-import type { SweepAccountResult, SweepBatchResult } from '../../../functions/shared/sweep';
+import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
 import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 import {
   FakeMemberAccounts,

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FINDING_KEY } from '../../../functions/shared/findings';
+import { FINDING_KEY } from '../../../functions/contract/findings';
 import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
 
 // CreateTable returns while the table is still CREATING; DynamoDB (and dynalite) refuse item requests

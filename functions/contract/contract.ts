@@ -70,7 +70,7 @@ export const CHECKER_ENV = {
   gracePeriodHours: 'GRACE_PERIOD_HOURS',
   /** `true` or `false`: send an INFO notice when a user is created. */
   notifyOnCreate: 'NOTIFY_ON_CREATE',
-  /** JSON array of configured exemptions (functions/shared/exemption.ts). */
+  /** JSON array of configured exemptions (functions/contract/exemption.ts). */
   exemptions: 'EXEMPTIONS',
   /**
    * `true` or `false`: honour the `org-mfa-watch:exempt` user tag. Off by default: the creator of a user
