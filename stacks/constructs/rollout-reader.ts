@@ -1,7 +1,10 @@
 import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ROLLOUT_READER_ACTIONS, ROLLOUT_READER_DELEGATED_ADMIN_ACTIONS } from '../../functions/contract/sweep';
+import {
+  ROLLOUT_READER_ACTIONS,
+  ROLLOUT_READER_DELEGATED_ADMIN_ACTIONS,
+} from '../../functions/contract/sweep';
 import { MEMBER_REGION, NAMES, sweepPlannerRoleArn } from '../names';
 
 /** Properties of {@link RolloutReader}. */
