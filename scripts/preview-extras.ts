@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { chatAlert } from '../functions/checker/chat-format';
-import {
-  formatResolution,
-  type AlertInput,
-  type AlertMessage,
-  type FormatSettings,
-} from '../functions/checker/format';
+import { formatResolution, type AlertInput } from '../functions/checker/format';
+import type { AlertMessage, FormatSettings } from '../functions/core/message-parts';
 import type { SweepReport } from '../functions/sweep-reporter/aggregate';
 import { formatDigest, type DigestSettings } from '../functions/sweep-reporter/digest';
 import { UsageError } from './cli';

@@ -5,12 +5,8 @@ import { planEvent } from '../functions/checker/decide';
 import { judgeRoot, judgeUser } from '../functions/core/judge';
 import { InvalidEventError } from '../functions/checker/errors';
 import { evaluateExemptions } from '../functions/core/exemptions';
-import {
-  formatAlert,
-  type AlertInput,
-  type AlertMessage,
-  type FindingRecord,
-} from '../functions/checker/format';
+import { formatAlert, type AlertInput, type FindingRecord } from '../functions/checker/format';
+import type { AlertMessage } from '../functions/core/message-parts';
 import type { ConsoleAccess } from '../functions/contract/console-access';
 import { findingId, subjectOf, type FindingRef } from '../functions/contract/findings';
 import { parseEvent } from '../functions/checker/parse-event';

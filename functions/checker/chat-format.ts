@@ -1,28 +1,14 @@
-import { buildChatNotification, chatThreadId, literal } from '../core/chat';
+import { buildChatNotification, chatThreadId } from '../core/chat';
 import type { ChatNotification } from '../core/chat-schema';
+import { MARKS, chatDescription, kebab } from '../core/chat-text';
+import type { FormatSettings } from '../core/message-parts';
 import type { FindingRef } from '../contract/findings';
-import {
-  alertParts,
-  resolutionParts,
-  type AlertInput,
-  type FormatSettings,
-  type MessageParts,
-  type ResolutionInput,
-} from './format';
+import { alertParts, resolutionParts, type AlertInput, type ResolutionInput } from './format';
 
 /**
  * Alerts and resolutions as custom notifications of Amazon Q Developer in chat applications: the same
- * parts as the email (format.ts), laid out for a chat channel. Pure.
+ * parts as the email (format.ts), laid out for a chat channel as every function does (core/chat-text.ts). Pure.
  */
-
-/** Unicode emoji (not Slack `:shortcodes:`): Slack and Microsoft Teams both render them. */
-export const MARKS: Readonly<Record<string, string>> = {
-  CRITICAL: '🚨',
-  HIGH: '🔴',
-  MEDIUM: '🟠',
-  INFO: 'ℹ️',
-  RESOLVED: '✅',
-};
 
 /** The finding a message belongs to, for its thread: a user's `USER_NO_MFA`, else the root finding. */
 function threadOf(accountId: string, userName: string | undefined, findingId: string | undefined): string {
@@ -32,22 +18,6 @@ function threadOf(accountId: string, userName: string | undefined, findingId: st
       ? { accountId, kind: 'ROOT_NO_MFA' }
       : { accountId, kind: 'USER_NO_MFA', userName };
   return chatThreadId(ref);
-}
-
-/** A message's parts as chat markdown: context, facts (values as inline code), closing, console link. */
-export function chatDescription(parts: MessageParts): string {
-  return [
-    ...parts.context,
-    ...(parts.context.length === 0 ? [] : ['']),
-    ...parts.facts.map(([label, value]) => `${label}: ${literal(value)}`),
-    ...(parts.closing === undefined ? [] : ['', parts.closing]),
-    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
-  ].join('\n');
-}
-
-/** `no-mfa-console`: a finding as an event type (letters, digits and `-`). */
-export function kebab(code: string): string {
-  return code.toLowerCase().replace(/_/g, '-');
 }
 
 /**

@@ -1,7 +1,18 @@
+/**
+ * The checker's own messages: the alert of one IAM event's check and the resolution notice of a finding
+ * it closed, as message parts (core/message-parts.ts) and as the plain-text email. Pure.
+ */
 import type { AlertLocale } from '../contract/contract';
 import type { AlertNote, Finding, Severity } from '../core/judge';
-import { consoleLinkFor, type ConsoleAccess } from '../core/console-link';
+import { consoleLinkFor } from '../core/console-link';
 import { findingText } from '../core/finding-texts';
+import {
+  emailMessage,
+  type AlertMessage,
+  type FormatSettings,
+  type MessageParts,
+} from '../core/message-parts';
+import { MAX_SUBJECT_LENGTH, asciiOnly, consoleHost, utcAndZoned, wallClock } from '../core/message-text';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../contract/exemption';
 import type { ParsedEvent } from './parse-event';
 
@@ -54,45 +65,6 @@ export interface ResolutionInput {
   readonly openForMs: number;
 }
 
-/** How messages are rendered for this deployment. */
-export interface FormatSettings {
-  readonly locale: AlertLocale;
-  /** IANA time zone shown beside UTC. */
-  readonly timeZone: string;
-  /** AWS partition of the deployment (`aws`, `aws-us-gov`, `aws-cn`), for console links. */
-  readonly partition: string;
-  /** IAM Identity Center sign-in: console links become shortcut links into the member account. */
-  readonly consoleAccess?: ConsoleAccess;
-}
-
-/** Message attributes for subscription filters; the finding-store ones only for findings. */
-export type AlertAttributes = Readonly<
-  Record<'severity' | 'accountId' | 'eventName' | 'finding', string> &
-    Partial<Record<'findingId' | 'findingState', string>>
->;
-
-/** An SNS message: ASCII subject, localized body, filterable attributes. */
-export interface AlertMessage {
-  readonly subject: string;
-  readonly body: string;
-  readonly attributes: AlertAttributes;
-}
-
-/** SNS rejects subjects that are not ASCII, contain line breaks, or reach 100 characters. */
-export const MAX_SUBJECT_LENGTH = 99;
-
-/** Console host per partition, for links in messages. */
-export const CONSOLE_HOSTS: Readonly<Record<string, string>> = {
-  aws: 'console.aws.amazon.com',
-  'aws-us-gov': 'console.amazonaws-us-gov.com',
-  'aws-cn': 'console.amazonaws.cn',
-};
-
-/** `text` with every character outside printable ASCII replaced by `?` (SNS subjects must be ASCII). Pure. */
-export function asciiOnly(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
-}
-
 /** Subject: `[org-mfa-watch] SEVERITY: what (account)`, shortening the user name to fit. */
 function subjectFor(input: AlertInput): string {
   const account = input.event.accountId;
@@ -126,46 +98,12 @@ function subjectFor(input: AlertInput): string {
   return asciiOnly(subject).slice(0, MAX_SUBJECT_LENGTH);
 }
 
-/** `2024-08-01 13:33:28` in the given zone (sv-SE formats ISO-like, independent of the reader's locale). */
-export function wallClock(time: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(time);
-}
-
-/** `2024-08-01 13:33:28 UTC / 2024-08-01 22:33:28 (Asia/Seoul)`: the same instant in UTC and the zone. */
-export function utcAndZoned(time: Date, timeZone: string): string {
-  return `${wallClock(time, 'UTC')} UTC / ${wallClock(time, timeZone)} (${timeZone})`;
-}
-
-/** Host of the AWS Management Console in a partition (`aws`, `aws-us-gov`, `aws-cn`). Pure. */
-export function consoleHost(partition: string): string {
-  return CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
-}
-
 function consoleLink(input: AlertInput, partition: string): string {
   const host = consoleHost(partition);
   return input.userName === undefined
     ? `https://${host}/iam/home#/security_credentials`
     : `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName)}`;
 }
-
-// The Korean particles moved to core (shared with Security Hub texts); re-exported for existing callers.
-export {
-  KO_DIRECTION,
-  KO_OBJECT,
-  KO_SUBJECT,
-  KO_TOPIC,
-  withParticle,
-  type KoreanParticle,
-} from '../core/finding-texts';
 
 interface Texts {
   headline: (who: string, account: string) => string;
@@ -275,30 +213,6 @@ function noteText(note: AlertNote, ko: boolean): string {
   }
 }
 
-/**
- * What one message says, before it is laid out for a channel: email renders it as plain text
- * ({@link formatAlert}, {@link formatResolution}), chat as a custom notification (chat-format.ts).
- */
-export interface MessageParts {
-  /** ASCII subject under 100 characters (SNS rule); also the chat summary. */
-  readonly subject: string;
-  /** The first, localized sentence: what happened, to whom, where. */
-  readonly headline: string;
-  /** Sentences that qualify the headline (the grace period has passed). */
-  readonly context: readonly string[];
-  /** Labelled facts, in display order: `[label, value]`. */
-  readonly facts: readonly (readonly [label: string, value: string])[];
-  /** Localized heading of the steps, e.g. `What to do`. */
-  readonly todoLabel: string;
-  /** Numbered steps for the reader; empty for a resolution. */
-  readonly todo: readonly string[];
-  /** A closing line instead of steps (a resolution: nothing to do). */
-  readonly closing?: string;
-  /** Where to look in the console, with its localized label. */
-  readonly console?: { readonly label: string; readonly url: string };
-  readonly attributes: AlertAttributes;
-}
-
 /** The parts of one alert: ASCII subject, localized sentences and facts, steps, console link. Pure. */
 export function alertParts(input: AlertInput, settings: FormatSettings): MessageParts {
   const { event } = input;
@@ -357,25 +271,9 @@ export function alertParts(input: AlertInput, settings: FormatSettings): Message
   };
 }
 
-/** Lay out message parts as the plain-text email body. Pure. */
-function plainTextBody(parts: MessageParts): string {
-  return [
-    parts.headline,
-    ...parts.context,
-    '',
-    ...parts.facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    ...(parts.closing === undefined
-      ? [`${parts.todoLabel}:`, ...parts.todo.map((step, i) => `  ${i + 1}. ${step}`)]
-      : [parts.closing]),
-    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
-  ].join('\n');
-}
-
 /** Render one alert: ASCII subject, localized body with both times and a console link, attributes. Pure. */
 export function formatAlert(input: AlertInput, settings: FormatSettings): AlertMessage {
-  const parts = alertParts(input, settings);
-  return { subject: parts.subject, body: plainTextBody(parts), attributes: parts.attributes };
+  return emailMessage(alertParts(input, settings));
 }
 
 /** `3 d 4 h 5 min` (or `3일 4시간 5분`): how long a finding was open. Pure. */
@@ -472,6 +370,5 @@ export function resolutionParts(input: ResolutionInput, settings: FormatSettings
 
 /** Render a resolution notice (see {@link resolutionParts}) as subject, plain-text body and attributes. Pure. */
 export function formatResolution(input: ResolutionInput, settings: FormatSettings): AlertMessage {
-  const parts = resolutionParts(input, settings);
-  return { subject: parts.subject, body: plainTextBody(parts), attributes: parts.attributes };
+  return emailMessage(resolutionParts(input, settings));
 }

@@ -1,12 +1,5 @@
-import {
-  KO_SUBJECT,
-  MAX_SUBJECT_LENGTH,
-  asciiOnly,
-  consoleHost,
-  utcAndZoned,
-  wallClock,
-  withParticle,
-} from '../checker/format';
+import { KO_SUBJECT, withParticle } from '../core/korean-particles';
+import { MAX_SUBJECT_LENGTH, asciiOnly, consoleHost, utcAndZoned, wallClock } from '../core/message-text';
 import type { AlertLocale } from '../contract/contract';
 import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../contract/findings';
 import type { SweepFinding } from '../contract/sweep';

@@ -12,8 +12,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { asciiOnly, MAX_SUBJECT_LENGTH } from '../checker/format';
 import type { FindingStore } from '../core/finding-store';
+import { asciiOnly, MAX_SUBJECT_LENGTH } from '../core/message-text';
 import { publishAlert, type PublishableMessage } from '../core/publish';
 import type { AlertLocale } from '../contract/contract';
 import {

@@ -1,12 +1,12 @@
 /**
  * A sweep alert as a custom notification of Amazon Q Developer in chat applications: the email's parts
- * (format.ts), laid out as the checker lays out its own (checker/chat-format.ts), in the thread of the
+ * (format.ts), laid out as every function lays out its own (core/chat-text.ts), in the thread of the
  * finding, so a later reminder or resolution by the checker continues it. Pure.
  */
-import { MARKS, chatDescription, kebab } from '../checker/chat-format';
-import type { FormatSettings } from '../checker/format';
 import { buildChatNotification } from '../core/chat';
 import type { ChatNotification } from '../core/chat-schema';
+import { MARKS, chatDescription, kebab } from '../core/chat-text';
+import type { FormatSettings } from '../core/message-parts';
 import { SWEEP_EVENT_NAME, sweepAlertParts, type SweepAlertInput } from './format';
 
 /** Who the finding is about, as a keyword: the user, `root`, or nothing (account-level findings). */

@@ -3,18 +3,15 @@
  * Plain-text email through SNS with the checker's message attributes, so one subscription filter serves
  * both paths; `eventName` is `Sweep`. Pure.
  */
+import { consoleLinkFor } from '../core/console-link';
+import { KO_SUBJECT, withParticle } from '../core/korean-particles';
 import {
-  CONSOLE_HOSTS,
-  KO_SUBJECT,
-  MAX_SUBJECT_LENGTH,
-  asciiOnly,
-  utcAndZoned,
-  withParticle,
+  emailMessage,
   type AlertMessage,
   type FormatSettings,
   type MessageParts,
-} from '../checker/format';
-import { consoleLinkFor } from '../core/console-link';
+} from '../core/message-parts';
+import { MAX_SUBJECT_LENGTH, asciiOnly, consoleHost, utcAndZoned } from '../core/message-text';
 import type { FindingKind, FindingSeverity } from '../contract/findings';
 
 /** The `eventName` attribute of sweep alerts (the checker's carry the IAM API call's name). */
@@ -191,7 +188,7 @@ function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
 }
 
 function consoleLink(input: SweepAlertInput, partition: string): string {
-  const host = CONSOLE_HOSTS[partition] ?? 'console.aws.amazon.com';
+  const host = consoleHost(partition);
   switch (input.kind) {
     case 'USER_NO_MFA':
       return `https://${host}/iam/home#/users/details/${encodeURIComponent(input.userName ?? '')}`;
@@ -301,15 +298,5 @@ export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings
 
 /** Render one sweep alert: ASCII subject, localized body, the checker's message attributes. Pure. */
 export function formatSweepAlert(input: SweepAlertInput, settings: FormatSettings): AlertMessage {
-  const parts = sweepAlertParts(input, settings);
-  const lines = [
-    parts.headline,
-    '',
-    ...parts.facts.map(([label, value]) => `${label}: ${value}`),
-    '',
-    `${parts.todoLabel}:`,
-    ...parts.todo.map((step, i) => `  ${i + 1}. ${step}`),
-    ...(parts.console === undefined ? [] : ['', `${parts.console.label}: ${parts.console.url}`]),
-  ];
-  return { subject: parts.subject, body: lines.join('\n'), attributes: parts.attributes };
+  return emailMessage(sweepAlertParts(input, settings));
 }

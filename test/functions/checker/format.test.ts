@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNote, Finding, Severity } from '../../../functions/core/judge';
-import { MAX_SUBJECT_LENGTH, formatAlert, type AlertInput } from '../../../functions/checker/format';
+import { formatAlert, type AlertInput } from '../../../functions/checker/format';
+import { MAX_SUBJECT_LENGTH } from '../../../functions/core/message-text';
 import { parseEvent } from '../../../functions/checker/parse-event';
 import { projectFixture } from '../../helpers/events';
 

@@ -45,6 +45,7 @@ describe('the checker at init', () => {
     ['@aws-sdk/client-scheduler/', 'the re-check scheduler'],
     ['@aws-sdk/client-securityhub/', 'Security Hub'],
     ['functions/checker/chat-format.ts', 'the chat formatting'],
+    ['functions/core/chat-text.ts', 'the chat layout'],
   ])('has not loaded %s (%s)', (module) => {
     expect(loaded.filter((m) => m.includes(module))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSweepAlert, type SweepAlertInput } from '../../../functions/sweep-worker/format';
-import type { FormatSettings } from '../../../functions/checker/format';
+import type { FormatSettings } from '../../../functions/core/message-parts';
 
 const EN: FormatSettings = { locale: 'en', timeZone: 'Asia/Seoul', partition: 'aws' };
 const KO: FormatSettings = { ...EN, locale: 'ko' };

@@ -4,11 +4,8 @@ import {
   KO_OBJECT,
   KO_SUBJECT,
   KO_TOPIC,
-  formatAlert,
   withParticle,
-} from '../../../functions/checker/format';
-import { parseEvent } from '../../../functions/checker/parse-event';
-import { projectFixture } from '../../helpers/events';
+} from '../../../functions/core/korean-particles';
 
 describe('withParticle: Korean particles after names and numbers', () => {
   it.each([
@@ -34,27 +31,4 @@ describe('withParticle: Korean particles after names and numbers', () => {
   ])('%s + %j -> %s', (word, particle, expected) => {
     expect(withParticle(word, particle)).toBe(expected);
   });
-});
-
-describe('Korean alert text', () => {
-  const event = parseEvent(projectFixture('createuser-sso-console.json'));
-  const ko = { locale: 'ko', timeZone: 'Asia/Seoul', partition: 'aws' } as const;
-
-  it.each(['contractor.kim', 'svc_data', 'user7', 'backup-2'])(
-    'writes a particle that fits the creation notice of %s, whatever the name ends with',
-    (userName) => {
-      const { body } = formatAlert(
-        {
-          finding: 'USER_CREATED',
-          severity: 'INFO',
-          event,
-          userName,
-          checkDueAt: new Date('2026-10-06T09:16:40Z'),
-        },
-        ko,
-      );
-      expect(body).toContain(`IAM 사용자 "${userName}"이(가) 생성되었습니다.`);
-      expect(body).not.toMatch(/"[^"]*"[가이] /);
-    },
-  );
 });
