@@ -1,8 +1,55 @@
 // @ts-check
 import eslint from '@eslint/js';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import tseslint from 'typescript-eslint';
 
 const cdkImports = ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-stacksets', 'cdk-nag'];
+
+/** What every file in functions/ must not import: CDK (bundle size), stacks/ and bin/. */
+const functionsPatterns = [
+  { group: cdkImports, message: 'functions/** must not import CDK libraries (bundle size).' },
+  {
+    group: ['**/stacks/**', '**/bin/**'],
+    message: 'functions/** must not import stacks/** or bin/**.',
+  },
+];
+
+/**
+ * The folders of functions/ that are functions (one Lambda each): every folder but core (runtime code
+ * more than one function uses) and contract (what stacks/ and the functions agree on). Read from disk,
+ * so a new function folder is guarded the day it is created (functions/README.md).
+ */
+const LIBRARY_FOLDERS = ['core', 'contract'];
+const functionFolders = readdirSync(join(import.meta.dirname, 'functions'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !LIBRARY_FOLDERS.includes(entry.name))
+  .map((entry) => entry.name)
+  .sort();
+
+/** A relative import that reaches into one of `folders` of functions/, from any depth. */
+const intoFolders = (/** @type {string[]} */ folders) => ({
+  regex: `^(\\.\\./)+(functions/)?(${folders.join('|')})(/|$)`,
+});
+
+/** One config block: files in `folder` must not import `forbidden` folders of functions/. */
+const folderBoundary = (
+  /** @type {string} */ folder,
+  /** @type {string[]} */ forbidden,
+  /** @type {string} */ message,
+) => ({
+  files: [`functions/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...functionsPatterns,
+          ...(forbidden.length === 0 ? [] : [{ ...intoFolders(forbidden), message }]),
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '**/*.d.ts'] },
@@ -25,21 +72,28 @@ export default tseslint.config(
   {
     // The function bundle stays small and independent of the infrastructure code.
     files: ['functions/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: cdkImports, message: 'functions/** must not import CDK libraries (bundle size).' },
-            {
-              group: ['**/stacks/**', '**/bin/**'],
-              message: 'functions/** must not import stacks/** or bin/**.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: functionsPatterns }] },
   },
+  // No function folder imports another's: what two functions use lives in functions/core.
+  ...functionFolders.map((folder) =>
+    folderBoundary(
+      folder,
+      functionFolders.filter((other) => other !== folder),
+      `functions/${folder} must not import another function's folder: move what both use to functions/core (functions/README.md).`,
+    ),
+  ),
+  // core is the functions' shared runtime: it never reaches up into one function.
+  folderBoundary(
+    'core',
+    functionFolders,
+    'functions/core must not import a function folder: core is what the functions share (functions/README.md).',
+  ),
+  // contract is what stacks/ reads too: no runtime code at all.
+  folderBoundary(
+    'contract',
+    ['core', ...functionFolders],
+    'functions/contract must import nothing from functions/core or a function folder: stacks/ reads it (functions/README.md).',
+  ),
   {
     // Stacks share only the contract in functions/contract with the function code.
     files: ['stacks/**/*.ts'],
