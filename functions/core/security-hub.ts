@@ -7,7 +7,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AlertLocale } from '../contract/contract';
-import { ASFF_LIMITS, asffId, toAsff, validateAsff } from './asff';
+import { asffId, toAsff } from './asff';
+import { ASFF_LIMITS, validateAsff } from './asff-rules';
 import type { AccountSessions } from './credentials';
 import { describeError } from './errors';
 import type { Finding as StoredFinding } from './finding-store';

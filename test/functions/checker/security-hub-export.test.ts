@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BENCH_ENV } from '../../../bench/cold-init';
 import { loadSettings } from '../../../functions/checker/env';
 import { createChecker } from '../../../functions/checker/process-event';
-import { validateAsff } from '../../../functions/core/asff';
+import { validateAsff } from '../../../functions/core/asff-rules';
 import { AccountSessions } from '../../../functions/core/credentials';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { AccountAliases } from '../../../functions/core/iam-facts';

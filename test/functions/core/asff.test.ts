@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ASFF_LIMITS,
-  ASFF_REQUIRED_FIELDS,
-  asffId,
-  toAsff,
-  validateAsff,
-  type AsffContext,
-} from '../../../functions/core/asff';
+import { asffId, toAsff, type AsffContext } from '../../../functions/core/asff';
+import { ASFF_LIMITS, ASFF_REQUIRED_FIELDS, validateAsff } from '../../../functions/core/asff-rules';
 import type { Finding as StoredFinding } from '../../../functions/core/finding-store';
 import { findingText } from '../../../functions/core/finding-texts';
 import { formatAlert } from '../../../functions/checker/format';
