@@ -31,11 +31,12 @@ const intoFolders = (/** @type {string[]} */ folders) => ({
   regex: `^(\\.\\./)+(functions/)?(${folders.join('|')})(/|$)`,
 });
 
-/** One config block: files in `folder` must not import `forbidden` folders of functions/. */
+/** One config block: files in `folder` must not import `forbidden` folders of functions/ (nor `extra`). */
 const folderBoundary = (
   /** @type {string} */ folder,
   /** @type {string[]} */ forbidden,
   /** @type {string} */ message,
+  /** @type {{ group: string[], message: string }[]} */ extra = [],
 ) => ({
   files: [`functions/${folder}/**/*.ts`],
   rules: {
@@ -45,6 +46,7 @@ const folderBoundary = (
         patterns: [
           ...functionsPatterns,
           ...(forbidden.length === 0 ? [] : [{ ...intoFolders(forbidden), message }]),
+          ...extra,
         ],
       },
     ],
@@ -93,6 +95,13 @@ export default tseslint.config(
     'contract',
     ['core', ...functionFolders],
     'functions/contract must import nothing from functions/core or a function folder: stacks/ reads it (functions/README.md).',
+    [
+      {
+        group: ['@aws-sdk/*', '@aws-lambda-powertools/*'],
+        message:
+          'functions/contract must not import the AWS SDK or Powertools: stacks/ reads it (functions/README.md).',
+      },
+    ],
   ),
   {
     // Stacks share only the contract in functions/contract with the function code.

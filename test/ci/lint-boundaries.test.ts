@@ -121,10 +121,22 @@ describe('functions/ folder boundaries (eslint.config.mjs)', () => {
     },
   );
 
-  it('lets functions/contract import its own modules', async () => {
-    expect(
-      await boundaryMessages('functions/contract/snippet.ts', `import { value } from './findings';`),
-    ).toEqual([]);
+  it('reports functions/contract importing the AWS SDK or Powertools', async () => {
+    for (const module of ['@aws-sdk/client-iam', '@aws-lambda-powertools/logger']) {
+      expect(
+        await boundaryMessages('functions/contract/snippet.ts', `import { value } from '${module}';`),
+      ).toEqual([expect.stringContaining('functions/contract must not import the AWS SDK')]);
+    }
+  });
+
+  it('lets functions/contract import its own modules, Node.js built-ins and zod', async () => {
+    for (const code of [
+      `import { value } from './findings';`,
+      `import { value } from 'node:crypto';`,
+      `import * as value from 'zod/mini';`,
+    ]) {
+      expect(await boundaryMessages('functions/contract/snippet.ts', code)).toEqual([]);
+    }
   });
 
   it('still reports CDK and stacks/ imports in every folder (the rules the boundary blocks repeat)', async () => {
