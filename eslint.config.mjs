@@ -26,10 +26,9 @@ const functionFolders = readdirSync(join(import.meta.dirname, 'functions'), { wi
   .map((entry) => entry.name)
   .sort();
 
-/** A relative import that reaches into one of `folders` of functions/, from any depth. */
-const intoFolders = (/** @type {string[]} */ folders) => ({
-  regex: `^(\\.\\./)+(functions/)?(${folders.join('|')})(/|$)`,
-});
+/** A relative import path that reaches into one of `folders` of functions/, from any depth (a regex). */
+const intoFolders = (/** @type {string[]} */ folders) =>
+  `^(\\.\\./)+(functions/)?(${folders.join('|')})(/|$)`;
 
 /** One config block: files in `folder` must not import `forbidden` folders of functions/ (nor `extra`). */
 const folderBoundary = (
@@ -45,10 +44,23 @@ const folderBoundary = (
       {
         patterns: [
           ...functionsPatterns,
-          ...(forbidden.length === 0 ? [] : [{ ...intoFolders(forbidden), message }]),
+          ...(forbidden.length === 0 ? [] : [{ regex: intoFolders(forbidden), message }]),
           ...extra,
         ],
       },
+    ],
+    // no-restricted-imports does not see `await import(...)` (the lazy loads): the same boundary for
+    // them. The selector's regex cannot hold a literal slash, hence \x2F.
+    'no-restricted-syntax': [
+      'error',
+      ...(forbidden.length === 0
+        ? []
+        : [
+            {
+              selector: `ImportExpression[source.value=/${intoFolders(forbidden).replaceAll('/', '\\x2F')}/]`,
+              message,
+            },
+          ]),
     ],
   },
 });

@@ -11,7 +11,8 @@ import { PROJECT_ROOT } from '../helpers/events';
  * file in the folder named, and checks what it reports.
  */
 
-const RULE = 'no-restricted-imports';
+/** The rules that carry the boundaries: static imports and re-exports, and dynamic `import()`. */
+const RULES = ['no-restricted-imports', 'no-restricted-syntax'];
 
 /** Every function folder: all of functions/ but core and contract, read as the config reads it. */
 const FUNCTION_FOLDERS = readdirSync(join(PROJECT_ROOT, 'functions'), { withFileTypes: true })
@@ -34,7 +35,7 @@ async function boundaryMessages(filePath: string, code: string): Promise<string[
   if (result === undefined) throw new Error(`ESLint returned no result for ${filePath}`);
   const fatal = result.messages.filter((m) => m.fatal === true);
   if (fatal.length > 0) throw new Error(`ESLint could not parse ${filePath}: ${fatal[0]?.message ?? ''}`);
-  return result.messages.filter((m) => m.ruleId === RULE).map((m) => m.message);
+  return result.messages.filter((m) => RULES.includes(m.ruleId ?? '')).map((m) => m.message);
 }
 
 describe('functions/ folder boundaries (eslint.config.mjs)', () => {
@@ -60,6 +61,7 @@ describe('functions/ folder boundaries (eslint.config.mjs)', () => {
     ['a type-only import', `import type { value } from '../checker/format';`],
     ['a re-export', `export { value } from '../checker/format';`],
     ['a path through functions/', `import { value } from '../../functions/checker/format';`],
+    ['a dynamic import (a lazy load)', `export const load = () => import('../checker/format');`],
   ])('reports %s of another function too', async (_what, code) => {
     const messages = await boundaryMessages('functions/sweep-worker/snippet.ts', code);
     expect(messages).toHaveLength(1);
