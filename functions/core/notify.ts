@@ -9,7 +9,7 @@
  *    (a slow chat publish, a Security Hub import from inside the member account) can leave a sent
  *    email unrecorded and cause a second one. Best effort: a failed write is logged.
  * 3. chat (after the email, best effort, ADR 0011).
- * 4. Security Hub (best effort; the exporter never throws).
+ * 4. Security Hub (best effort: a failure is logged).
  * 5. metrics (`Alerts`, counted only for what was sent).
  *
  * Which of these a notice gets is one table, {@link channelsFor}: a new notice kind is a new row.
@@ -159,8 +159,8 @@ export interface NotifierDeps {
   /** Absent: nothing is recorded as notified. */
   readonly findings?: Pick<FindingStore, 'markNotified'>;
   /**
-   * Imports one finding's state into Security Hub; must never throw (functions/core/security-hub.ts).
-   * Absent: the export is off.
+   * Imports one finding's state into Security Hub (functions/core/security-hub.ts never throws; should
+   * it, the failure is logged). Absent: the export is off.
    */
   readonly exportFinding?: (stored: StoredTransition) => Promise<void>;
   readonly metrics?: Pick<CheckerMetrics, 'alertPublished'>;
@@ -207,7 +207,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function exportFinding(notice: Notice): Promise<void> {
     if (deps.exportFinding === undefined || notice.stored === undefined) return;
-    await deps.exportFinding(notice.stored);
+    try {
+      await deps.exportFinding(notice.stored);
+    } catch (error) {
+      // The exporter is built never to throw; should one still fail, it must not undo the email.
+      logger.error('Could not import the finding into Security Hub; the email alert is not affected', {
+        ...notice.log,
+        error: describeError(error),
+      });
+    }
   }
 
   return async function notify(notice) {
