@@ -235,7 +235,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const message = messages.email();
     // A failure here is thrown before anything else ran: the finding stays unnotified for the next try.
     const messageId = await publishAlert(deps.sns, deps.alertTopicArn, message);
-    logger.info('Email published', { ...notice.log, kind: notice.kind, messageId });
+    logger.info('Alert published', { ...notice.log, kind: notice.kind, messageId });
     if (channels.markNotified) await markNotified(notice);
     await postToChat(notice, messages, message.attributes);
     if (channels.securityHub) await exportFinding(notice);
