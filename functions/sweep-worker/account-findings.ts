@@ -4,7 +4,7 @@
  */
 import { describeError } from '../core/errors';
 import { shouldNotify, type Finding as StoredFinding } from '../core/finding-store';
-import { neverNotified, type Notice } from '../core/notify';
+import { neverNotified, type Notice, type StoredTransition } from '../core/notify';
 import { isSuppressed } from '../core/suppression';
 import type { FindingRef, FindingSeverity } from '../contract/findings';
 import type { SweepAccountItem, SweepFinding, SweepFindingChange } from '../contract/sweep';
@@ -41,6 +41,20 @@ export function sweepFinding(
     ...(change !== 'resolved' && finding.suppression !== undefined && isSuppressed(finding, rt.now())
       ? { suppressedUntil: finding.suppression.until }
       : {}),
+  };
+}
+
+/** The finding after its transition, as the notification path takes it (one session per sweep). */
+function transitionOf(
+  finding: StoredFinding,
+  sweepId: string | undefined,
+  userPath: string | undefined,
+): StoredTransition {
+  return {
+    ref: refOf(finding),
+    finding,
+    sessionHint: sweepHint(sweepId),
+    ...(userPath === undefined ? {} : { userPath }),
   };
 }
 
@@ -98,12 +112,7 @@ async function notifyFinding(
     kind: 'alert',
     source: 'sweep',
     severity: finding.severity,
-    stored: {
-      ref: refOf(finding),
-      finding,
-      sessionHint: sweepHint(sweepId),
-      ...(extra.userPath === undefined ? {} : { userPath: extra.userPath }),
-    },
+    stored: transitionOf(finding, sweepId, extra.userPath),
     messages: {
       email: () => formatSweepAlert(input, rt.settings),
       chat: () => chatSweepAlert(input, rt.settings),
@@ -182,12 +191,7 @@ async function resolve(
     kind: 'resolution',
     source: 'sweep',
     severity: finding.severity,
-    stored: {
-      ref: refOf(finding),
-      finding,
-      sessionHint: sweepHint(sweepId),
-      ...(userPath === undefined ? {} : { userPath }),
-    },
+    stored: transitionOf(finding, sweepId, userPath),
     log: { findingId: finding.findingId },
   });
   return sweepFinding(rt, finding, 'resolved', {
