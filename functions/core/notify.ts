@@ -225,13 +225,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (channels.securityHub) await exportFinding(notice);
       return 'no-email';
     }
+    const { messages } = notice;
+    if (messages === undefined) throw new NoticeWithoutMessagesError(notice.kind, notice.source);
     if (notice.admit !== undefined && !(await notice.admit())) {
       logger.info('Alert storm: alert held for the aggregated alert', { ...notice.log });
       if (channels.securityHub) await exportFinding(notice);
       return 'held';
     }
-    const { messages } = notice;
-    if (messages === undefined) throw new NoticeWithoutMessagesError(notice.kind, notice.source);
     const message = messages.email();
     // A failure here is thrown before anything else ran: the finding stays unnotified for the next try.
     const messageId = await publishAlert(deps.sns, deps.alertTopicArn, message);
