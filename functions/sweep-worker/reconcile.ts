@@ -130,31 +130,45 @@ function keyOf(kind: FindingKind, subject: string): string {
   return findingSortKey(kind, subject);
 }
 
-/**
- * Turn one account's observations into store operations: observe every problem confirmed live,
- * resolve every open finding found fixed live (with the reason), keep the rest. The check role was
- * assumed to get here, so an open ACCOUNT_NOT_COVERED is resolved (`role-reachable`). Pure.
- */
-export function decideAccount(obs: Observations): StoreOperation[] {
-  const open = new Map(obs.open.map((f) => [keyOf(f.kind, f.subject), f]));
-  const operations: StoreOperation[] = [];
-  const resolveIfOpen = (kind: FindingKind, subject: string, reason: ResolutionReason, context: Context) => {
-    const finding = open.get(keyOf(kind, subject));
+/** The operations decided so far, and the open findings no operation has claimed yet. */
+class Ledger {
+  readonly operations: StoreOperation[] = [];
+  private readonly open: Map<string, StoredFinding>;
+
+  constructor(open: readonly StoredFinding[]) {
+    this.open = new Map(open.map((f) => [keyOf(f.kind, f.subject), f]));
+  }
+
+  /** Resolve the finding of this kind and subject, when one is open. */
+  resolveIfOpen(kind: FindingKind, subject: string, reason: ResolutionReason, context: Context): void {
+    const finding = this.open.get(keyOf(kind, subject));
     if (finding === undefined) return;
-    open.delete(keyOf(kind, subject));
-    operations.push({ op: 'resolve', finding, reason, ...context });
-  };
-  const observe = (
+    this.open.delete(keyOf(kind, subject));
+    this.operations.push({ op: 'resolve', finding, reason, ...context });
+  }
+
+  /** Record a problem confirmed live. */
+  observe(
     ref: FindingRef,
     severity: FindingSeverity,
     detail: string,
     subject: string,
     context: Context,
-  ) => {
-    open.delete(keyOf(ref.kind, subject));
-    operations.push({ op: 'observe', ref, severity, detail, ...context });
-  };
+  ): void {
+    this.open.delete(keyOf(ref.kind, subject));
+    this.operations.push({ op: 'observe', ref, severity, detail, ...context });
+  }
 
+  /** Every operation, then a `keep` for each open finding nothing claimed. */
+  close(): StoreOperation[] {
+    return [
+      ...this.operations,
+      ...[...this.open.values()].map((finding) => ({ op: 'keep' as const, finding })),
+    ];
+  }
+}
+
+function decideUsers(obs: Observations, ledger: Ledger): void {
   for (const { target, facts } of obs.users) {
     const row = target.row;
     const context: Context = {
@@ -175,16 +189,16 @@ export function decideAccount(obs: Observations): StoreOperation[] {
     const verdict = judgeUser(facts, exemption);
     switch (verdict.action) {
       case 'skip':
-        resolveIfOpen('USER_NO_MFA', target.userName, facts.exists ? 'exempted' : 'deleted', context);
+        ledger.resolveIfOpen('USER_NO_MFA', target.userName, facts.exists ? 'exempted' : 'deleted', context);
         break;
       case 'notice':
-        resolveIfOpen('USER_NO_MFA', target.userName, 'exempted', context);
+        ledger.resolveIfOpen('USER_NO_MFA', target.userName, 'exempted', context);
         break;
       case 'no-alert':
-        resolveIfOpen('USER_NO_MFA', target.userName, 'mfa-enabled', context);
+        ledger.resolveIfOpen('USER_NO_MFA', target.userName, 'mfa-enabled', context);
         break;
       case 'alert':
-        observe(
+        ledger.observe(
           { accountId: obs.accountId, kind: 'USER_NO_MFA', userName: target.userName },
           verdict.severity,
           verdict.finding,
@@ -194,27 +208,35 @@ export function decideAccount(obs: Observations): StoreOperation[] {
         break;
     }
   }
+}
 
-  if (obs.root !== undefined) {
-    const verdict = judgeRoot(obs.root);
-    if (verdict.action === 'alert') {
-      observe(
-        { accountId: obs.accountId, kind: 'ROOT_NO_MFA' },
-        verdict.severity,
-        verdict.finding,
-        ROOT_SUBJECT,
-        {
-          consolePassword: true,
-          ...(obs.rootLastUsed === undefined ? {} : { lastUsed: obs.rootLastUsed }),
-        },
-      );
-    } else {
-      resolveIfOpen('ROOT_NO_MFA', ROOT_SUBJECT, obs.root.mfaEnabled ? 'mfa-enabled' : 'console-removed', {});
-    }
+function decideRoot(obs: Observations, ledger: Ledger): void {
+  if (obs.root === undefined) return;
+  const verdict = judgeRoot(obs.root);
+  if (verdict.action === 'alert') {
+    ledger.observe(
+      { accountId: obs.accountId, kind: 'ROOT_NO_MFA' },
+      verdict.severity,
+      verdict.finding,
+      ROOT_SUBJECT,
+      {
+        consolePassword: true,
+        ...(obs.rootLastUsed === undefined ? {} : { lastUsed: obs.rootLastUsed }),
+      },
+    );
+  } else {
+    ledger.resolveIfOpen(
+      'ROOT_NO_MFA',
+      ROOT_SUBJECT,
+      obs.root.mfaEnabled ? 'mfa-enabled' : 'console-removed',
+      {},
+    );
   }
+}
 
+function decideForwarding(obs: Observations, ledger: Ledger): void {
   if (obs.forwarding?.status === 'broken') {
-    observe(
+    ledger.observe(
       { accountId: obs.accountId, kind: 'FORWARDING_BROKEN' },
       'HIGH',
       obs.forwarding.problem,
@@ -222,10 +244,20 @@ export function decideAccount(obs: Observations): StoreOperation[] {
       {},
     );
   } else if (obs.forwarding?.status === 'ok') {
-    resolveIfOpen('FORWARDING_BROKEN', ACCOUNT_SUBJECT, 'forwarding-restored', {});
+    ledger.resolveIfOpen('FORWARDING_BROKEN', ACCOUNT_SUBJECT, 'forwarding-restored', {});
   }
+}
 
-  resolveIfOpen('ACCOUNT_NOT_COVERED', ACCOUNT_SUBJECT, 'role-reachable', {});
-  for (const finding of open.values()) operations.push({ op: 'keep', finding });
-  return operations;
+/**
+ * Turn one account's observations into store operations: observe every problem confirmed live,
+ * resolve every open finding found fixed live (with the reason), keep the rest. The check role was
+ * assumed to get here, so an open ACCOUNT_NOT_COVERED is resolved (`role-reachable`). Pure.
+ */
+export function decideAccount(obs: Observations): StoreOperation[] {
+  const ledger = new Ledger(obs.open);
+  decideUsers(obs, ledger);
+  decideRoot(obs, ledger);
+  decideForwarding(obs, ledger);
+  ledger.resolveIfOpen('ACCOUNT_NOT_COVERED', ACCOUNT_SUBJECT, 'role-reachable', {});
+  return ledger.close();
 }
