@@ -1,11 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { NAMES } from '../../names';
+import { occurrenceAlarm, scheduleGroupMetric } from '../alarms';
 
 /** What the sweep's alarms watch. */
 export interface SweepAlarmSources {
@@ -25,26 +26,11 @@ export function sweepAlarms(
 ): cloudwatch.Alarm[] {
   const notify = new actions.SnsAction(topic);
   const period = Duration.minutes(5);
-  const alarm = (id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
-    const a = new cloudwatch.Alarm(scope, id, {
-      alarmDescription: `org-mfa-watch: ${description} See docs/operations.md.`,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    a.addAlarmAction(notify);
-    return a;
-  };
+  const alarm = (id: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm =>
+    occurrenceAlarm(scope, id, metric, description, notify);
   const stat = { period, statistic: 'Sum' };
   const scheduler = (metricName: string): cloudwatch.Metric =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/Scheduler',
-      metricName,
-      dimensionsMap: { ScheduleGroup: NAMES.sweepScheduleGroup },
-      ...stat,
-    });
+    scheduleGroupMetric(NAMES.sweepScheduleGroup, metricName, period);
   const { stateMachine } = sources;
   return [
     alarm('SweepFailed', stateMachine.metricFailed(stat), 'a sweep execution failed.'),

@@ -1,4 +1,3 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -6,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { SweepInput } from '../../../functions/contract/sweep';
 import type { SweepConfig } from '../../config';
 import { NAMES } from '../../names';
+import { schedulerRole } from '../scheduler-role';
 
 /**
  * The recurring sweep: EventBridge Scheduler starts an execution of `stateMachine` with
@@ -16,27 +16,14 @@ export function sweepSchedule(
   stateMachine: sfn.IStateMachine,
   config: SweepConfig,
 ): scheduler.CfnSchedule {
-  const stack = Stack.of(scope);
   const group = new scheduler.CfnScheduleGroup(scope, 'ScheduleGroup', { name: NAMES.sweepScheduleGroup });
-  const role = new iam.Role(scope, 'SchedulerRole', {
-    description: 'org-mfa-watch: lets EventBridge Scheduler start the daily sweep',
-    // Scheduler sets aws:SourceArn to the ARN of the schedule GROUP, never of a schedule: a condition on
-    // the schedule's ARN would never match (EventBridge Scheduler User Guide, "Cross-service confused
-    // deputy prevention"). The group holds only this schedule.
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: {
-        StringEquals: {
-          'aws:SourceAccount': stack.account,
-          'aws:SourceArn': stack.formatArn({
-            service: 'scheduler',
-            resource: 'schedule-group',
-            resourceName: NAMES.sweepScheduleGroup,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        },
-      },
-    }),
-  });
+  // The group holds only this schedule, so the role starts only the sweep.
+  const role = schedulerRole(
+    scope,
+    'SchedulerRole',
+    NAMES.sweepScheduleGroup,
+    'org-mfa-watch: lets EventBridge Scheduler start the daily sweep',
+  );
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: 'StartSweep',
