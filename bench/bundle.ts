@@ -1,9 +1,8 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_BUNDLING } from '../stacks/constructs/bundling';
+import { esbuildOptionsOf, FUNCTION_BUNDLING } from '../stacks/constructs/bundling';
 import { CHECKER_ENTRY } from '../stacks/constructs/checker-function';
 import { SWEEP_ENTRIES } from '../stacks/constructs/sweep';
 
@@ -31,22 +30,6 @@ function packageOf(path: string): string {
   return match?.[1] ?? '(project code)';
 }
 
-/**
- * The esbuild options NodejsFunction derives from the stack's bundling constant (the same object, so a
- * change there changes the measurement): format, minification, target, main fields, externals.
- */
-export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
-  return {
-    bundle: true,
-    platform: 'node',
-    minify: bundling.minify ?? false,
-    ...(bundling.target === undefined ? {} : { target: bundling.target }),
-    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
-    ...(bundling.mainFields === undefined ? {} : { mainFields: bundling.mainFields }),
-    external: [...(bundling.externalModules ?? [])],
-  };
-}
-
 /** Bundle one function the way the central stack does and attribute the output bytes to packages. */
 async function bundleOne(name: FunctionName, outdir: string): Promise<BundleReport> {
   const file = join(outdir, name.replace(/ /g, '-'), 'index.js');
@@ -58,7 +41,8 @@ async function bundleOne(name: FunctionName, outdir: string): Promise<BundleRepo
     logLevel: 'silent',
   });
   const meta: Metafile = result.metafile;
-  const output = Object.values(meta.outputs)[0];
+  // With source maps the metafile also lists index.js.map: the bundle is the .js output.
+  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith('.js'))?.[1];
   if (!output) throw new Error(`esbuild produced no output for ${name}`);
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(output.inputs)) {

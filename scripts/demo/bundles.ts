@@ -3,8 +3,8 @@ import { build, type BuildOptions } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { esbuildOptionsOf, FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import type { DeployedFunction } from './deployment';
 import { setEnvironment } from './environment';
 import { DemoAbortError } from './errors';
@@ -23,19 +23,7 @@ export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<
 
 /** esbuild's options for the stack's bundling options (what NodejsFunction passes to the local esbuild). Pure. */
 export function esbuildOptions(bundling: BundlingOptions, entry: string, outfile: string): BuildOptions {
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ?? false,
-    ...(bundling.target === undefined ? {} : { target: bundling.target }),
-    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
-    // NodejsFunction leaves the SDK out only when externalModules is undefined; the stack bundles it.
-    external: [...(bundling.externalModules ?? ['@aws-sdk/*'])],
-    logLevel: 'silent',
-  };
+  return { ...esbuildOptionsOf(bundling), entryPoints: [entry], outfile, logLevel: 'silent' };
 }
 
 /** Bundle each entry (an absolute path) into `<outDir>/<name>/index.js`, in parallel. Returns the bundle paths by name. */

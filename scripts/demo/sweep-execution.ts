@@ -14,7 +14,7 @@ import type { DemoFunction } from './deployment';
 import { DemoAbortError } from './errors';
 
 /**
- * One execution of the sweep state machine (stacks/constructs/sweep.ts), its states run in order in
+ * One execution of the sweep state machine (stacks/constructs/sweep/definition.ts), its states run in order in
  * this process: Plan → JoinedOrFull → (SweepAccounts: a Distributed Map whose ItemReader reads the
  * planner's JSON array from S3, ItemBatcher batches it with BatchInput, children run MaxConcurrency at
  * a time, ResultWriter writes a manifest and result files to S3 → Report) | (joined: CheckJoinedAccounts

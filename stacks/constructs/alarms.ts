@@ -25,6 +25,44 @@ export interface CentralAlarmsProps {
 const PERIOD = Duration.minutes(5);
 
 /**
+ * An alarm to `notify` on one occurrence or more of `metric` in a period (a count of new failures, never a
+ * standing level: see {@link CentralAlarms}); missing data is not a failure.
+ */
+export function occurrenceAlarm(
+  scope: Construct,
+  id: string,
+  metric: cloudwatch.IMetric,
+  description: string,
+  notify: cloudwatch.IAlarmAction,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription: `org-mfa-watch: ${description} See docs/operations.md.`,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(notify);
+  return alarm;
+}
+
+/** An EventBridge Scheduler metric of one schedule group, summed per `period`. */
+export function scheduleGroupMetric(
+  groupName: string,
+  metricName: string,
+  period: Duration,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Scheduler',
+    metricName,
+    dimensionsMap: { ScheduleGroup: groupName },
+    period,
+    statistic: 'Sum',
+  });
+}
+
+/**
  * Alarms that make a lost or stuck event impossible to miss. Every alarm counts NEW failures per period
  * (messages sent to a queue, errors, dropped invocations), never a standing level such as queue depth:
  * an alarm on depth stays in ALARM while one old message waits, and CloudWatch notifies only on a state
@@ -39,16 +77,7 @@ export class CentralAlarms extends Construct {
     super(scope, id);
     const notify = new actions.SnsAction(props.topic);
     const add = (alarmId: string, metric: cloudwatch.IMetric, description: string): void => {
-      const alarm = new cloudwatch.Alarm(this, alarmId, {
-        alarmDescription: `org-mfa-watch: ${description} See docs/operations.md.`,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(notify);
-      this.alarms.push(alarm);
+      this.alarms.push(occurrenceAlarm(this, alarmId, metric, description, notify));
     };
     for (const [name, queue] of Object.entries(props.queues)) {
       // EventBridge, Lambda and Scheduler write to these queues with SendMessage, which this metric counts.
@@ -69,14 +98,9 @@ export class CentralAlarms extends Construct {
       'the checker function was throttled (reserved concurrency reached).',
     );
     if (props.scheduleGroupName !== undefined) {
+      const groupName = props.scheduleGroupName;
       const scheduler = (metricName: string): cloudwatch.Metric =>
-        new cloudwatch.Metric({
-          namespace: 'AWS/Scheduler',
-          metricName,
-          dimensionsMap: { ScheduleGroup: props.scheduleGroupName ?? '' },
-          period: PERIOD,
-          statistic: 'Sum',
-        });
+        scheduleGroupMetric(groupName, metricName, PERIOD);
       add(
         'RecheckTargetErrors',
         scheduler('TargetErrorCount'),

@@ -18,6 +18,7 @@ import { grantPublish } from './central-key';
 import type { FindingTable } from './finding-table';
 import { NAMES, memberCheckRoleArn } from '../names';
 import { FUNCTION_BUNDLING } from './bundling';
+import { schedulerRole as schedulerRoleOf } from './scheduler-role';
 import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from './cfn-lint';
 
 /** The access portal and permission set console links sign in with (config `console`). */
@@ -209,25 +210,12 @@ export class CheckerFunction extends Construct {
       this.scheduleGroupName = NAMES.scheduleGroup;
       const recheckDlq = queue(this, 'RecheckDlq', 'Dead-letter queue of the re-check schedules.');
       this.recheckDeadLetterQueue = recheckDlq;
-      schedulerRole = new iam.Role(this, 'SchedulerRole', {
-        description: 'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
-        // Scheduler sets aws:SourceArn to the ARN of the schedule GROUP, never of a schedule: a condition
-        // on schedule ARNs never matches and Scheduler cannot assume the role (EventBridge Scheduler
-        // User Guide, "Cross-service confused deputy prevention").
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: {
-            StringEquals: {
-              'aws:SourceAccount': stack.account,
-              'aws:SourceArn': stack.formatArn({
-                service: 'scheduler',
-                resource: 'schedule-group',
-                resourceName: NAMES.scheduleGroup,
-                arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-              }),
-            },
-          },
-        }),
-      });
+      schedulerRole = schedulerRoleOf(
+        this,
+        'SchedulerRole',
+        NAMES.scheduleGroup,
+        'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
+      );
       recheckDlq.grantSendMessages(schedulerRole);
       // The checker creates its re-checks and deletes superseded ones, only in its own group.
       this.role.addToPolicy(

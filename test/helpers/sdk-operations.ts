@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { esbuildOptionsOf as stackEsbuildOptions } from '../../stacks/constructs/bundling';
 import { ACTION_EXCEPTIONS, DOCUMENT_CLIENT_ACTIONS, SERVICE_PREFIX } from './iam-actions';
 
 // Finds every AWS operation a function's bundled code can send, from the code itself: esbuild bundles
@@ -56,32 +57,9 @@ export interface FunctionOperations {
 
 /** esbuild options equal to what NodejsFunction runs for `bundling` (the options the app sets). */
 export function esbuildOptionsOf(entry: string, bundling: BundlingOptions): BuildOptions {
-  const known = new Set([
-    'minify',
-    'mainFields',
-    'sourceMap',
-    'target',
-    'format',
-    'externalModules',
-    'forceDockerBundling',
-    'mainFields',
-  ]);
-  const unknown = Object.keys(bundling).filter((k) => !known.has(k));
-  if (unknown.length > 0) {
-    // A new bundling option could change what goes into the bundle: teach this function about it.
-    throw new Error(`esbuildOptionsOf: bundling option(s) ${unknown.join(', ')} not mirrored`);
-  }
   return {
+    ...stackEsbuildOptions(bundling),
     entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    ...(bundling.target === undefined ? {} : { target: bundling.target }),
-    ...(bundling.format === undefined ? {} : { format: bundling.format }),
-    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
-    minify: bundling.minify ?? false,
-    ...(bundling.mainFields === undefined ? {} : { mainFields: [...bundling.mainFields] }),
-    sourcemap: bundling.sourceMap ?? false,
-    external: [...(bundling.externalModules ?? [])],
     outfile: join(PROJECT_ROOT, 'cdk.out', 'permissions-scan', 'index.js'),
     write: false,
     metafile: true,
