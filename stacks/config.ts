@@ -3,6 +3,7 @@ import { ALERT_LOCALES } from '../functions/contract/contract';
 import { exemptionSchema } from '../functions/contract/exemption';
 import { isIanaTimeZone } from '../functions/contract/time-zone';
 import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/contract/console-access';
+import { canaryConfigSchema } from './config-canary';
 import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
 import { homeRegionProblem } from './regions';
 
@@ -236,6 +237,7 @@ export const configSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  canary: canaryConfigSchema,
   /**
    * The CloudWatch dashboard `org-mfa-watch` (docs/operations.md, "Metrics and dashboard"). Off by default:
    * a dashboard is billed per month. The metrics it shows are written either way (EMF, in the logs).
