@@ -58,7 +58,7 @@ function callerProblem(detail: Json, account: string, checkRoleName: string): st
     return `the session ARN ${String(identity.arn)} is not a session of ${checkRoleName} in ${account}`;
   }
   if (identity.accountId !== undefined && identity.accountId !== account) {
-    return `userIdentity.accountId ${String(identity.accountId)} is not ${account}`;
+    return `userIdentity.accountId ${JSON.stringify(identity.accountId)} is not ${account}`;
   }
   return undefined;
 }
@@ -97,7 +97,10 @@ export function recogniseCanary(envelope: unknown, checkRoleName: string): Canar
   if (detail.eventSource !== IAM_CLOUDTRAIL_EVENT_SOURCE || detail.eventName !== CANARY_EVENT_NAME) {
     return no(`not ${CANARY_EVENT_NAME} (eventName ${String(detail.eventName)})`);
   }
-  if (detail.errorCode !== undefined) return no(`the call failed (${String(detail.errorCode)})`);
+  if (detail.errorCode !== undefined) {
+    const code = typeof detail.errorCode === 'string' ? detail.errorCode : JSON.stringify(detail.errorCode);
+    return no(`the call failed (${code})`);
+  }
   const account = envelope.account;
   if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) {
     return no('the envelope has no 12-digit account');

@@ -8,7 +8,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CANARY_VALUE_PATTERN } from '../contract/canary';
-import { FINDING_KEY, FINDING_TTL_ATTRIBUTE, type FINDINGS_TABLE_NAME } from '../contract/findings';
+import { FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../contract/findings';
 import type { CanaryArrival, CanaryState } from './canary-compare';
 import type { CanaryEvent } from './canary-event';
 import { FindingStoreError, StoreUnavailableError } from './finding-errors';
@@ -101,7 +101,7 @@ function parseState(item: Record<string, unknown>): CanaryState {
 export interface CanaryStoreOptions {
   /** A DynamoDB client (module scope of the handler). */
   readonly client: DynamoDBClient;
-  /** The findings table ({@link FINDINGS_TABLE_NAME}). */
+  /** The findings table (`org-mfa-watch-findings` when deployed). */
   readonly tableName: string;
 }
 

@@ -53,18 +53,23 @@ function withoutStatement(policy: PolicyDocument, sid: string): PolicyDocument {
 
 /** `policy` with `arn` taken out of every aws:PrincipalArn list of statement `sid`. */
 function withoutPrincipalException(policy: PolicyDocument, sid: string, arn: string): PolicyDocument {
-  let removed = false;
-  const Statement = policy.Statement.map((s) => {
-    if (s.Sid !== sid) return s;
-    const condition = s.Condition as Record<string, Record<string, string[]>>;
-    const list = condition.ArnNotLike?.['aws:PrincipalArn'] ?? [];
-    removed = list.includes(arn);
-    return {
-      ...s,
-      Condition: { ...condition, ArnNotLike: { 'aws:PrincipalArn': list.filter((a) => a !== arn) } },
-    };
-  });
-  if (!removed) throw new Error(`${sid} names no ${arn}`);
+  const named = (s: Record<string, unknown>): string[] =>
+    (s.Condition as { ArnNotLike?: Record<string, string[]> } | undefined)?.ArnNotLike?.[
+      'aws:PrincipalArn'
+    ] ?? [];
+  const statement = policy.Statement.find((s) => s.Sid === sid);
+  if (statement === undefined || !named(statement).includes(arn)) throw new Error(`${sid} names no ${arn}`);
+  const Statement = policy.Statement.map((s) =>
+    s.Sid !== sid
+      ? s
+      : {
+          ...s,
+          Condition: {
+            ...(s.Condition as Record<string, unknown>),
+            ArnNotLike: { 'aws:PrincipalArn': named(s).filter((a) => a !== arn) },
+          },
+        },
+  );
   return { ...policy, Statement };
 }
 
@@ -75,7 +80,7 @@ beforeAll(() => {
     }),
   );
   memberPolicies = checkRolePolicies(app.memberTemplateJson, MEMBER);
-  const management = app.management.toJSON() as Json;
+  const management = app.management.toJSON();
   managementPolicies = checkRolePolicies(management, MANAGEMENT);
   const policy = Object.values(
     management.Resources as Record<string, { Type: string; Properties: Json }>,

@@ -14,11 +14,9 @@ const fixture = (file: string): Json =>
 const canary = fixture('tagrole-canary.json');
 const detailOf = (event: Json): Json => event.detail as Json;
 
-/** The canary with `detail` fields replaced (a shallow merge; `undefined` removes the field). */
+/** The canary with `detail` fields replaced (a shallow merge). */
 function withDetail(changes: Json, envelope: Json = canary): Json {
-  const detail = { ...detailOf(envelope), ...changes };
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete detail[k];
-  return { ...envelope, detail };
+  return { ...envelope, detail: { ...detailOf(envelope), ...changes } };
 }
 const identity = detailOf(canary).userIdentity as Json;
 const withTags = (tags: unknown): Json => withDetail({ requestParameters: { roleName: CHECK_ROLE, tags } });

@@ -60,7 +60,7 @@ describe('sendCanary', () => {
 
   it('makes no call for a sweep id no tag value can hold, and says why', async () => {
     const sent = await sendCanary(client, { ...input, sweepId: 'manual run (1)' }, () => NOW);
-    expect(sent).toMatchObject({ failure: expect.stringMatching(/cannot be an IAM tag value/) });
+    expect('failure' in sent ? sent.failure : '').toMatch(/cannot be an IAM tag value/);
     expect(iam.calls()).toHaveLength(0);
   });
 });
