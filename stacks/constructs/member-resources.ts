@@ -55,8 +55,9 @@ function defaultProductArn(region: string): string {
 
 /**
  * What every member account gets (through the StackSet) and the management account too (through its
- * own stack): a rule that forwards successful IAM user/MFA events to the central bus, and the
- * read-only role the checker assumes. It holds no assets, so it fits a StackSet template.
+ * own stack): a rule that forwards successful IAM user/MFA events (and the sweep's canary) to the
+ * central bus, and the role the checker assumes: read-only, but for tagging itself with the canary key
+ * (docs/adr/0021-canary.md). It holds no assets, so it fits a StackSet template.
  */
 export class MemberResources extends Construct {
   /** Rule `org-mfa-watch-forward` on the default bus. */
