@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
+import { canaryConfigSchema } from './config/canary';
 import { chatSchema } from './config/chat';
 import { archiveRetentionDaysSchema, checkerFields } from './config/checker';
 import { dashboardSchema } from './config/dashboard';
@@ -24,6 +25,7 @@ export const configSchema = z.strictObject({
   ...checkerFields,
   console: consoleSchema,
   findings: findingsSchema,
+  canary: canaryConfigSchema,
   dashboard: dashboardSchema,
   securityHub: securityHubSchema,
   chat: chatSchema,

@@ -85,6 +85,8 @@ export const FINDING_ATTRIBUTES = {
  * - `FORWARDING_BROKEN`: the account's forward rule is missing, disabled or mis-targeted (sweep, HIGH).
  * - `ROLLOUT_FAILED`: the account's StackSet instance is FAILED or INOPERABLE (sweep, HIGH; detail
  *   `ROLLOUT_FAILED`, the StackSet's status reason in the alert).
+ * - `REALTIME_PATH_BROKEN`: the account's canary (docs/adr/0021-canary.md) did not reach the checker in
+ *   two consecutive sweeps: events are not flowing in real time (sweep, HIGH).
  */
 export const FINDING_KINDS = [
   'USER_NO_MFA',
@@ -92,6 +94,7 @@ export const FINDING_KINDS = [
   'ACCOUNT_NOT_COVERED',
   'FORWARDING_BROKEN',
   'ROLLOUT_FAILED',
+  'REALTIME_PATH_BROKEN',
 ] as const;
 
 /** One of {@link FINDING_KINDS}. */
@@ -134,6 +137,7 @@ export type FindingSource = (typeof FINDING_SOURCES)[number];
  * - `role-reachable`, `forwarding-restored`: the account-level problem is fixed (sweep).
  * - `account-removed`: the account left the organization or was closed (sweep).
  * - `rollout-recovered`: the account's StackSet instance is no longer FAILED or INOPERABLE (sweep).
+ * - `canary-arrived`: the account's canary reached the checker again (sweep).
  * - `manual`: closed by hand (docs/operations.md).
  */
 export const RESOLUTION_REASONS = [
@@ -145,6 +149,7 @@ export const RESOLUTION_REASONS = [
   'forwarding-restored',
   'account-removed',
   'rollout-recovered',
+  'canary-arrived',
   'manual',
 ] as const;
 

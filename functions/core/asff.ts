@@ -61,6 +61,7 @@ function topicOf(finding: StoredFinding): TextTopic {
     case 'ACCOUNT_NOT_COVERED':
     case 'FORWARDING_BROKEN':
     case 'ROLLOUT_FAILED':
+    case 'REALTIME_PATH_BROKEN':
       return finding.kind;
   }
 }

@@ -10,9 +10,11 @@ import { KO_SUBJECT, withParticle } from './korean-particles';
 
 /**
  * What a text describes: an alert finding (`NO_MFA_CONSOLE`, `ROOT_NO_MFA`...) or an account-level
- * finding kind of the sweep (`ACCOUNT_NOT_COVERED`, `FORWARDING_BROKEN`, `ROLLOUT_FAILED`).
+ * finding kind of the sweep (`ACCOUNT_NOT_COVERED`, `FORWARDING_BROKEN`, `ROLLOUT_FAILED`,
+ * `REALTIME_PATH_BROKEN`).
  */
-export type TextTopic = Finding | 'ACCOUNT_NOT_COVERED' | 'FORWARDING_BROKEN' | 'ROLLOUT_FAILED';
+export type TextTopic =
+  Finding | 'ACCOUNT_NOT_COVERED' | 'FORWARDING_BROKEN' | 'ROLLOUT_FAILED' | 'REALTIME_PATH_BROKEN';
 
 /** The localized texts of one topic. */
 export interface FindingText {
@@ -210,6 +212,23 @@ export function findingText(
               'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
             ],
       };
+    case 'REALTIME_PATH_BROKEN':
+      return {
+        headline: ko
+          ? (_who, acct) =>
+              `계정 ${acct}의 카나리아 이벤트가 연속 두 번의 점검에서 도착하지 않았습니다: 이 계정의 IAM 변경이 실시간으로 점검되지 않을 수 있습니다.`
+          : (_who, acct) =>
+              `The canary of account ${acct} did not arrive in two consecutive sweeps: IAM changes there may not be checked as they happen.`,
+        todo: ko
+          ? [
+              'us-east-1에서 관리 이벤트를 기록하는 CloudTrail 추적이 로깅 중인지 확인하십시오 (다중 리전 또는 us-east-1 포함) (docs/operations.md).',
+              '전달 규칙(org-mfa-watch-forward), 그 역할, 중앙 버스 정책과 키, 배달 못한 편지 대기열(org-mfa-watch-forward-dlq)을 확인하십시오. 그동안 일일 점검이 이 계정을 계속 점검합니다.',
+            ]
+          : [
+              'Check that a CloudTrail trail logging management events is on in us-east-1 (multi-Region, or in us-east-1) (docs/operations.md).',
+              'Check the forward rule org-mfa-watch-forward, its role, the central bus policy and key, and the dead-letter queue org-mfa-watch-forward-dlq. Until it is fixed, the daily sweep still checks this account.',
+            ],
+      };
   }
 }
 
@@ -231,4 +250,6 @@ export const REMEDIATION_URLS: Readonly<Record<TextTopic, string>> = {
   FORWARDING_BROKEN: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html',
   ROLLOUT_FAILED:
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-troubleshooting.html',
+  REALTIME_PATH_BROKEN:
+    'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html',
 };

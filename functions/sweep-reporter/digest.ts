@@ -128,6 +128,7 @@ const EN: Texts = {
     'forwarding-restored': 'forward rule restored',
     'account-removed': 'account no longer ACTIVE in the organization',
     'rollout-recovered': 'StackSet instance deployed again',
+    'canary-arrived': 'canary arrived: real-time path proven again',
     manual: 'closed by hand',
   },
   storeProblem: (problem) =>
@@ -184,6 +185,7 @@ const KO: Texts = {
     'forwarding-restored': '전달 규칙 복구됨',
     'account-removed': '계정이 더 이상 조직의 ACTIVE 계정이 아님',
     'rollout-recovered': 'StackSet 인스턴스가 다시 배포됨',
+    'canary-arrived': '카나리아 도착: 실시간 경로가 다시 확인됨',
     manual: '수동으로 닫음',
   },
   storeProblem: (problem) =>

@@ -17,6 +17,8 @@ const EN: Readonly<Record<FindingKind, string>> = {
     "Redeploy the account's StackSet instance to restore the forward rule, and find in CloudTrail who changed it.",
   ROLLOUT_FAILED:
     "Read the instance's status reason in the StackSet console, fix its cause (an SCP, a name clash, a quota), then redeploy the instance to the account.",
+  REALTIME_PATH_BROKEN:
+    "No canary arrived in two sweeps: check the account's CloudTrail trail in us-east-1, the forward rule, its role and dead-letter queue, and the central bus policy (runbook: REALTIME_PATH_BROKEN).",
 };
 
 const KO: Readonly<Record<FindingKind, string>> = {
@@ -30,6 +32,8 @@ const KO: Readonly<Record<FindingKind, string>> = {
     '계정의 StackSet 인스턴스를 다시 배포하여 전달 규칙을 복구하고, 누가 변경했는지 CloudTrail에서 확인하십시오.',
   ROLLOUT_FAILED:
     'StackSet 콘솔에서 인스턴스의 상태 사유를 확인하고 원인(SCP, 이름 충돌, 할당량)을 고친 뒤 인스턴스를 다시 배포하십시오.',
+  REALTIME_PATH_BROKEN:
+    '두 번의 점검에서 카나리아가 도착하지 않았습니다: 계정의 us-east-1 CloudTrail 추적, 전달 규칙과 그 역할 및 배달 못한 편지 대기열, 중앙 버스 정책을 확인하십시오 (운영 가이드: REALTIME_PATH_BROKEN).',
 };
 
 /** What to do about findings of `kind`, in one line. Pure. */

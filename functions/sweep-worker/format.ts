@@ -184,6 +184,22 @@ function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
               'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
             ],
       };
+    case 'REALTIME_PATH_BROKEN':
+      return {
+        subject: () => `real-time path not proven in ${input.accountId}: canary missed twice`,
+        headline: ko
+          ? `계정 ${account}의 카나리아 이벤트가 연속 두 번의 점검에서 도착하지 않았습니다: 이 계정의 IAM 변경이 실시간으로 점검되지 않을 수 있습니다.`
+          : `The canary of account ${account} did not arrive in two consecutive sweeps: IAM changes there may not be checked as they happen.`,
+        todo: ko
+          ? [
+              `us-east-1에서 관리 이벤트를 기록하는 CloudTrail 추적이 로깅 중인지 확인하십시오 (${RUNBOOK.ko('REALTIME_PATH_BROKEN')}).`,
+              '전달 규칙과 그 역할, 배달 못한 편지 대기열, 중앙 버스 정책과 키를 확인하십시오. 카나리아가 도착하면 다음 점검이 발견 항목을 해결합니다.',
+            ]
+          : [
+              `Check that a CloudTrail trail logging management events is on in us-east-1 (${RUNBOOK.en('REALTIME_PATH_BROKEN')}).`,
+              'Check the forward rule, its role, its dead-letter queue, and the central bus policy and key; the next sweep whose canary arrives resolves the finding.',
+            ],
+      };
   }
 }
 
@@ -202,6 +218,8 @@ function consoleLink(input: SweepAlertInput, partition: string): string {
       const rule = encodeURIComponent(input.rule?.name ?? '');
       return `https://${host}/events/home?region=${region}#/eventbus/default/rules/${rule}`;
     }
+    case 'REALTIME_PATH_BROKEN':
+      return `https://${host}/cloudtrailv2/home?region=us-east-1#/trails`;
   }
 }
 

@@ -4,7 +4,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { watchedEventPattern } from '../event-pattern';
+import { memberForwardPattern } from '../event-pattern';
+import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import { NAMES, centralBusArn, checkerRoleArn, sweepWorkerRoleArn } from '../names';
 
 // Built from the pseudo parameters (not the stack's literal account) so the StackSet template and the
@@ -54,8 +55,9 @@ function defaultProductArn(region: string): string {
 
 /**
  * What every member account gets (through the StackSet) and the management account too (through its
- * own stack): a rule that forwards successful IAM user/MFA events to the central bus, and the
- * read-only role the checker assumes. It holds no assets, so it fits a StackSet template.
+ * own stack): a rule that forwards successful IAM user/MFA events (and the sweep's canary) to the
+ * central bus, and the role the checker assumes: read-only, but for tagging itself with the canary key
+ * (docs/adr/0021-canary.md). It holds no assets, so it fits a StackSet template.
  */
 export class MemberResources extends Construct {
   /** Rule `org-mfa-watch-forward` on the default bus. */
@@ -111,8 +113,9 @@ export class MemberResources extends Construct {
     });
     this.forwardRule = new events.Rule(this, 'ForwardRule', {
       ruleName: NAMES.memberForwardRule,
-      description: 'org-mfa-watch: forward successful IAM user and MFA changes to the central bus',
-      eventPattern: watchedEventPattern(),
+      description:
+        'org-mfa-watch: forward successful IAM user and MFA changes, and the canary, to the central bus',
+      eventPattern: memberForwardPattern(NAMES.memberCheckRole),
     });
     // Event-bus targets take no RetryPolicy (the API rejects it): EventBridge retries them for up to
     // 24 hours, 185 attempts, then writes to the dead-letter queue.
@@ -198,6 +201,32 @@ export class MemberResources extends Construct {
             resource: NAMES.memberForwardDeadLetterQueue,
           }),
         ],
+      }),
+    );
+    // The canary (docs/adr/0021-canary.md): each sweep the worker tags this role itself, so the call
+    // travels CloudTrail -> this account's default bus -> the forward rule -> the central bus like a
+    // CreateUser. Only this role, only the canary key: aws:TagKeys lists every key of the request
+    // (ForAllValues: no other key), and aws:RequestTag/<key> must be present (ForAllValues alone also
+    // holds for a request with no keys). IAM Service Authorization Reference: TagRole supports both keys.
+    this.checkRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'TagItselfForTheCanary',
+        actions: ['iam:TagRole'],
+        resources: [
+          Arn.format({
+            partition: Aws.PARTITION,
+            service: 'iam',
+            region: '',
+            account: Aws.ACCOUNT_ID,
+            resource: 'role',
+            resourceName: NAMES.memberCheckRole,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        ],
+        conditions: {
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [CANARY_TAG_KEY] },
+          Null: { [`aws:RequestTag/${CANARY_TAG_KEY}`]: 'false' },
+        },
       }),
     );
     Validations.of(this.checkRole).acknowledge({

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/contract/exemption';
 import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/contract/sweep';
 import { NAMES, centralBusArn, sweepPlannerRoleArn } from '../names';
@@ -77,7 +78,8 @@ export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser
 /**
  * The tamper-protection SCP's document: deny changing the forward rule, the forward role and the check
  * role, and setting or removing the exemption tags, to every principal except the StackSet execution
- * role and `exemptPrincipalArns`. Pure; every ARN uses the partition token.
+ * role and `exemptPrincipalArns`; the one exception is the canary, the check role tagging itself with
+ * the canary key only. Pure; every ARN uses the partition token.
  */
 export function tamperProtectionDocument(
   exemptPrincipalArns: readonly string[],
@@ -123,9 +125,44 @@ export function tamperProtectionDocument(
       new iam.PolicyStatement({
         sid: 'ProtectMemberRoles',
         effect: iam.Effect.DENY,
-        actions: [...ROLE_CHANGE_ACTIONS],
+        actions: ROLE_CHANGE_ACTIONS.filter((action) => action !== 'iam:TagRole'),
         resources: [role(NAMES.memberCheckRole), role(NAMES.memberForwardRole)],
         conditions: exceptDeployers,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ProtectForwardRoleTags',
+        effect: iam.Effect.DENY,
+        actions: ['iam:TagRole'],
+        resources: [role(NAMES.memberForwardRole)],
+        conditions: exceptDeployers,
+      }),
+      // The canary (docs/adr/0021-canary.md): the check role tags itself with the canary key each sweep.
+      // An SCP Deny cannot say "unless A and B", so two statements: tagging the check role is denied to
+      // every principal but the deployers and the check role itself, and (to those) with any other key.
+      new iam.PolicyStatement({
+        sid: 'CanaryOnlyByTheCheckRole',
+        effect: iam.Effect.DENY,
+        actions: ['iam:TagRole'],
+        resources: [role(NAMES.memberCheckRole)],
+        conditions: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [
+              STACKSET_EXECUTION_ROLE_PATTERN,
+              ...exemptPrincipalArns,
+              role(NAMES.memberCheckRole),
+            ],
+          },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'CanaryOnlyWithItsKey',
+        effect: iam.Effect.DENY,
+        actions: ['iam:TagRole'],
+        resources: [role(NAMES.memberCheckRole)],
+        conditions: {
+          'ForAnyValue:StringNotEquals': { 'aws:TagKeys': [CANARY_TAG_KEY] },
+          ...exceptDeployers,
+        },
       }),
       // The exemption above is by name: without this, a member administrator could create a role named
       // stacksets-exec-<anything> (or re-trust the real one) and act as the StackSet.

@@ -1,3 +1,4 @@
+import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import { SWEEP_KEYS } from '../../functions/contract/sweep';
 import type { PolicyDocument, TemplateScope } from './policy-simulation';
 import {
@@ -438,6 +439,21 @@ export const CHECK_ROLE_ROWS: Readonly<Record<string, Row>> = {
     ];
   },
   'sqs:GetQueueAttributes': forwardRuleQueues('sqs:GetQueueAttributes'),
+  // The canary (docs/adr/0021-canary.md): the check role tags itself, with the canary key only
+  // (IAM API Reference, TagRole; the request carries aws:TagKeys and aws:RequestTag/<key>).
+  'iam:TagRole': (input) => {
+    const { id } = inMember(input);
+    const roleName = input.env.CHECK_ROLE_NAME;
+    if (roleName === undefined) throw new Error(`${input.fn}: TagRole needs CHECK_ROLE_NAME`);
+    return [
+      {
+        action: 'iam:TagRole',
+        resource: `arn:${input.deployment.partition}:iam::${id}:role/${roleName}`,
+        resourceAccount: id,
+        context: { 'aws:TagKeys': [CANARY_TAG_KEY], [`aws:RequestTag/${CANARY_TAG_KEY}`]: 'sweep-id' },
+      },
+    ];
+  },
 };
 
 /** The id CloudFormation generates for a StackSet, after its name (any value: the grant cannot know it). */

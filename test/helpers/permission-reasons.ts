@@ -63,7 +63,10 @@ const TABLE_KEY =
 const SQS_GRANT =
   'Part of CDK grantSendMessages (and of the SqsDestination grant); the code sends SendMessage only.';
 
-/** Granted actions the code does not send, with why. `role` names whose policy grants it. */
+/**
+ * Granted actions the code does not send, with why. `role` names whose policy grants it: a function,
+ * or `check role` (the member check role, in the StackSet template and the management-account stack).
+ */
 export const GRANTED_NOT_SENT: readonly { role: string; action: string; resource: RegExp; reason: string }[] =
   [
     ...FUNCTIONS.flatMap((f) =>
@@ -97,4 +100,11 @@ export const GRANTED_NOT_SENT: readonly { role: string; action: string; resource
       resource: /:Checker(FailureQueue|QuarantineQueue)/,
       reason: SQS_GRANT,
     })),
+    {
+      role: 'check role',
+      action: 'iam:TagRole',
+      resource: /:iam::\d{12}:role\/org-mfa-watch-check$/,
+      reason:
+        "Issue 22, phase 1: the canary's grant (the check role tags itself with the canary key only, proven in test/stacks/canary-policy-simulation.test.ts) lands before the sweep worker sends it; phase 2 wires sendCanary (functions/sweep-worker/canary.ts) into the worker, adds iam:TagRole to its expected calls and removes this entry (the row in CHECK_ROLE_ROWS is ready).",
+    },
   ];

@@ -19,7 +19,7 @@ describe.each([
   ['StackSet member template', () => member],
   ['management-account stack', () => management],
 ])('member resources in the %s', (_name, template) => {
-  it('forwards successful watched IAM events from the default bus', () => {
+  it('forwards successful watched IAM events, and the canary on the check role, from the default bus', () => {
     template().hasResourceProperties('AWS::Events::Rule', {
       Name: 'org-mfa-watch-forward',
       EventBusName: Match.absent(),
@@ -28,8 +28,11 @@ describe.each([
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
           eventSource: ['iam.amazonaws.com'],
-          eventName: [...WATCHED_EVENT_NAMES],
           errorCode: [{ exists: false }],
+          $or: [
+            { eventName: [...WATCHED_EVENT_NAMES] },
+            { eventName: ['TagRole'], requestParameters: { roleName: [NAMES.memberCheckRole] } },
+          ],
         },
       },
     });
@@ -204,6 +207,28 @@ describe.each([
                   ':',
                   { Ref: 'AWS::AccountId' },
                   ':org-mfa-watch-forward-dlq',
+                ],
+              ],
+            },
+          },
+          {
+            // The canary (docs/adr/0021-canary.md); proven in canary-policy-simulation.test.ts.
+            Sid: 'TagItselfForTheCanary',
+            Effect: 'Allow',
+            Action: 'iam:TagRole',
+            Condition: {
+              'ForAllValues:StringEquals': { 'aws:TagKeys': ['org-mfa-watch:canary'] },
+              Null: { 'aws:RequestTag/org-mfa-watch:canary': 'false' },
+            },
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':iam::',
+                  { Ref: 'AWS::AccountId' },
+                  ':role/org-mfa-watch-check',
                 ],
               ],
             },

@@ -52,6 +52,10 @@ const CASES: [string, StoredFinding][] = [
   ['ACCOUNT_NOT_COVERED', stored('ACCOUNT_NOT_COVERED', { source: 'sweep' })],
   ['FORWARDING_BROKEN', stored('FORWARDING_BROKEN', { source: 'sweep' })],
   ['ROLLOUT_FAILED', stored('ROLLOUT_FAILED', { source: 'sweep', detail: 'ROLLOUT_FAILED' })],
+  [
+    'REALTIME_PATH_BROKEN',
+    stored('REALTIME_PATH_BROKEN', { source: 'sweep', detail: 'REALTIME_PATH_BROKEN' }),
+  ],
 ];
 const ALL = CASES.flatMap(([name, f]) => [
   [`${name}, open`, f] as const,

@@ -114,6 +114,7 @@ describe('sweep alerts a reader can act on (issue 19, item 7)', () => {
       rule: { name: 'org-mfa-watch-forward', region: 'us-east-1' },
     },
     { ...USER, kind: 'ROLLOUT_FAILED', detail: 'ROLLOUT_FAILED', reason: 'FAILED: AccessDenied by an SCP' },
+    { ...USER, kind: 'REALTIME_PATH_BROKEN', detail: 'REALTIME_PATH_BROKEN' },
   ];
 
   it.each(

@@ -1,0 +1,39 @@
+/**
+ * The canary's one call (docs/adr/0021-canary.md): with the check role's session in an account, tag
+ * the check role itself with the canary key and the sweep id. IAM records it in us-east-1, like a
+ * CreateUser, and the member rule forwards it to the checker. The IAM client is passed in, built on the
+ * check role's credentials (the grant allows only this role and this key).
+ */
+import { TagRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CANARY_TAG_KEY, CANARY_VALUE_PATTERN } from '../contract/canary';
+import type { SentCanary } from '../core/canary-compare';
+import { describeError } from '../core/errors';
+
+/**
+ * Send the canary of sweep `sweepId` in `accountId`. Never throws for AWS's answer: a denied or failed
+ * call comes back as `failure` with AWS's error (`AccessDenied: ...` names an SCP or a changed role), so
+ * the comparison can name the reason instead of reporting a silent gap. A sweep id no tag value can
+ * hold fails the same way, without a call.
+ */
+export async function sendCanary(
+  iam: IAMClient,
+  input: { readonly accountId: string; readonly sweepId: string; readonly checkRoleName: string },
+  now: () => Date,
+): Promise<SentCanary> {
+  const { accountId, sweepId } = input;
+  if (!CANARY_VALUE_PATTERN.test(sweepId)) {
+    return {
+      accountId,
+      sweepId,
+      failure: `the sweep id ${JSON.stringify(sweepId)} cannot be an IAM tag value (1-80 letters, digits, _.=+-@)`,
+    };
+  }
+  try {
+    await iam.send(
+      new TagRoleCommand({ RoleName: input.checkRoleName, Tags: [{ Key: CANARY_TAG_KEY, Value: sweepId }] }),
+    );
+    return { accountId, sweepId, sentAt: now().toISOString() };
+  } catch (error) {
+    return { accountId, sweepId, failure: describeError(error) };
+  }
+}
