@@ -4,6 +4,7 @@ import { exemptionSchema } from '../functions/contract/exemption';
 import { isIanaTimeZone } from '../functions/contract/time-zone';
 import { ACCESS_PORTAL_URL, PERMISSION_SET_NAME } from '../functions/contract/console-access';
 import { accountWarnings, crossFieldProblems, problemField } from './config-rules';
+import { enforcementSchema } from './config-enforcement';
 import { homeRegionProblem } from './regions';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -393,6 +394,8 @@ export const configSchema = z.strictObject({
       { error: 'expected an object such as { "enabled": true }' },
     )
     .prefault({}),
+  /** Opt-in quarantine of users who ignore the alert (stacks/config-enforcement.ts). */
+  enforcement: enforcementSchema,
   /** Days the central bus archive keeps events for replay. */
   archiveRetentionDays: z
     .number({ error: 'expected a whole number of days' })
