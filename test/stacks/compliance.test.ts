@@ -31,9 +31,10 @@ describe('cdk-nag AwsSolutions', () => {
       }),
     ],
     [
-      'tamper protection on, a custom sweep schedule',
+      'tamper protection and enforcement on, a custom sweep schedule',
       testConfig({
         tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+        enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
         sweep: { schedule: { expression: 'rate(12 hours)' }, maxConcurrency: 50 },
       }),
     ],
