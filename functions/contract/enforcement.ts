@@ -37,3 +37,9 @@ export const QUARANTINE_ATTRIBUTES = {
   /** Every transition: `{ action: 'quarantined' | 'released', at, by, reason }`, oldest first. */
   enforcementLog: 'enforcementLog',
 } as const;
+
+/** Environment variables the central stack sets on the sweep worker when enforcement is on. */
+export const ENFORCEMENT_ENV = {
+  /** Name of the member enforce role ({@link ENFORCE_ROLE_NAME}); absent when enforcement is off. */
+  roleName: 'ENFORCE_ROLE_NAME',
+} as const;
