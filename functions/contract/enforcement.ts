@@ -42,4 +42,17 @@ export const QUARANTINE_ATTRIBUTES = {
 export const ENFORCEMENT_ENV = {
   /** Name of the member enforce role ({@link ENFORCE_ROLE_NAME}); absent when enforcement is off. */
   roleName: 'ENFORCE_ROLE_NAME',
+  /** One of {@link ENFORCEMENT_MODES}; absent means `off`. */
+  mode: 'ENFORCEMENT_MODE',
+  /** Whole hours (`enforcement.afterHours`). */
+  afterHours: 'ENFORCEMENT_AFTER_HOURS',
+  /** JSON list of OU ids (`enforcement.organizationalUnitIds`). */
+  organizationalUnitIds: 'ENFORCEMENT_OU_IDS',
+  /** `true` or `false` (`enforcement.includeProgrammaticUsers`). */
+  includeProgrammaticUsers: 'ENFORCEMENT_INCLUDE_PROGRAMMATIC_USERS',
+  /** Whole number (`enforcement.maxPerSweep`). */
+  maxPerSweep: 'ENFORCEMENT_MAX_PER_SWEEP',
 } as const;
+
+/** Who the sweep is, as the actor of a transition: `sweep:<sweep id>` (a person is an ARN). */
+export const SWEEP_ACTOR_PREFIX = 'sweep:';

@@ -8,7 +8,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { QUARANTINE_ATTRIBUTES as Q } from '../contract/enforcement';
+import { QUARANTINE_ATTRIBUTES as Q, SWEEP_ACTOR_PREFIX } from '../contract/enforcement';
 import { FINDING_ATTRIBUTES as A, FINDING_KEY, FINDING_STATES, findingSortKey } from '../contract/findings';
 import { CorruptFindingError, InvalidFindingInputError, StoreUnavailableError } from './finding-errors';
 
@@ -290,4 +290,18 @@ export function parseQuarantine(item: Record<string, unknown>): QuarantineState 
     ...(released === undefined ? {} : { released }),
     log: d[Q.enforcementLog] ?? [],
   };
+}
+
+/** The actor of a sweep's transitions: `sweep:<sweep id>`. */
+export function sweepActor(sweepId: string): string {
+  return `${SWEEP_ACTOR_PREFIX}${sweepId}`;
+}
+
+/**
+ * When the user was last released by a person (not by the sweep), for the plan's "not again within
+ * afterHours" rule; undefined when never, or when the latest release was the sweep's. Pure.
+ */
+export function releasedByHandAt(state: Pick<QuarantineState, 'released'>): string | undefined {
+  const released = state.released;
+  return released === undefined || released.by.startsWith(SWEEP_ACTOR_PREFIX) ? undefined : released.at;
 }
