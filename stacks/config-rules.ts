@@ -114,6 +114,7 @@ export function crossFieldProblems(raw: unknown): string[] {
     ),
     ...chatProblems(raw),
     ...retainedKeyProblems(raw),
+    ...enforcementProblems(raw),
     ...(valueAt(raw, ['tamperProtection', 'protectTrails']) === true &&
     valueAt(raw, ['tamperProtection', 'enabled']) !== true
       ? [
@@ -121,6 +122,15 @@ export function crossFieldProblems(raw: unknown): string[] {
         ]
       : []),
   ];
+}
+
+/** Each enforcement OU once (a repeat is a sign of a copy-paste mistake in the list that decides who is locked down). */
+function enforcementProblems(raw: unknown): string[] {
+  const ous = list(valueAt(raw, ['enforcement', 'organizationalUnitIds']));
+  return duplicates(ous, text).map(
+    ([first, i]) =>
+      `enforcement.organizationalUnitIds[${i}]: "${String(ous[i])}" repeats enforcement.organizationalUnitIds[${first}]; list each OU once`,
+  );
 }
 
 /** The retained table's key lives where the table does: the security account, in the home region. */

@@ -4,6 +4,7 @@ import { canaryConfigSchema } from './config/canary';
 import { chatSchema } from './config/chat';
 import { archiveRetentionDaysSchema, checkerFields } from './config/checker';
 import { dashboardSchema } from './config/dashboard';
+import { enforcementSchema } from './config/enforcement';
 import { findingsSchema, securityHubSchema } from './config/findings';
 import { describeIssue } from './config/issues';
 import { consoleSchema, notificationsSchema } from './config/notifications';
@@ -31,6 +32,8 @@ export const configSchema = z.strictObject({
   chat: chatSchema,
   sweep: sweepSchema,
   tamperProtection: tamperProtectionSchema,
+  /** Opt-in quarantine of users who ignore the alert (stacks/config/enforcement.ts). */
+  enforcement: enforcementSchema,
   archiveRetentionDays: archiveRetentionDaysSchema,
 });
 

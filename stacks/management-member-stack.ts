@@ -30,6 +30,7 @@ export class ManagementMemberStack extends Stack {
       securityAccountId: config.securityAccountId,
       homeRegion: config.homeRegion,
       securityHubExport: config.securityHub.enabled,
+      enforcementMode: config.enforcement.mode,
     });
     this.organization = new OrganizationResources(this, 'Organization', {
       securityAccountId: config.securityAccountId,
@@ -38,6 +39,7 @@ export class ManagementMemberStack extends Stack {
       tamperProtection: config.tamperProtection.enabled,
       exemptPrincipalArns: config.tamperProtection.exemptPrincipalArns,
       protectTrails: config.tamperProtection.protectTrails,
+      protectEnforcement: config.enforcement.mode !== 'off',
     });
     new CfnOutput(this, 'ForwardRuleArn', { value: this.member.forwardRule.ruleArn });
     new CfnOutput(this, 'CheckRoleArn', { value: this.member.checkRole.roleArn });

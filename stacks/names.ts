@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { ENFORCE_ROLE_NAME, QUARANTINE_POLICY_NAME } from '../functions/contract/enforcement';
 import { FINDINGS_TABLE_NAME } from '../functions/contract/findings';
 
 /**
@@ -56,6 +57,10 @@ export const NAMES = {
   rolloutReaderRole: 'org-mfa-watch-rollout-reader',
   /** Service control policy that protects the member resources (optional, `tamperProtection`). */
   tamperProtectionPolicy: 'org-mfa-watch-tamper-protection',
+  /** Customer managed policy of each member account that quarantines a user (only with enforcement on). */
+  quarantinePolicy: QUARANTINE_POLICY_NAME,
+  /** Member role the sweep worker assumes to attach and detach the quarantine policy (enforcement on). */
+  memberEnforceRole: ENFORCE_ROLE_NAME,
 } as const;
 
 /** The only region the member template is deployed to: IAM publishes its events to EventBridge there. */
@@ -110,6 +115,27 @@ export function sweepPlannerRoleArn(scope: Stack, securityAccountId: string): st
 /** ARN of the rollout reader role in the account that administers the StackSet. */
 export function rolloutReaderRoleArn(scope: Stack, rolloutAccountId: string): string {
   return iamRoleArn(scope, rolloutAccountId, NAMES.rolloutReaderRole);
+}
+
+/** ARN of the member enforce role (`account` = `'*'`: that role in every account, for the SCP). */
+export function memberEnforceRoleArn(scope: Stack, account: string): string {
+  return iamRoleArn(scope, account, NAMES.memberEnforceRole);
+}
+
+/** ARN of the quarantine policy in `account` (`'*'`: in every account, for the SCP). */
+export function quarantinePolicyArn(scope: Stack, account: string): string {
+  return Arn.format(
+    {
+      partition: Aws.PARTITION,
+      service: 'iam',
+      region: '',
+      account,
+      resource: 'policy',
+      resourceName: NAMES.quarantinePolicy,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    },
+    scope,
+  );
 }
 
 function iamRoleArn(scope: Stack, account: string, roleName: string): string {

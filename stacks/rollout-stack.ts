@@ -29,6 +29,7 @@ export class MemberTemplateStack extends StackSetStack {
       securityAccountId: config.securityAccountId,
       homeRegion: config.homeRegion,
       securityHubExport: config.securityHub.enabled,
+      enforcementMode: config.enforcement.mode,
     });
   }
 }

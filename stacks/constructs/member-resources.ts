@@ -6,7 +6,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { memberForwardPattern } from '../event-pattern';
 import { CANARY_TAG_KEY } from '../../functions/contract/canary';
+import type { EnforcementMode } from '../../functions/contract/enforcement';
 import { NAMES, centralBusArn, checkerRoleArn, sweepWorkerRoleArn } from '../names';
+import { EnforcementResources } from './enforcement-resources';
 
 // Built from the pseudo parameters (not the stack's literal account) so the StackSet template and the
 // management-account stack render it alike.
@@ -34,6 +36,11 @@ export interface MemberResourcesProps {
    * @default false
    */
   readonly securityHubExport?: boolean;
+  /**
+   * Enforcement mode: anything but `off` adds the quarantine policy and the enforce role (ADR 0022).
+   * @default 'off'
+   */
+  readonly enforcementMode?: EnforcementMode;
 }
 
 /**
@@ -66,6 +73,8 @@ export class MemberResources extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** Role `org-mfa-watch-check`, assumable only by the checker role. */
   readonly checkRole: iam.Role;
+  /** The quarantine policy and the enforce role (only when enforcement is not `off`). */
+  readonly enforcement?: EnforcementResources;
 
   constructor(scope: Construct, id: string, props: MemberResourcesProps) {
     super(scope, id);
@@ -238,5 +247,7 @@ export class MemberResources extends Construct {
       reason:
         'iam:ListAccountAliases, iam:GetAccountSummary, iam:GenerateCredentialReport and iam:GetCredentialReport support no resource-level permissions; all only read (GenerateCredentialReport builds the report).',
     });
+    if ((props.enforcementMode ?? 'off') !== 'off')
+      this.enforcement = new EnforcementResources(this, 'Enforcement', props);
   }
 }

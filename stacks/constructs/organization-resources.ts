@@ -9,6 +9,7 @@ import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import { EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY } from '../../functions/contract/exemption';
 import { PLANNER_ORGANIZATIONS_ACTIONS } from '../../functions/contract/sweep';
 import { NAMES, centralBusArn, sweepPlannerRoleArn } from '../names';
+import { enforcementProtectionStatements } from './enforcement-protection';
 import { organizationJoinEventsPattern } from '../org-events';
 
 /**
@@ -84,6 +85,7 @@ export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser
 export function tamperProtectionDocument(
   exemptPrincipalArns: readonly string[],
   protectTrails = false,
+  protectEnforcement = false,
 ): iam.PolicyDocument {
   const role = (name: string): string =>
     Arn.format({
@@ -208,6 +210,9 @@ export function tamperProtectionDocument(
             }),
           ]
         : []),
+      ...(protectEnforcement
+        ? enforcementProtectionStatements(ROLE_CHANGE_ACTIONS, exceptDeployers, exemptPrincipalArns)
+        : []),
     ],
   });
 }
@@ -235,6 +240,12 @@ export interface OrganizationResourcesProps {
    * @default false
    */
   readonly protectTrails?: boolean;
+  /**
+   * Add to the SCP the protection of the quarantine policy, its attachments and the enforce role
+   * (enforcement on; stacks/constructs/enforcement-protection.ts).
+   * @default false
+   */
+  readonly protectEnforcement?: boolean;
 }
 
 /**
@@ -322,7 +333,11 @@ export class OrganizationResources extends Construct {
         description:
           'org-mfa-watch: members cannot change the forward rule, its role, the check role or the exemption tags',
         type: 'SERVICE_CONTROL_POLICY',
-        content: tamperProtectionDocument(props.exemptPrincipalArns ?? [], props.protectTrails === true),
+        content: tamperProtectionDocument(
+          props.exemptPrincipalArns ?? [],
+          props.protectTrails === true,
+          props.protectEnforcement === true,
+        ),
         targetIds: [...props.rolloutOrganizationalUnitIds],
       });
     }

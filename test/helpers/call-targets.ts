@@ -1,4 +1,5 @@
 import { CANARY_TAG_KEY } from '../../functions/contract/canary';
+import { ENFORCEMENT_ENV, QUARANTINE_POLICY_NAME } from '../../functions/contract/enforcement';
 import { SWEEP_KEYS } from '../../functions/contract/sweep';
 import type { PolicyDocument, TemplateScope } from './policy-simulation';
 import {
@@ -258,15 +259,18 @@ export function rolloutReaderOf(
  */
 const assumeRole: Row = (input) => {
   const name = input.env.CHECK_ROLE_NAME;
+  // The enforce role (enforcement on): in every member account and the management account, like the check role.
+  const enforce = input.env[ENFORCEMENT_ENV.roleName];
   const reader = rolloutReaderOf(input);
-  if (name === undefined && reader === undefined) {
+  if (name === undefined && reader === undefined && enforce === undefined) {
     throw new Error(
-      `${input.fn}: sends sts:AssumeRole but names no role (CHECK_ROLE_NAME, ROLLOUT_READER_ROLE_ARN)`,
+      `${input.fn}: sends sts:AssumeRole but names no role (CHECK_ROLE_NAME, ${ENFORCEMENT_ENV.roleName}, ROLLOUT_READER_ROLE_ARN)`,
     );
   }
   const readerRole = reader && resourcesOf(input.templates.rollout)[reader.roleId];
   return [
     ...(name === undefined ? [] : checkRoleTargets(input, name)),
+    ...(enforce === undefined ? [] : checkRoleTargets(input, enforce)),
     ...(reader === undefined
       ? []
       : [
@@ -454,6 +458,27 @@ export const CHECK_ROLE_ROWS: Readonly<Record<string, Row>> = {
       },
     ];
   },
+};
+
+/** The member account's own quarantine policy: the one policy the enforce role may attach or detach. */
+const withQuarantinePolicy =
+  (action: string): Row =>
+  (input) => {
+    const { id } = inMember(input);
+    const policy = `arn:${input.deployment.partition}:iam::${id}:policy/${QUARANTINE_POLICY_NAME}`;
+    return [{ action, resource: user(input, id), resourceAccount: id, context: { 'iam:PolicyARN': policy } }];
+  };
+
+/**
+ * Rows for the calls made in a member account with the enforce role's credentials (enforcement on;
+ * functions/sweep-worker/enforce.ts), by IAM action. iam:PolicyARN is the policy attached or detached
+ * (Service Authorization Reference, "AWS Identity and Access Management": condition keys of
+ * AttachUserPolicy and DetachUserPolicy).
+ */
+export const ENFORCE_ROLE_ROWS: Readonly<Record<string, Row>> = {
+  'iam:AttachUserPolicy': withQuarantinePolicy('iam:AttachUserPolicy'),
+  'iam:DetachUserPolicy': withQuarantinePolicy('iam:DetachUserPolicy'),
+  'iam:ListAttachedUserPolicies': memberCall('iam:ListAttachedUserPolicies', user),
 };
 
 /** The id CloudFormation generates for a StackSet, after its name (any value: the grant cannot know it). */

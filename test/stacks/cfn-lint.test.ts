@@ -28,7 +28,10 @@ function exampleConfig(): AppConfig {
   return parseConfig(cdkJson.context.orgMfaWatch);
 }
 
-/** Every option on: chat (Slack and Teams), Security Hub, the dashboard, tamper protection with trails. */
+/**
+ * Every option on: chat (Slack and Teams), Security Hub, the dashboard, tamper protection with trails,
+ * enforcement (quarantine).
+ */
 function everythingOn(): AppConfig {
   return testConfig({
     chat: {
@@ -46,6 +49,7 @@ function everythingOn(): AppConfig {
       exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'],
       protectTrails: true,
     },
+    enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
   });
 }
 

@@ -31,9 +31,10 @@ describe('cdk-nag AwsSolutions', () => {
       }),
     ],
     [
-      'tamper protection on, a custom sweep schedule',
+      'tamper protection and enforcement on, a custom sweep schedule',
       testConfig({
         tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+        enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
         sweep: { schedule: { expression: 'rate(12 hours)' }, maxConcurrency: 50 },
       }),
     ],
@@ -105,8 +106,11 @@ function nagIncludedTemplate(file: string, replay: boolean) {
   return { report: new AwsSolutionsChecks().validateScope(stack), replayed };
 }
 
-describe('cdk-nag on the StackSet member template file itself', () => {
-  const outdir = synthAppOnce(testConfig()).outdir;
+describe.each([
+  ['enforcement off', testConfig()],
+  ['enforcement on (quarantine policy, enforce role)', testConfig({ enforcement: { mode: 'quarantine' } })],
+])('cdk-nag on the StackSet member template file itself (%s)', (_name, config) => {
+  const outdir = synthAppOnce(config).outdir;
   const memberFile = readdirSync(outdir).find((f) => f.endsWith('.stackset.template.json'));
   const path = join(outdir, memberFile ?? 'missing.stackset.template.json');
 
