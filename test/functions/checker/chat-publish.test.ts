@@ -9,7 +9,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../functions/checker/env';
 import { CheckFailedError, ConfigurationError } from '../../../functions/checker/errors';
 import { createChecker } from '../../../functions/checker/process-event';
@@ -18,7 +18,8 @@ import { AccountSessions } from '../../../functions/core/credentials';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { AccountAliases } from '../../../functions/core/iam-facts';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
 import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 
@@ -154,13 +155,7 @@ describe('the checker posts to chat after the email', () => {
 });
 
 describe('alert and resolution share one chat thread (finding store on dynalite)', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
+  const dynamo = useDynalite();
 
   it('threads both under the finding id the email carries', async () => {
     const tableName = await createFindingsTable(dynamo.client, 'chat');

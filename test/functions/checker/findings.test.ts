@@ -11,7 +11,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { deduplicated, EVENT_KEY_PATH } from '../../../functions/checker/deduplicate';
 import { AccountSessions } from '../../../functions/core/credentials';
 import { AccountAliases } from '../../../functions/core/iam-facts';
@@ -20,13 +20,8 @@ import { FindingStore } from '../../../functions/core/finding-store';
 import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import {
-  closedPort,
-  createFindingsTable,
-  localClient,
-  startDynalite,
-  type LocalDynamo,
-} from '../../../scripts/simulation/dynalite';
+import { closedPort, createFindingsTable, localClient } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
 import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/contract/timing';
 import { mocks, resetMocks } from '../../helpers/mocked-checker';
@@ -37,15 +32,8 @@ import { mocks, resetMocks } from '../../helpers/mocked-checker';
 // invocation"), so duplicates, races and repeated checks must yield one message per transition.
 const ACCOUNT = '210987654321';
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let clock = new Date('2026-10-05T10:00:00Z');
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** A deployment-like checker: store + idempotency on a fresh table (or on an unreachable store). */
 async function deployment(options: { storeDown?: boolean } = {}) {

@@ -10,7 +10,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deduplicated, EVENT_KEY_PATH } from '../../../functions/checker/deduplicate';
 import { CheckFailedError } from '../../../functions/checker/errors';
 import { withMetrics } from '../../../functions/checker/metrics';
@@ -22,7 +22,8 @@ import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { METRIC_DIMENSIONS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/contract/metrics';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import {
   captureEmf,
   datapointsOf,
@@ -43,18 +44,11 @@ const USER = 'contractor.kim';
 const service = { service: METRICS_SERVICE };
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
 const clock = new Date('2026-10-05T10:00:00Z');
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let capture: EmfCapture;
 let invoke: (event: unknown) => Promise<CheckResult>;
 /** Every datapoint written in the test, for the cardinality check. */
 let written: EmfDatapoint[];
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 
 beforeEach(async () => {
   resetMocks(clock);

@@ -3,7 +3,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BENCH_ENV } from '../../../bench/cold-init';
 import { loadSettings } from '../../../functions/checker/env';
 import { createChecker } from '../../../functions/checker/process-event';
@@ -17,7 +17,8 @@ import {
   type SecurityHubExporter,
 } from '../../../functions/core/security-hub';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
 import { FakeAws, type FakeAwsOptions, type FakeUser } from '../../../scripts/simulation/fake-aws';
 
@@ -30,16 +31,10 @@ const MEMBER = '210987654321'; // the fixtures' account
 const USER = 'contractor.kim';
 const HOME = 'eu-central-1';
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let clock: Date;
 let user: FakeUser;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(() => {
   clock = new Date('2026-10-05T10:00:00Z');
   user = { mfaDevices: 0, console: true };

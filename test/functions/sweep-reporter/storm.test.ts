@@ -1,14 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
 import type { SweepBatchResult, SweepFinding, SweepPlan } from '../../../functions/contract/sweep';
 import { buildReport } from '../../../functions/sweep-reporter/aggregate';
 import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { createReporter } from '../../../functions/sweep-reporter/report';
 import { formatStormAlert, stormReceiptKey } from '../../../functions/sweep-reporter/storm';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
 
 // The storm guard's reporter half (docs/adr/0017-rollout-status-and-alert-storms.md): the findings the
@@ -31,15 +32,11 @@ const ids = ['100000000001', '100000000002', '100000000003', '100000000004', '10
 
 const sns = mockClient(SNSClient);
 let s3: FakeBucket;
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingStore;
 let findings: Map<string, SweepFinding>;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
+afterAll(() => {
   sns.restore();
 });
 beforeEach(async () => {
