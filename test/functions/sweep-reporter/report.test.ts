@@ -7,7 +7,6 @@ import { FindingStore } from '../../../functions/core/finding-store';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { captureEmf, datapointsOf, metricSum } from '../../helpers/emf';
 import type { SweepBatchResult, SweepPlan } from '../../../functions/contract/sweep';
-import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { InvalidReportInputError } from '../../../functions/sweep-reporter/errors';
 import { digestReceiptExists } from '../../../functions/sweep-reporter/outputs';
 import { createReporter } from '../../../functions/sweep-reporter/report';
@@ -15,19 +14,9 @@ import { closedPort, createFindingsTable, localClient } from '../../../scripts/s
 import { useDynalite } from '../../helpers/store';
 import { pagedClient } from '../../helpers/paged-dynamo';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
-import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
+import { BUCKET, ITEMS, NOW, SWEEP_ID, fixture, settings } from './sample';
 
-const BUCKET = 'org-mfa-watch-sweep-222222222222';
 const RUN = `sweeps/map-results/ad9b5f27-090b-3ac6-9beb-243cd77144a7`;
-const settings: ReporterSettings = {
-  bucketName: BUCKET,
-  alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
-  partition: 'aws',
-  region: 'us-east-1',
-  locale: 'en',
-  timeZone: 'UTC',
-  findings: { tableName: 'unset', resolvedRetentionDays: 90 },
-};
 const fullPlan: SweepPlan = {
   sweepId: SWEEP_ID,
   mode: 'scheduled',
