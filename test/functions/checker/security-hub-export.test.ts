@@ -224,25 +224,33 @@ describe('a failed export never blocks the alert', () => {
   });
 });
 
-describe('the exporter on its own (as the sweep worker calls it)', () => {
-  it('sends at most 100 findings per request and skips what cannot come from its account', async () => {
-    const aws = new FakeAws();
-    const config = {
+/** The exporter alone on the fake AWS, as the sweep worker builds it (one attempt per call). */
+function standaloneExporter(aws: FakeAws, locale: 'en' | 'ko'): SecurityHubExporter {
+  const sessions = new AccountSessions(
+    new STSClient({
       credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
       maxAttempts: 1,
+      region: 'us-east-1',
       requestHandler: aws.requestHandler as never,
-    };
-    const sessions = new AccountSessions(new STSClient({ ...config, region: 'us-east-1' }), {
+    }),
+    {
       roleName: 'org-mfa-watch-check',
       partition: 'aws',
       iamClientConfig: { region: 'us-east-1', requestHandler: aws.requestHandler as never },
       securityHubClientConfig: { region: HOME, requestHandler: aws.requestHandler as never },
-    });
-    const exporter = createSecurityHubExporter({
-      sessions,
-      settings: { partition: 'aws', region: HOME, locale: 'ko' },
-      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    });
+    },
+  );
+  return createSecurityHubExporter({
+    sessions,
+    settings: { partition: 'aws', region: HOME, locale },
+    logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
+  });
+}
+
+describe('the exporter on its own (as the sweep worker calls it)', () => {
+  it('sends at most 100 findings per request and skips what cannot come from its account', async () => {
+    const aws = new FakeAws();
+    const exporter = standaloneExporter(aws, 'ko');
     const at = '2026-10-05T10:00:00.000Z';
     const base = {
       accountId: MEMBER,
@@ -308,25 +316,7 @@ describe('what Security Hub rejects is not counted as imported (issue 18, item 9
           ? { ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }
           : undefined,
     });
-    const sessions = new AccountSessions(
-      new STSClient({
-        credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
-        maxAttempts: 1,
-        region: 'us-east-1',
-        requestHandler: aws.requestHandler as never,
-      }),
-      {
-        roleName: 'org-mfa-watch-check',
-        partition: 'aws',
-        iamClientConfig: { region: 'us-east-1', requestHandler: aws.requestHandler as never },
-        securityHubClientConfig: { region: HOME, requestHandler: aws.requestHandler as never },
-      },
-    );
-    const exporter = createSecurityHubExporter({
-      sessions,
-      settings: { partition: 'aws', region: HOME, locale: 'en' },
-      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    });
+    const exporter = standaloneExporter(aws, 'en');
     const at = '2026-10-05T10:00:00.000Z';
     const finding = (findingId: string, subject: string) => ({
       finding: {
