@@ -181,20 +181,7 @@ async function openOrReopen(t: FindingTable, o: Observation): Promise<ObserveRes
 /** 2. Escalate: OPEN at a lower severity than observed now. */
 async function escalate(t: FindingTable, o: Observation): Promise<ObserveResult | undefined> {
   if (o.lower.length === 0) return undefined;
-  const { observed } = o;
-  const escalated = await conditional('observeProblem', () =>
-    t.doc.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: o.key,
-        UpdateExpression: `SET ${observed.set}${removeClause(observed.remove)} ADD #version :one`,
-        ConditionExpression: `#state = :open AND #severity IN (${o.lowerList})`,
-        ExpressionAttributeNames: { ...observed.names, '#state': A.state, '#version': A.version },
-        ExpressionAttributeValues: { ...observed.values, ...o.lowerValues, ':open': 'OPEN', ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    ),
-  );
+  const escalated = await updateOpen(t, o, `#severity IN (${o.lowerList})`, 'ALL_NEW');
   if (escalated === LOST) return undefined;
   return { transition: 'escalated', finding: parseFinding(escalated.Attributes, o.key) };
 }
@@ -204,25 +191,39 @@ async function escalate(t: FindingTable, o: Observation): Promise<ObserveResult 
  * so that a later rise notifies again) and never notifies.
  */
 async function touch(t: FindingTable, o: Observation): Promise<ObserveResult | undefined> {
-  const { observed } = o;
-  const touched = await conditional('observeProblem', () =>
-    t.doc.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: o.key,
-        UpdateExpression: `SET ${observed.set}${removeClause(observed.remove)} ADD #version :one`,
-        ConditionExpression:
-          o.lower.length > 0 ? `#state = :open AND NOT (#severity IN (${o.lowerList}))` : '#state = :open',
-        ExpressionAttributeNames: { ...observed.names, '#state': A.state, '#version': A.version },
-        ExpressionAttributeValues: { ...observed.values, ...o.lowerValues, ':open': 'OPEN', ':one': 1 },
-        ReturnValues: 'ALL_OLD',
-      }),
-    ),
+  const touched = await updateOpen(
+    t,
+    o,
+    o.lower.length > 0 ? `NOT (#severity IN (${o.lowerList}))` : undefined,
+    'ALL_OLD',
   );
   if (touched === LOST) return undefined;
   const before = parseFinding(touched.Attributes, o.key);
   const finding = applyObservation(before, o.input, o.subject, o.now);
   return { transition: before.severity === o.input.severity ? 'unchanged' : 'lowered', finding };
+}
+
+/** Write the observation on an OPEN finding that also meets `severity` (a condition on `#severity`). */
+async function updateOpen(
+  t: FindingTable,
+  o: Observation,
+  severity: string | undefined,
+  returnValues: 'ALL_NEW' | 'ALL_OLD',
+) {
+  const { observed } = o;
+  return conditional('observeProblem', () =>
+    t.doc.send(
+      new UpdateCommand({
+        TableName: t.table,
+        Key: o.key,
+        UpdateExpression: `SET ${observed.set}${removeClause(observed.remove)} ADD #version :one`,
+        ConditionExpression: severity === undefined ? '#state = :open' : `#state = :open AND ${severity}`,
+        ExpressionAttributeNames: { ...observed.names, '#state': A.state, '#version': A.version },
+        ExpressionAttributeValues: { ...observed.values, ...o.lowerValues, ':open': 'OPEN', ':one': 1 },
+        ReturnValues: returnValues,
+      }),
+    ),
+  );
 }
 
 function observedAttributes(input: ObserveInput, subject: string, now: string): Observed {

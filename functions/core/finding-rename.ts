@@ -74,12 +74,12 @@ async function moveOne(
     };
     if (sameKey) {
       // "alice" -> "Alice": same key; only the displayed name changes.
-      if (await putPinned(t, from, renamed, old.version)) return { moved: renamed };
+      if (await putRenamed(t, from, renamed, old.version)) return { moved: renamed };
       continue;
     }
     const target = await readFinding(t, 'renameUser', to);
     if (target !== undefined && target.findingId !== old.findingId) replaced ??= target;
-    if (!(await putOver(t, to, renamed, target))) continue;
+    if (!(await putRenamed(t, to, renamed, target?.version))) continue;
     if (await deletePinned(t, from, old.version)) {
       return { moved: renamed, ...(replaced === undefined ? {} : { replaced }) };
     }
@@ -87,44 +87,23 @@ async function moveOne(
   throw new StoreContentionError('renameUser', MAX_ATTEMPTS);
 }
 
-/** Put the renamed finding under the same key, if the item is still at `version`. */
-async function putPinned(
+/**
+ * Put the renamed finding under `key`, if that slot is as just read: empty (`version` undefined), or
+ * at `version` (the finding itself for a case-only rename, our own copy from an earlier attempt, or a
+ * stale finding of a former user of that name: IAM refuses a rename onto an existing user).
+ */
+async function putRenamed(
   t: FindingTable,
   key: FindingKey,
   renamed: Finding,
-  version: number,
+  version: number | undefined,
 ): Promise<boolean> {
   const put = await conditional('renameUser', () =>
     t.doc.send(
       new PutCommand({
         TableName: t.table,
         Item: { ...key, ...toItem(renamed) },
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: { '#version': A.version },
-        ExpressionAttributeValues: { ':version': version },
-      }),
-    ),
-  );
-  return put !== LOST;
-}
-
-/**
- * Put the renamed finding under the new name. The new name's slot must be as just read: empty, our own
- * copy from an earlier attempt, or a stale finding of a former user of that name (IAM refuses a rename
- * onto an existing user).
- */
-async function putOver(
-  t: FindingTable,
-  to: FindingKey,
-  renamed: Finding,
-  target: Finding | undefined,
-): Promise<boolean> {
-  const put = await conditional('renameUser', () =>
-    t.doc.send(
-      new PutCommand({
-        TableName: t.table,
-        Item: { ...to, ...toItem(renamed) },
-        ...(target === undefined
+        ...(version === undefined
           ? {
               ConditionExpression: 'attribute_not_exists(#pk)',
               ExpressionAttributeNames: { '#pk': FINDING_KEY.partition },
@@ -132,7 +111,7 @@ async function putOver(
           : {
               ConditionExpression: '#version = :version',
               ExpressionAttributeNames: { '#version': A.version },
-              ExpressionAttributeValues: { ':version': target.version },
+              ExpressionAttributeValues: { ':version': version },
             }),
       }),
     ),
