@@ -2,19 +2,13 @@
  * The operator's side of accepting a finding (suppression.ts has the rules): validate a request, and
  * suppress or unsuppress a finding by its id, for `npm run findings -- suppress | unsuppress`.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FINDING_ATTRIBUTES as A, FINDING_KEY } from '../contract/findings';
 import { FindingStoreError, StoreUnavailableError } from './finding-errors';
-import { parseFinding, type Finding } from './finding-store';
+import { parseFinding, type Finding } from './finding-record';
+import { isConditionFailure } from './finding-write';
 import { MAX_REASON_LENGTH, MAX_SUPPRESSION_DAYS, SUPPRESSION_ATTRIBUTES, utcDay } from './suppression';
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 /** A suppression request that cannot be accepted: names the field and the expectation. */
 export class InvalidSuppressionError extends Error {

@@ -7,11 +7,12 @@
  * Configuration exemptions stay the reviewed, permanent way. The finding store uses this module;
  * the CLI's writes are in finding-suppression.ts.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FINDING_ATTRIBUTES as A } from '../contract/findings';
 import { StoreUnavailableError } from './finding-errors';
-import type { Finding, ObserveResult, ObserveTransition } from './finding-store';
+import type { ObserveResult, ObserveTransition } from './finding-observe';
+import type { Finding } from './finding-record';
+import { isConditionFailure } from './finding-write';
 
 /** The longest a finding may be accepted for: a suppression is a reminder, not an exemption. */
 export const MAX_SUPPRESSION_DAYS = 90;
@@ -50,13 +51,6 @@ export function isSuppressed(finding: Pick<Finding, 'suppression'>, now: Date): 
 /** True when the finding carries a suppression whose day has passed. Pure. */
 export function suppressionExpired(finding: Pick<Finding, 'suppression'>, now: Date): boolean {
   return finding.suppression !== undefined && finding.suppression.until < utcDay(now);
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
 }
 
 /**

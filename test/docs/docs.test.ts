@@ -95,7 +95,9 @@ describe('documentation', () => {
     const organizationsWay = files.filter((f) => read(f).includes('enable-aws-service-access'));
     expect(organizationsWay).toEqual([]);
     expect(read('docs/deployment.md')).toContain('aws cloudformation activate-organizations-access');
-    expect(read('scripts/doctor/checks.ts')).toContain('aws cloudformation activate-organizations-access');
+    expect(read('scripts/doctor/organization.ts')).toContain(
+      'aws cloudformation activate-organizations-access',
+    );
   });
 
   it('documents the one configuration flag once, in docs/configuration.md', () => {

@@ -1,5 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { IAMClient } from '@aws-sdk/client-iam';
+import {
+  GetLoginProfileCommand,
+  IAMClient,
+  ListMFADevicesCommand,
+  ListUserTagsCommand,
+} from '@aws-sdk/client-iam';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -34,25 +39,42 @@ export function resetMocks(now: Date): void {
   });
 }
 
-/** A checker wired to the mocked clients, with a fixed clock and silent logs. */
+/** A checker wired to the mocked clients, with a fixed (or moving) clock and silent logs. */
 export function testChecker(
   settings: CheckerSettings = testSettings(),
-  now = new Date('2026-10-05T10:00:00Z'),
+  now: Date | (() => Date) = new Date('2026-10-05T10:00:00Z'),
+  /** More dependencies, e.g. a finding store on dynalite, the handler's logger or metrics. */
+  extra: Partial<Pick<CheckerDeps, 'findings' | 'logger' | 'metrics'>> = {},
 ) {
+  const clock = typeof now === 'function' ? now : () => now;
   const deps: CheckerDeps = {
     settings,
     sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
       roleName: settings.checkRoleName,
       partition: settings.partition,
       iamClientConfig: { region: 'us-east-1' },
-      now: () => now.getTime(),
+      now: () => clock().getTime(),
     }),
     aliases: new AccountAliases(),
     sns: new SNSClient({ region: 'us-east-1' }),
     sqs: new SQSClient({ region: 'us-east-1' }),
     scheduler: new SchedulerClient({ region: 'us-east-1' }),
     logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    now: () => now,
+    now: clock,
+    ...extra,
   };
   return createChecker(deps);
+}
+
+/** IAM says the user has `mfa` MFA devices and a console password (both from `at`), and no tags. */
+export function consoleUserSays(mfa: number, at: Date, userName = 'u'): void {
+  mocks.iam.on(ListMFADevicesCommand).resolves({
+    MFADevices: Array.from({ length: mfa }, () => ({
+      UserName: userName,
+      SerialNumber: 'arn:x',
+      EnableDate: at,
+    })),
+  });
+  mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: userName, CreateDate: at } });
+  mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
 }

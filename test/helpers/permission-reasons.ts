@@ -23,14 +23,14 @@ export const BUNDLED_NOT_SENT: readonly { fn: FunctionName; action: string; file
     {
       fn: 'checker',
       action: 'dynamodb:Scan',
-      file: 'functions/core/finding-store.ts',
+      file: 'functions/core/finding-list.ts',
       reason:
         'FindingStore.listFindings scans only when called without an account; the checker never lists findings (the role has no Scan on purpose: finding-table.ts).',
     },
     {
       fn: 'sweep-worker',
       action: 'dynamodb:Scan',
-      file: 'functions/core/finding-store.ts',
+      file: 'functions/core/finding-list.ts',
       reason:
         'The worker lists the findings of one account (listFindings(accountId): a Query); only the reporter lists every account.',
     },

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../functions/core/finding-errors';
 import { FindingStore } from '../../functions/core/finding-store';
 import { FINDINGS_TABLE_NAME } from '../../functions/contract/findings';
@@ -13,8 +13,8 @@ import {
   closedPort,
   createFindingsTable,
   startDynalite,
-  type LocalDynamo,
 } from '../../scripts/simulation/dynalite';
+import { useDynalite } from '../helpers/store';
 import { startPagingProxy } from '../helpers/paged-dynamo';
 
 // `npm run findings`: option parsing and error wording as functions, then the real entry point as a
@@ -197,7 +197,7 @@ function noCredentials(home: string): Record<string, string> {
 }
 
 describe('npm run findings (child process)', () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let tableName: string;
   const home = mkdtempSync(join(tmpdir(), 'findings-cli-'));
   const localCredentials = {
@@ -208,7 +208,6 @@ describe('npm run findings (child process)', () => {
   };
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
     tableName = await createFindingsTable(dynamo.client);
     const store = new FindingStore({ client: dynamo.client, tableName });
     const now = new Date();
@@ -237,10 +236,6 @@ describe('npm run findings (child process)', () => {
     });
     writeFileSync(join(home, 'my-org.json'), JSON.stringify(rawTestConfig()));
   });
-  afterAll(async () => {
-    await dynamo.close();
-  });
-
   it('prints the usage with --help', async () => {
     const run = await runCli(['--help'], { HOME: home });
     expect(run.code).toBe(0);

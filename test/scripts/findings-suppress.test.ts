@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore, type Finding } from '../../functions/core/finding-store';
 import { FindingSuppressions } from '../../functions/core/finding-suppression';
 import { main } from '../../scripts/findings/cli';
 import { formatJson, formatTable } from '../../scripts/findings/format';
 import { parseSuppressCommand } from '../../scripts/findings/suppress';
 import { UsageError } from '../../scripts/cli';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../scripts/simulation/dynalite';
+import { useDynalite } from '../helpers/store';
 
 // `npm run findings -- suppress | unsuppress` (issue 19, item 8): one-line errors with exit 2, the
 // caller's ARN recorded, and the listing that shows accepted findings apart. The store is dynalite.
@@ -47,16 +48,10 @@ describe('parseSuppressCommand', () => {
 });
 
 describe('npm run findings -- suppress | unsuppress', () => {
-  let dynamo: LocalDynamo;
+  const dynamo = useDynalite();
   let tableName: string;
   let store: FindingStore;
   let findingId: string;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
   beforeEach(async () => {
     tableName = await createFindingsTable(dynamo.client, 'cli-suppress');
     store = new FindingStore({ client: dynamo.client, tableName });

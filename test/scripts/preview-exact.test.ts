@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FindingStore } from '../../functions/core/finding-store';
 import { ALERT_LOCALES } from '../../functions/contract/contract';
 import { formatDigest } from '../../functions/sweep-reporter/digest';
@@ -12,7 +12,8 @@ import { previewEvent } from '../../scripts/preview';
 import { renderMessage } from '../../scripts/preview-extras';
 import { rawTestConfig } from '../helpers/app';
 import { TEST_CONTEXT, fakeAwsChecker, testSettings } from '../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../scripts/simulation/dynalite';
+import { useDynalite } from '../helpers/store';
 import { PROJECT_ROOT, projectFixture } from '../helpers/events';
 import { FakeAws, type RecordedCall } from '../../scripts/simulation/fake-aws';
 import { sampleReport } from '../functions/sweep-reporter/sample';
@@ -32,13 +33,7 @@ function published(call: RecordedCall) {
 }
 
 describe('preview = what the checker publishes for a new finding', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
+  const dynamo = useDynalite();
 
   const consoleAccess = {
     accessPortalUrl: 'https://d-1234567890.awsapps.com/start',

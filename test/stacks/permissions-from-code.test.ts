@@ -318,7 +318,7 @@ describe('every AWS operation the bundled code can send is allowed by the polici
     // The whole set each bundle can send, so a scanner that finds nothing (or loses a lazily loaded
     // module) cannot pass the test above. A call added or removed anywhere changes one of these lists.
     const store = [
-      // functions/core/finding-store.ts (FindingStore), imported by every function but the planner;
+      // functions/core/finding-*.ts (FindingStore), imported by every function but the planner;
       // UpdateItem also from functions/core/suppression.ts (a suppression ends on the next change).
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',

@@ -1,26 +1,16 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import {
-  GetLoginProfileCommand,
-  ListAccountAliasesCommand,
-  ListMFADevicesCommand,
-  ListUserTagsCommand,
-} from '@aws-sdk/client-iam';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ListAccountAliasesCommand } from '@aws-sdk/client-iam';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../functions/checker/env';
 import { CheckFailedError, ConfigurationError } from '../../../functions/checker/errors';
-import { createChecker } from '../../../functions/checker/process-event';
 import { chatNotificationProblems, type ChatNotification } from '../../../functions/core/chat-schema';
-import { AccountSessions } from '../../../functions/core/credentials';
 import { FindingStore } from '../../../functions/core/finding-store';
-import { AccountAliases } from '../../../functions/core/iam-facts';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
-import { mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
+import { consoleUserSays, mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 
 const NOW = new Date('2026-10-05T10:00:00Z');
 const ALERTS = 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts';
@@ -28,15 +18,7 @@ const CHAT = 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-chat';
 const withChat = testSettings({ chatTopicArn: CHAT });
 
 function iamSays(mfa: number): void {
-  mocks.iam.on(ListMFADevicesCommand).resolves({
-    MFADevices: Array.from({ length: mfa }, () => ({
-      UserName: 'u',
-      SerialNumber: 'arn:x',
-      EnableDate: NOW,
-    })),
-  });
-  mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: 'u', CreateDate: NOW } });
-  mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
+  consoleUserSays(mfa, NOW);
   mocks.iam.on(ListAccountAliasesCommand).resolves({ AccountAliases: ['acme-prod'] });
 }
 
@@ -154,33 +136,16 @@ describe('the checker posts to chat after the email', () => {
 });
 
 describe('alert and resolution share one chat thread (finding store on dynalite)', () => {
-  let dynamo: LocalDynamo;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-  });
-  afterAll(async () => {
-    await dynamo.close();
-  });
+  const dynamo = useDynalite();
 
   it('threads both under the finding id the email carries', async () => {
     const tableName = await createFindingsTable(dynamo.client, 'chat');
     let clock = NOW;
-    const checker = createChecker({
-      settings: testSettings({ chatTopicArn: CHAT, findings: { tableName, resolvedRetentionDays: 90 } }),
-      sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
-        roleName: 'org-mfa-watch-check',
-        partition: 'aws',
-        iamClientConfig: { region: 'us-east-1' },
-        now: () => clock.getTime(),
-      }),
-      aliases: new AccountAliases(),
-      sns: new SNSClient({ region: 'us-east-1' }),
-      sqs: new SQSClient({ region: 'us-east-1' }),
-      scheduler: new SchedulerClient({ region: 'us-east-1' }),
-      findings: new FindingStore({ client: dynamo.client, tableName }),
-      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-      now: () => clock,
-    });
+    const checker = testChecker(
+      testSettings({ chatTopicArn: CHAT, findings: { tableName, resolvedRetentionDays: 90 } }),
+      () => clock,
+      { findings: new FindingStore({ client: dynamo.client, tableName }) },
+    );
     iamSays(0);
     await checker(projectFixture('deactivatemfa-user-console.json'), TEST_CONTEXT);
     clock = new Date('2026-10-05T12:00:00Z');

@@ -1,35 +1,24 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   GetAccountSummaryCommand,
-  GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
   ListUserTagsCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { deduplicated, EVENT_KEY_PATH } from '../../../functions/checker/deduplicate';
-import { AccountSessions } from '../../../functions/core/credentials';
-import { AccountAliases } from '../../../functions/core/iam-facts';
-import { createChecker, type CheckResult } from '../../../functions/checker/process-event';
+import { type CheckResult } from '../../../functions/checker/process-event';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import {
-  closedPort,
-  createFindingsTable,
-  localClient,
-  startDynalite,
-  type LocalDynamo,
-} from '../../../scripts/simulation/dynalite';
+import { closedPort, createFindingsTable, localClient } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
 import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/contract/timing';
-import { mocks, resetMocks } from '../../helpers/mocked-checker';
+import { consoleUserSays, mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 
 // The checker with the finding store on a real DynamoDB implementation (dynalite): IAM, STS and SNS are
 // mocked as in the other handler tests. EventBridge and Lambda's asynchronous queue may deliver one event
@@ -37,15 +26,8 @@ import { mocks, resetMocks } from '../../helpers/mocked-checker';
 // invocation"), so duplicates, races and repeated checks must yield one message per transition.
 const ACCOUNT = '210987654321';
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let clock = new Date('2026-10-05T10:00:00Z');
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 
 /** A deployment-like checker: store + idempotency on a fresh table (or on an unreachable store). */
 async function deployment(options: { storeDown?: boolean } = {}) {
@@ -55,21 +37,9 @@ async function deployment(options: { storeDown?: boolean } = {}) {
   const tableName = options.storeDown ? 'unreachable' : await createFindingsTable(dynamo.client, 'checker');
   const settings = testSettings({ findings: { tableName, resolvedRetentionDays: 90 } });
   const logger = new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' });
-  const checker = createChecker({
-    settings,
-    sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
-      roleName: settings.checkRoleName,
-      partition: 'aws',
-      iamClientConfig: { region: 'us-east-1' },
-      now: () => clock.getTime(),
-    }),
-    aliases: new AccountAliases(),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    sqs: new SQSClient({ region: 'us-east-1' }),
-    scheduler: new SchedulerClient({ region: 'us-east-1' }),
+  const checker = testChecker(settings, () => clock, {
     findings: new FindingStore({ client, tableName }),
     logger,
-    now: () => clock,
   });
   const once = createIdempotentProcessor<unknown, typeof context, CheckResult>(checker, {
     client,
@@ -84,17 +54,9 @@ async function deployment(options: { storeDown?: boolean } = {}) {
 }
 
 /** IAM says the user has `mfa` devices and a console password. */
-function iamSays(mfa: number): void {
-  mocks.iam.on(ListMFADevicesCommand).resolves({
-    MFADevices: Array.from({ length: mfa }, () => ({
-      UserName: 'u',
-      SerialNumber: 'arn:x',
-      EnableDate: clock,
-    })),
-  });
-  mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: 'u', CreateDate: clock } });
-  mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-}
+const iamSays = (mfa: number): void => {
+  consoleUserSays(mfa, clock);
+};
 
 /** A fixture with its own CloudTrail eventID (a different API call). */
 function event(file: string, eventID: string, time = clock): Record<string, unknown> {

@@ -1,28 +1,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
-  GetLoginProfileCommand,
   ListAccountAliasesCommand,
   ListMFADevicesCommand,
   ListUserTagsCommand,
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deduplicated, EVENT_KEY_PATH } from '../../../functions/checker/deduplicate';
 import { CheckFailedError } from '../../../functions/checker/errors';
 import { withMetrics } from '../../../functions/checker/metrics';
-import { createChecker, type CheckResult } from '../../../functions/checker/process-event';
-import { AccountSessions } from '../../../functions/core/credentials';
+import { type CheckResult } from '../../../functions/checker/process-event';
 import { FindingStore } from '../../../functions/core/finding-store';
-import { AccountAliases } from '../../../functions/core/iam-facts';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { METRIC_DIMENSIONS, METRICS_NAMESPACE, METRICS_SERVICE } from '../../../functions/contract/metrics';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import {
   captureEmf,
   datapointsOf,
@@ -32,7 +29,7 @@ import {
   type EmfDatapoint,
 } from '../../helpers/emf';
 import { projectFixture } from '../../helpers/events';
-import { mocks, resetMocks } from '../../helpers/mocked-checker';
+import { consoleUserSays, mocks, resetMocks, testChecker } from '../../helpers/mocked-checker';
 
 // The checker as handler.ts wires it (idempotency, finding store on dynalite, outcome counting, flush per
 // invocation) with a REAL Powertools Metrics: each invocation's EMF lines are captured from stdout,
@@ -43,18 +40,11 @@ const USER = 'contractor.kim';
 const service = { service: METRICS_SERVICE };
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
 const clock = new Date('2026-10-05T10:00:00Z');
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let capture: EmfCapture;
 let invoke: (event: unknown) => Promise<CheckResult>;
 /** Every datapoint written in the test, for the cardinality check. */
 let written: EmfDatapoint[];
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 
 beforeEach(async () => {
   resetMocks(clock);
@@ -67,21 +57,9 @@ beforeEach(async () => {
   const settings = testSettings({ findings: { tableName, resolvedRetentionDays: 90 } });
   const logger = new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' });
   const metrics = new MetricsRecorder(createMetrics(logger));
-  const checker = createChecker({
-    settings,
-    sessions: new AccountSessions(new STSClient({ region: 'us-east-1' }), {
-      roleName: settings.checkRoleName,
-      partition: 'aws',
-      iamClientConfig: { region: 'us-east-1' },
-      now: () => clock.getTime(),
-    }),
-    aliases: new AccountAliases(),
-    sns: new SNSClient({ region: 'us-east-1' }),
-    sqs: new SQSClient({ region: 'us-east-1' }),
-    scheduler: new SchedulerClient({ region: 'us-east-1' }),
+  const checker = testChecker(settings, clock, {
     findings: new FindingStore({ client: dynamo.client, tableName }),
     logger,
-    now: () => clock,
     metrics,
   });
   const once = createIdempotentProcessor<unknown, typeof context, CheckResult>(checker, {
@@ -119,17 +97,9 @@ function lastInvocation() {
 }
 
 /** IAM says the user has `mfa` devices and a console password. */
-function iamSays(mfa: number): void {
-  mocks.iam.on(ListMFADevicesCommand).resolves({
-    MFADevices: Array.from({ length: mfa }, () => ({
-      UserName: USER,
-      SerialNumber: 'arn:x',
-      EnableDate: clock,
-    })),
-  });
-  mocks.iam.on(GetLoginProfileCommand).resolves({ LoginProfile: { UserName: USER, CreateDate: clock } });
-  mocks.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-}
+const iamSays = (mfa: number): void => {
+  consoleUserSays(mfa, clock, USER);
+};
 
 /** A fixture with its own CloudTrail eventID (a different API call). */
 function event(file: string, eventID: string): Record<string, unknown> {

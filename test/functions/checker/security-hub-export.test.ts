@@ -3,7 +3,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BENCH_ENV } from '../../../bench/cold-init';
 import { loadSettings } from '../../../functions/checker/env';
 import { createChecker } from '../../../functions/checker/process-event';
@@ -17,7 +17,8 @@ import {
   type SecurityHubExporter,
 } from '../../../functions/core/security-hub';
 import { TEST_CONTEXT, testSettings } from '../../helpers/checker-harness';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { projectFixture } from '../../helpers/events';
 import { FakeAws, type FakeAwsOptions, type FakeUser } from '../../../scripts/simulation/fake-aws';
 
@@ -30,16 +31,10 @@ const MEMBER = '210987654321'; // the fixtures' account
 const USER = 'contractor.kim';
 const HOME = 'eu-central-1';
 const context = { ...TEST_CONTEXT, getRemainingTimeInMillis: () => 60_000 };
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let clock: Date;
 let user: FakeUser;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(() => {
   clock = new Date('2026-10-05T10:00:00Z');
   user = { mfaDevices: 0, console: true };
@@ -229,25 +224,33 @@ describe('a failed export never blocks the alert', () => {
   });
 });
 
-describe('the exporter on its own (as the sweep worker calls it)', () => {
-  it('sends at most 100 findings per request and skips what cannot come from its account', async () => {
-    const aws = new FakeAws();
-    const config = {
+/** The exporter alone on the fake AWS, as the sweep worker builds it (one attempt per call). */
+function standaloneExporter(aws: FakeAws, locale: 'en' | 'ko'): SecurityHubExporter {
+  const sessions = new AccountSessions(
+    new STSClient({
       credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
       maxAttempts: 1,
+      region: 'us-east-1',
       requestHandler: aws.requestHandler as never,
-    };
-    const sessions = new AccountSessions(new STSClient({ ...config, region: 'us-east-1' }), {
+    }),
+    {
       roleName: 'org-mfa-watch-check',
       partition: 'aws',
       iamClientConfig: { region: 'us-east-1', requestHandler: aws.requestHandler as never },
       securityHubClientConfig: { region: HOME, requestHandler: aws.requestHandler as never },
-    });
-    const exporter = createSecurityHubExporter({
-      sessions,
-      settings: { partition: 'aws', region: HOME, locale: 'ko' },
-      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    });
+    },
+  );
+  return createSecurityHubExporter({
+    sessions,
+    settings: { partition: 'aws', region: HOME, locale },
+    logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
+  });
+}
+
+describe('the exporter on its own (as the sweep worker calls it)', () => {
+  it('sends at most 100 findings per request and skips what cannot come from its account', async () => {
+    const aws = new FakeAws();
+    const exporter = standaloneExporter(aws, 'ko');
     const at = '2026-10-05T10:00:00.000Z';
     const base = {
       accountId: MEMBER,
@@ -313,25 +316,7 @@ describe('what Security Hub rejects is not counted as imported (issue 18, item 9
           ? { ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }
           : undefined,
     });
-    const sessions = new AccountSessions(
-      new STSClient({
-        credentials: { accessKeyId: 'AKIDCHECKER', secretAccessKey: 'secret' },
-        maxAttempts: 1,
-        region: 'us-east-1',
-        requestHandler: aws.requestHandler as never,
-      }),
-      {
-        roleName: 'org-mfa-watch-check',
-        partition: 'aws',
-        iamClientConfig: { region: 'us-east-1', requestHandler: aws.requestHandler as never },
-        securityHubClientConfig: { region: HOME, requestHandler: aws.requestHandler as never },
-      },
-    );
-    const exporter = createSecurityHubExporter({
-      sessions,
-      settings: { partition: 'aws', region: HOME, locale: 'en' },
-      logger: new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' }),
-    });
+    const exporter = standaloneExporter(aws, 'en');
     const at = '2026-10-05T10:00:00.000Z';
     const finding = (findingId: string, subject: string) => ({
       finding: {

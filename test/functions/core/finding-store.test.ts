@@ -1,5 +1,5 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidFindingInputError, StoreUnavailableError } from '../../../functions/core/finding-errors';
 import { FindingStore, shouldNotify, type ObserveInput } from '../../../functions/core/finding-store';
 import {
@@ -8,13 +8,8 @@ import {
   findingId,
   findingSortKey,
 } from '../../../functions/contract/findings';
-import {
-  closedPort,
-  createFindingsTable,
-  localClient,
-  startDynalite,
-  type LocalDynamo,
-} from '../../../scripts/simulation/dynalite';
+import { closedPort, createFindingsTable, localClient } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { pagedClient } from '../../helpers/paged-dynamo';
 
 // The store against a real DynamoDB implementation (dynalite in this process): conditional writes,
@@ -24,16 +19,10 @@ const ACCOUNT = '123456789012';
 const T0 = new Date('2026-11-02T09:00:00.000Z');
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingStore;
 let tableName: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(async () => {
   tableName = await createFindingsTable(dynamo.client);
   store = new FindingStore({ client: dynamo.client, tableName });

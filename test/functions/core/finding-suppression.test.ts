@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
 import {
   FindingNotFoundError,
@@ -9,7 +9,8 @@ import {
 } from '../../../functions/core/finding-suppression';
 import { isSuppressed } from '../../../functions/core/suppression';
 import type { FindingRef } from '../../../functions/contract/findings';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 
 // Accepting a finding (issue 19, item 8) on a real DynamoDB implementation (dynalite): conditional
 // writes decide who may suppress, and which one observer reopens an expired suppression.
@@ -20,16 +21,10 @@ const T0 = new Date('2026-12-01T09:00:00Z');
 const ADMIN = 'arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_SecurityAdmin_0123/jane@example.com';
 const ALICE: FindingRef = { accountId: A, kind: 'USER_NO_MFA', userName: 'alice' };
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingStore;
 let admin: FindingSuppressions;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(async () => {
   const tableName = await createFindingsTable(dynamo.client, 'suppress');
   store = new FindingStore({ client: dynamo.client, tableName });

@@ -1,30 +1,19 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { createIdempotentProcessor } from '../../../functions/core/idempotency';
 import { RECHECK_MARKER_KEY } from '../../../functions/checker/recheck';
 import { FINDING_KEY, FINDING_TTL_ATTRIBUTE } from '../../../functions/contract/findings';
-import {
-  closedPort,
-  createFindingsTable,
-  localClient,
-  startDynalite,
-  type LocalDynamo,
-} from '../../../scripts/simulation/dynalite';
+import { closedPort, createFindingsTable, localClient } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 
 // Powertools idempotency (DynamoDBPersistenceLayer) on the findings table, against dynalite: the table's
 // key schema and TTL attribute serve both the findings and the idempotency records.
 
 const CONTEXT = { getRemainingTimeInMillis: () => 60_000 };
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let tableName: string;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 beforeEach(async () => {
   tableName = await createFindingsTable(dynamo.client);
 });

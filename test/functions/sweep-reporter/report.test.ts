@@ -1,38 +1,22 @@
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { FindingStore } from '../../../functions/core/finding-store';
 import { MetricsRecorder, createMetrics } from '../../../functions/core/metrics';
 import { captureEmf, datapointsOf, metricSum } from '../../helpers/emf';
 import type { SweepBatchResult, SweepPlan } from '../../../functions/contract/sweep';
-import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { InvalidReportInputError } from '../../../functions/sweep-reporter/errors';
 import { digestReceiptExists } from '../../../functions/sweep-reporter/outputs';
 import { createReporter } from '../../../functions/sweep-reporter/report';
-import {
-  closedPort,
-  createFindingsTable,
-  localClient,
-  startDynalite,
-  type LocalDynamo,
-} from '../../../scripts/simulation/dynalite';
+import { closedPort, createFindingsTable, localClient } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { pagedClient } from '../../helpers/paged-dynamo';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
-import { ITEMS, NOW, SWEEP_ID, fixture } from './sample';
+import { BUCKET, ITEMS, NOW, SWEEP_ID, fixture, settings } from './sample';
 
-const BUCKET = 'org-mfa-watch-sweep-222222222222';
 const RUN = `sweeps/map-results/ad9b5f27-090b-3ac6-9beb-243cd77144a7`;
-const settings: ReporterSettings = {
-  bucketName: BUCKET,
-  alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
-  partition: 'aws',
-  region: 'us-east-1',
-  locale: 'en',
-  timeZone: 'UTC',
-  findings: { tableName: 'unset', resolvedRetentionDays: 90 },
-};
 const fullPlan: SweepPlan = {
   sweepId: SWEEP_ID,
   mode: 'scheduled',
@@ -45,15 +29,11 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 
 const sns = mockClient(SNSClient);
 let s3: FakeBucket;
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingStore;
 let storeTable: string;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
+afterAll(() => {
   sns.restore();
 });
 beforeEach(async () => {

@@ -2,7 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepAccountItem, SweepFinding } from '../../../functions/contract/sweep';
 import { buildReport, type SweepReport } from '../../../functions/sweep-reporter/aggregate';
+import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { interpretChildren, parseResultFile } from '../../../functions/sweep-reporter/results';
+
+/** The sweep bucket of the tests. */
+export const BUCKET = 'org-mfa-watch-sweep-222222222222';
+
+/** The reporter's settings in the tests (the findings table is replaced per test where one is used). */
+export const settings: ReporterSettings = {
+  bucketName: BUCKET,
+  alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
+  partition: 'aws',
+  region: 'us-east-1',
+  locale: 'en',
+  timeZone: 'UTC',
+  findings: { tableName: 'unset', resolvedRetentionDays: 90 },
+};
 
 /** The sweep of the ResultWriter fixture. */
 export const SWEEP_ID = 'daily-20261201';

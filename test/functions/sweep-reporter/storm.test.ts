@@ -1,45 +1,32 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FindingStore } from '../../../functions/core/finding-store';
 import type { SweepBatchResult, SweepFinding, SweepPlan } from '../../../functions/contract/sweep';
 import { buildReport } from '../../../functions/sweep-reporter/aggregate';
-import type { ReporterSettings } from '../../../functions/sweep-reporter/env';
 import { createReporter } from '../../../functions/sweep-reporter/report';
 import { formatStormAlert, stormReceiptKey } from '../../../functions/sweep-reporter/storm';
-import { createFindingsTable, startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { createFindingsTable } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { fakeBucket, type FakeBucket } from './fake-bucket';
+import { BUCKET, settings } from './sample';
 
 // The storm guard's reporter half (docs/adr/0017-rollout-status-and-alert-storms.md): the findings the
 // worker held are alerted in one message per kind, once per sweep, and marked notified; on dynalite.
 
-const BUCKET = 'org-mfa-watch-sweep-222222222222';
 const SWEEP = 'day-1';
 const NOW = new Date('2026-12-01T07:00:00Z');
-const settings: ReporterSettings = {
-  bucketName: BUCKET,
-  alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
-  partition: 'aws',
-  region: 'us-east-1',
-  locale: 'en',
-  timeZone: 'UTC',
-  findings: { tableName: 'unset', resolvedRetentionDays: 90 },
-};
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const ids = ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005'];
 
 const sns = mockClient(SNSClient);
 let s3: FakeBucket;
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingStore;
 let findings: Map<string, SweepFinding>;
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
+afterAll(() => {
   sns.restore();
 });
 beforeEach(async () => {

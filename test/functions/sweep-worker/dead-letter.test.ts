@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deadLetterQueueUrl } from '../../../functions/sweep-worker/dead-letter';
 import { judgeForwarding } from '../../../functions/sweep-worker/forwarding';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
 import { NAMES } from '../../../stacks/names';
-import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import {
   FakeMemberAccounts,
   type FakeAccount,
@@ -23,13 +23,7 @@ const NOW = new Date('2026-10-05T10:00:00Z');
 const FRESH = { state: 'ready', generatedAt: new Date(NOW.getTime() - 3_600_000) } as const;
 const QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/${A}/${NAMES.memberForwardDeadLetterQueue}`;
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const item = { accountId: A, name: 'account A', coverage: 'stackset' as const };
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FindingSuppressions } from '../../../functions/core/finding-suppression';
 import { StormGuard, type StormGuardPort } from '../../../functions/core/storm-guard';
 import type { RolloutState, SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
-import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { FakeMemberAccounts, type FakeAccount } from '../../../scripts/simulation/fake-member-accounts';
 import { TEST_BUS_ARN, sweepWorker, type SweepWorkerHarnessOptions } from '../../helpers/sweep-harness';
 
@@ -14,13 +14,7 @@ const B = '444455556666';
 const NOW = new Date('2026-10-05T10:00:00Z');
 const FRESH = { state: 'ready', generatedAt: new Date(NOW.getTime() - 3_600_000) } as const;
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const item = (accountId: string, rollout?: RolloutState) => ({
   accountId,

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dueForReimport } from '../../../functions/sweep-worker/reimport';
 import type { Finding } from '../../../functions/core/finding-store';
-import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import {
   FakeMemberAccounts,
   type FakeAccount,
@@ -23,13 +23,7 @@ const T0 = new Date('2026-10-05T10:00:00Z');
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
 const HUB_REGION = 'eu-central-1';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const item = { accountId: A, name: 'account A', coverage: 'stackset' as const };
 const alice = { alice: { mfaDevices: 0, console: true } };

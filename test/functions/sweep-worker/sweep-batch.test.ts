@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidBatchError } from '../../../functions/sweep-worker/sweep-batch';
 import { CHECKER_TIMEOUT_SECONDS } from '../../../functions/contract/timing';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
-import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import { startFakeAwsServer } from '../../../scripts/simulation/fake-aws-server';
 import {
   FakeMemberAccounts,
@@ -18,13 +18,7 @@ const NOW = new Date('2026-10-05T10:00:00Z');
 const HOUR = 3_600_000;
 const FRESH = { state: 'ready', generatedAt: new Date(NOW.getTime() - HOUR) } as const;
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const item = (accountId: string) => ({ accountId, name: `account ${accountId}`, coverage: 'stackset' });
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asffId } from '../../../functions/core/asff';
 import { chatNotificationSchema } from '../../../functions/core/chat-schema';
 import type { SweepAccountResult, SweepBatchResult } from '../../../functions/contract/sweep';
-import { startDynalite, type LocalDynamo } from '../../../scripts/simulation/dynalite';
+import { useDynalite } from '../../helpers/store';
 import {
   FakeMemberAccounts,
   type FakeAccount,
@@ -25,13 +25,7 @@ const ALERT_TOPIC = 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts';
 // Not the worker's own region: the import must go to the configured home region.
 const HUB_REGION = 'eu-central-1';
 
-let dynamo: LocalDynamo;
-beforeAll(async () => {
-  dynamo = await startDynalite();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const item = (accountId: string) => ({ accountId, name: `account ${accountId}`, coverage: 'stackset' });
 

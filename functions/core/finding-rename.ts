@@ -1,0 +1,136 @@
+/**
+ * Renaming a user's findings (`iam:UpdateUser`): a finding belongs to the user, not the name, so it
+ * keeps its id, state and times, and the old name goes to `previousNames`. Without transactions
+ * (dynalite has none), each finding moves by a conditional put of the new item followed by a
+ * conditional delete of the old one, both pinned to the versions read; a lost race re-reads and
+ * repeats, and so does a retried call (safe to repeat). A case-only rename keeps the same key.
+ */
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { FINDING_ATTRIBUTES as A, FINDING_KEY, USER_FINDING_KINDS } from '../contract/findings';
+import { StoreContentionError } from './finding-errors';
+import { checkAccount, checkUserName, findingKeyOf, type FindingKey } from './finding-keys';
+import { toItem, type Finding } from './finding-record';
+import { LOST, MAX_ATTEMPTS, conditional, readFinding, type FindingTable } from './finding-write';
+
+/** A user renamed by `iam:UpdateUser` (`NewUserName`). */
+export interface RenameInput {
+  readonly accountId: string;
+  readonly oldName: string;
+  readonly newName: string;
+  readonly now: Date;
+}
+
+/** Result of {@link FindingStore.renameUser}. */
+export interface RenameResult {
+  /** Findings now stored under the new name (same finding id); empty when there was nothing to move. */
+  readonly moved: readonly Finding[];
+  /** Stale findings that had been stored under the new name and were overwritten (a former user of that name). */
+  readonly replaced: readonly Finding[];
+}
+
+/** What moving one kind of finding did. */
+interface MoveOutcome {
+  readonly moved?: Finding;
+  readonly replaced?: Finding;
+}
+
+/**
+ * Move a user's findings to its new name: see {@link FindingStore.renameUser}.
+ * @throws StoreUnavailableError, StoreContentionError, InvalidFindingInputError
+ */
+export async function renameUser(t: FindingTable, input: RenameInput): Promise<RenameResult> {
+  checkAccount(input.accountId);
+  checkUserName('oldName', input.oldName);
+  checkUserName('newName', input.newName);
+  const moved: Finding[] = [];
+  const replaced: Finding[] = [];
+  for (const kind of USER_FINDING_KINDS) {
+    const outcome = await moveOne(t, input, kind);
+    if (outcome.moved) moved.push(outcome.moved);
+    if (outcome.replaced) replaced.push(outcome.replaced);
+  }
+  return { moved, replaced };
+}
+
+async function moveOne(
+  t: FindingTable,
+  input: RenameInput,
+  kind: (typeof USER_FINDING_KINDS)[number],
+): Promise<MoveOutcome> {
+  const from = findingKeyOf({ accountId: input.accountId, kind, userName: input.oldName });
+  const to = findingKeyOf({ accountId: input.accountId, kind, userName: input.newName });
+  const sameKey = from[FINDING_KEY.sort] === to[FINDING_KEY.sort];
+  let replaced: Finding | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const old = await readFinding(t, 'renameUser', from);
+    // Nothing under the old name (never a finding, or an earlier call moved it): nothing to do.
+    if (old === undefined) return replaced === undefined ? {} : { replaced };
+    if (sameKey && old.subject === input.newName) return {};
+    const renamed: Finding = {
+      ...old,
+      subject: input.newName,
+      previousNames: [...old.previousNames, old.subject],
+      version: old.version + 1,
+    };
+    if (sameKey) {
+      // "alice" -> "Alice": same key; only the displayed name changes.
+      if (await putRenamed(t, from, renamed, old.version)) return { moved: renamed };
+      continue;
+    }
+    const target = await readFinding(t, 'renameUser', to);
+    if (target !== undefined && target.findingId !== old.findingId) replaced ??= target;
+    if (!(await putRenamed(t, to, renamed, target?.version))) continue;
+    if (await deletePinned(t, from, old.version)) {
+      return { moved: renamed, ...(replaced === undefined ? {} : { replaced }) };
+    }
+  }
+  throw new StoreContentionError('renameUser', MAX_ATTEMPTS);
+}
+
+/**
+ * Put the renamed finding under `key`, if that slot is as just read: empty (`version` undefined), or
+ * at `version` (the finding itself for a case-only rename, our own copy from an earlier attempt, or a
+ * stale finding of a former user of that name: IAM refuses a rename onto an existing user).
+ */
+async function putRenamed(
+  t: FindingTable,
+  key: FindingKey,
+  renamed: Finding,
+  version: number | undefined,
+): Promise<boolean> {
+  const put = await conditional('renameUser', () =>
+    t.doc.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: { ...key, ...toItem(renamed) },
+        ...(version === undefined
+          ? {
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': FINDING_KEY.partition },
+            }
+          : {
+              ConditionExpression: '#version = :version',
+              ExpressionAttributeNames: { '#version': A.version },
+              ExpressionAttributeValues: { ':version': version },
+            }),
+      }),
+    ),
+  );
+  return put !== LOST;
+}
+
+/** Delete the old item only if nothing changed it since it was read; else the caller copies it again. */
+async function deletePinned(t: FindingTable, from: FindingKey, version: number): Promise<boolean> {
+  const deleted = await conditional('renameUser', () =>
+    t.doc.send(
+      new DeleteCommand({
+        TableName: t.table,
+        Key: from,
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: { '#version': A.version },
+        ExpressionAttributeValues: { ':version': version },
+      }),
+    ),
+  );
+  return deleted !== LOST;
+}
