@@ -34,13 +34,7 @@ export function chatAlert(input: AlertInput, settings: FormatSettings): ChatNoti
     title: `${MARKS[input.severity] ?? ''} ${input.severity}: ${parts.headline}`,
     description: chatDescription(parts),
     nextSteps: parts.todo,
-    keywords: [
-      input.severity,
-      input.finding,
-      event.accountId,
-      ...(input.accountAlias === undefined ? [] : [input.accountAlias]),
-      ...(input.userName === undefined ? ['root'] : [input.userName]),
-    ],
+    keywords: keywordsOf(input.severity, input),
     threadId,
     summary: parts.subject,
     eventType: `org-mfa-watch-${kebab(input.finding)}`,
@@ -56,6 +50,20 @@ export function chatAlert(input: AlertInput, settings: FormatSettings): ChatNoti
   });
 }
 
+/** Chat keywords: the state, the finding, the account (and its alias) and the user (or root). */
+function keywordsOf(
+  state: string,
+  input: { finding: string; event: { accountId: string }; accountAlias?: string; userName?: string },
+): string[] {
+  return [
+    state,
+    input.finding,
+    input.event.accountId,
+    ...(input.accountAlias === undefined ? [] : [input.accountAlias]),
+    ...(input.userName === undefined ? ['root'] : [input.userName]),
+  ];
+}
+
 /** A resolution notice as a custom notification, in the thread of the alert that opened the finding. */
 export function chatResolution(input: ResolutionInput, settings: FormatSettings): ChatNotification {
   const parts = resolutionParts(input, settings);
@@ -65,13 +73,7 @@ export function chatResolution(input: ResolutionInput, settings: FormatSettings)
     id: `${threadId}:resolved:${event.eventId ?? event.id}`,
     title: `${MARKS.RESOLVED ?? ''} ${parts.headline}`,
     description: chatDescription(parts),
-    keywords: [
-      'RESOLVED',
-      input.finding,
-      event.accountId,
-      ...(input.accountAlias === undefined ? [] : [input.accountAlias]),
-      ...(input.userName === undefined ? ['root'] : [input.userName]),
-    ],
+    keywords: keywordsOf('RESOLVED', input),
     threadId,
     summary: parts.subject,
     eventType: 'org-mfa-watch-resolved',

@@ -1,7 +1,6 @@
 import { FINDING_SEVERITIES, severityRank, type FindingSeverity } from '../contract/findings';
 import type {
   AccountOutcome,
-  CoverageKind,
   SweepAccountItem,
   SweepAccountResult,
   SweepBatchResult,
@@ -11,18 +10,11 @@ import type {
 } from '../contract/sweep';
 import type { FailedBatch } from './results';
 
-/** One account in the report: its plan item merged with the worker's result. */
-export interface AccountReport {
-  readonly accountId: string;
-  readonly name?: string;
-  readonly alias?: string;
-  readonly coverage?: CoverageKind;
-  readonly outcome: AccountOutcome;
-  readonly reason?: string;
-  readonly users?: number;
-  readonly inGracePeriod?: number;
-  readonly findings: readonly SweepFinding[];
-}
+/**
+ * One account in the report: its plan item merged with the worker's result. The same fields as the
+ * worker's result (an account the worker never reported gets its plan item's and an outcome).
+ */
+export type AccountReport = SweepAccountResult;
 
 /** Why an account is a coverage gap. */
 export type GapKind = 'outside-rollout' | 'excluded' | 'not-covered';
