@@ -42,21 +42,8 @@ options:
 `;
 const HINT = 'Usage: npm run bench [-- --config my-org.json] [-- --write]; --help for details';
 
-async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, {
-    ...CONFIG_OPTION,
-    help: { type: 'boolean' },
-    write: { type: 'boolean' },
-  });
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  // Validate before minutes of measuring: a bad configuration is reported at once, in one line per problem.
-  // Offline (fake AWS): the example organization is fine here.
-  loadToolConfig('bench', values.config, { touchesAws: false });
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const loadBefore = loadavg()[0]?.toFixed(1) ?? '?';
+/** Every measurement of a bench run, in the order they are taken. */
+async function measureAll(config: string | undefined, log: (line: string) => void) {
   log('bundle...');
   const bundles = await measureBundles();
   const bundle = bundles.find((b) => b.name === 'checker') as BundleReport;
@@ -75,15 +62,37 @@ async function main(argv: readonly string[]): Promise<number> {
   const sweep = await measureSweep(BENCH_SWEEP);
   const sweepModel = modelSweep(sweep);
   log('synth...');
-  const synth = measureSynth(values.config);
+  const synth = measureSynth(config);
   const dynamo = estimateDynamoCost(10_000);
   log('monthly cost (two configurations synthesized)...');
-  const cost = measureMonthlyCost(values.config, { ...sweepModel.cost, accounts: sweep.options.accounts });
+  const cost = measureMonthlyCost(config, { ...sweepModel.cost, accounts: sweep.options.accounts });
+  return {
+    bundles,
+    bundle,
+    node,
+    nodeImport,
+    python,
+    trips,
+    burst,
+    calm,
+    sweep,
+    sweepModel,
+    synth,
+    dynamo,
+    cost,
+  };
+}
 
+type Measurements = Awaited<ReturnType<typeof measureAll>>;
+/** One row of the table: measure, value, target, verdict. */
+type Row = [string, string, string, string];
+
+/** The rows of the checker's speed: bundle sizes, cold init, round trips and the burst. */
+function speedRows(m: Measurements): Row[] {
+  const { bundles, bundle, node, nodeImport, python, trips, burst, calm } = m;
   const ratio = python.available ? node.medianMs / python.timing.medianMs : undefined;
   const importRatio = python.available ? nodeImport.medianMs / python.timing.medianMs : undefined;
-  const usd = (n: number) => `$${n.toFixed(2)}`;
-  const rows: [string, string, string, string][] = [
+  return [
     [
       'Bundle size (minified checker)',
       mb(bundle.bytes),
@@ -140,6 +149,14 @@ async function main(argv: readonly string[]): Promise<number> {
     ['Burst: failures', String(burst.failures), '0', verdict(burst.failures === 0)],
     ['Burst: handler throughput, 5% throttled', `${burst.eventsPerSecond.toFixed(0)} events/s`, '', ''],
     ['Burst: handler throughput, no throttling', `${calm.eventsPerSecond.toFixed(0)} events/s`, '', ''],
+  ];
+}
+
+/** The rows of cost and build time: DynamoDB, the sweep, the monthly cost, the tests and the synth. */
+function costAndTimeRows(m: Measurements): Row[] {
+  const { dynamo, sweep, sweepModel, cost, synth } = m;
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return [
     [
       'DynamoDB cost per 10,000 events (on-demand, worst-case mix)',
       `$${dynamo.usd.toFixed(3)} (${dynamo.writeUnits.toLocaleString('en-US')} WRU)`,
@@ -167,14 +184,13 @@ async function main(argv: readonly string[]): Promise<number> {
       verdict(synth.ok && synth.seconds < TARGETS.synthSeconds),
     ],
   ];
+}
 
-  const width = Math.max(...rows.map((r) => r[0].length));
-  log('');
-  for (const [name, value, target, result] of rows)
-    log(`${name.padEnd(width)}  ${value.padEnd(14)} ${target.padEnd(10)} ${result}`);
-
+/** docs/benchmarks.md: the table, how each number is measured, the costs, and why a target is missed. */
+function reportMarkdown(m: Measurements, rows: readonly Row[], loadBefore: string): string {
+  const { bundle, node, nodeImport, python, trips, burst, calm, sweep, sweepModel, cost } = m;
   const missed = rows.filter((r) => r[3] === 'MISSED').map((r) => r[0]);
-  const md = [
+  return [
     '# Benchmarks',
     '',
     `Written by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)} (Node.js ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores, load average ${loadBefore} at the start and ${loadavg()[0]?.toFixed(1) ?? '?'} at the end: timings on a shared machine are upper bounds; ratios are taken within one run). Re-run it after a change; targets are reported here, never asserted in tests.`,
@@ -206,6 +222,32 @@ async function main(argv: readonly string[]): Promise<number> {
     ...(missed.length === 0 ? ['Every target is met.'] : missed.map((name) => `- ${name}: ${explain(name)}`)),
     '',
   ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, {
+    ...CONFIG_OPTION,
+    help: { type: 'boolean' },
+    write: { type: 'boolean' },
+  });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // Validate before minutes of measuring: a bad configuration is reported at once, in one line per problem.
+  // Offline (fake AWS): the example organization is fine here.
+  loadToolConfig('bench', values.config, { touchesAws: false });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const loadBefore = loadavg()[0]?.toFixed(1) ?? '?';
+  const measurements = await measureAll(values.config, log);
+  const rows: Row[] = [...speedRows(measurements), ...costAndTimeRows(measurements)];
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  log('');
+  for (const [name, value, target, result] of rows)
+    log(`${name.padEnd(width)}  ${value.padEnd(14)} ${target.padEnd(10)} ${result}`);
+
+  const md = reportMarkdown(measurements, rows, loadBefore);
   if (values.write === true) {
     await writeFormattedMarkdown(REPORT_FILE, md);
     log(`\nwrote ${REPORT_FILE}`);

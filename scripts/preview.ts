@@ -1,17 +1,23 @@
-import { ALERT_LOCALES, WATCHED_EVENT_NAMES, type AlertLocale } from '../functions/contract/contract';
-import { isIanaTimeZone } from '../functions/contract/time-zone';
+import { WATCHED_EVENT_NAMES, type AlertLocale } from '../functions/contract/contract';
 import type { Exemption } from '../functions/contract/exemption';
-import { planEvent } from '../functions/checker/decide';
+import { planEvent, type Plan } from '../functions/checker/decide';
 import { judgeRoot, judgeUser } from '../functions/core/judge';
 import { InvalidEventError } from '../functions/checker/errors';
 import { evaluateExemptions } from '../functions/core/exemptions';
 import { formatAlert, type AlertInput, type FindingRecord } from '../functions/checker/format';
-import type { AlertMessage } from '../functions/core/message-parts';
+import type { AlertMessage, FormatSettings } from '../functions/core/message-parts';
 import type { ConsoleAccess } from '../functions/contract/console-access';
 import { findingId, subjectOf, type FindingRef } from '../functions/contract/findings';
-import { parseEvent } from '../functions/checker/parse-event';
+import { parseEvent, type ParsedEvent } from '../functions/checker/parse-event';
 import { watchedEventPattern } from '../stacks/event-pattern';
-import { CONFIG_OPTION, UsageError, loadToolConfig, parseCommandLine, runTool } from './cli';
+import { UsageError, loadToolConfig, runTool } from './cli';
+import {
+  HINT,
+  USAGE,
+  commandLineOptions,
+  parsePreviewCommandLine,
+  type PreviewValues,
+} from './preview-command-line';
 import { SWEEP_KEYS } from '../functions/contract/sweep';
 import { toEnvelope } from './envelope';
 import { readRecords } from './preview-input';
@@ -77,6 +83,121 @@ export function notForwardedReason(envelope: Record<string, unknown>): string | 
   return `it forwards only successful aws.iam calls ${WATCHED_EVENT_NAMES.join(', ')}; this is ${text(envelope.source)} ${text(detail.eventName)}`;
 }
 
+/** Renders each alert as the checker would and keeps what it was rendered from, in order. */
+interface Emitter {
+  readonly inputs: AlertInput[];
+  readonly emit: (input: AlertInput) => AlertMessage;
+}
+
+function emitter(options: PreviewOptions): Emitter {
+  const settings = {
+    locale: options.locale,
+    timeZone: options.timeZone,
+    partition: options.partition,
+    ...(options.consoleAccess === undefined ? {} : { consoleAccess: options.consoleAccess }),
+  };
+  const inputs: AlertInput[] = [];
+  return {
+    inputs,
+    emit: (input) => {
+      inputs.push(input);
+      return formatAlert(input, settings);
+    },
+  };
+}
+
+/** The account alias of the options, as the alert input carries it. */
+function aliasOf(options: PreviewOptions): { readonly accountAlias?: string } {
+  return options.accountAlias === undefined ? {} : { accountAlias: options.accountAlias };
+}
+
+/** A root event: the root user's state is read from IAM (the options say whether it has MFA; a password). */
+function previewRoot(event: ParsedEvent, options: PreviewOptions, out: Emitter): Preview {
+  const verdict = judgeRoot({ mfaEnabled: options.mfa !== 'none', passwordPresent: true });
+  const record = newRecord({ accountId: event.accountId, kind: 'ROOT_NO_MFA' }, event.eventTime);
+  return verdict.action === 'alert'
+    ? {
+        kind: 'messages',
+        inputs: out.inputs,
+        messages: [
+          out.emit({
+            finding: verdict.finding,
+            severity: verdict.severity,
+            event,
+            ...aliasOf(options),
+            record,
+          }),
+        ],
+      }
+    : { kind: 'none', reason: verdict.reason };
+}
+
+type UserPlan = Extract<Plan, { readonly action: 'follow-rename' | 'check' | 'schedule' }>;
+
+/** A user event: the creation notice (when scheduled with one), then the check's alert, if any. */
+function previewUser(event: ParsedEvent, plan: UserPlan, options: PreviewOptions, out: Emitter): Preview {
+  const messages: AlertMessage[] = [];
+  if (plan.action === 'schedule' && plan.notify) {
+    messages.push(
+      out.emit({
+        finding: 'USER_CREATED',
+        severity: 'INFO',
+        event,
+        userName: plan.userName,
+        checkDueAt: plan.due,
+      }),
+    );
+  }
+  // Exemptions are judged when the check runs: after the grace period for a scheduled re-check.
+  const checkedAt = plan.action === 'schedule' ? plan.due : event.eventTime;
+  const path = plan.action === 'check' ? plan.path : undefined;
+  const exemption = evaluateExemptions(
+    {
+      accountId: event.accountId,
+      userName: plan.userName,
+      ...(path === undefined ? {} : { path }),
+      tags: [],
+    },
+    options.exemptions ?? [],
+    checkedAt,
+    // The preview has no user tags to read: tag trust cannot change its result.
+    { trustTags: false },
+  );
+  const facts = {
+    exists: true,
+    mfaDeviceCount: options.mfa === 'none' ? 0 : 1,
+    hasConsolePassword: options.console,
+  };
+  const verdict = judgeUser(facts, exemption);
+  if (verdict.action !== 'alert') {
+    if (messages.length === 0) return { kind: 'none', reason: verdict.reason };
+  } else {
+    messages.push(
+      out.emit({
+        finding: verdict.finding,
+        severity: verdict.severity,
+        event,
+        userName: plan.userName,
+        afterGracePeriod: plan.action === 'schedule',
+        ...(verdict.note === undefined ? {} : { note: verdict.note }),
+        ...aliasOf(options),
+        record: newRecord(
+          { accountId: event.accountId, kind: 'USER_NO_MFA', userName: plan.userName },
+          checkedAt,
+        ),
+      }),
+    );
+  }
+  return plan.action === 'schedule'
+    ? {
+        kind: 'messages',
+        messages,
+        inputs: out.inputs,
+        note: `the check runs ${options.gracePeriodHours} h after the event, at ${new Date(event.eventTime.getTime() + options.gracePeriodHours * HOUR_MS).toISOString()}`,
+      }
+    : { kind: 'messages', messages, inputs: out.inputs };
+}
+
 /**
  * Run the checker's own pure modules on one event (EventBridge envelope or raw CloudTrail record) with
  * IAM's answer given by the options. Offline, no AWS call. Pure.
@@ -88,105 +209,22 @@ export function previewEvent(raw: unknown, options: PreviewOptions): Preview {
     return { kind: 'none', reason: `not forwarded by the member rule: ${notForwarded}` };
   }
   const event = parseEvent(envelope);
-  const settings = {
-    locale: options.locale,
-    timeZone: options.timeZone,
-    partition: options.partition,
-    ...(options.consoleAccess === undefined ? {} : { consoleAccess: options.consoleAccess }),
-  };
-  const alias = options.accountAlias === undefined ? {} : { accountAlias: options.accountAlias };
-  const inputs: AlertInput[] = [];
-  const emit = (input: AlertInput): AlertMessage => {
-    inputs.push(input);
-    return formatAlert(input, settings);
-  };
+  const out = emitter(options);
   // The clock of the preview is the event time, so a grace period is always still running.
   const plan = planEvent(
     event,
     { gracePeriodHours: options.gracePeriodHours, notifyOnCreate: options.notifyOnCreate ?? true },
     event.eventTime,
   );
-  const facts = {
-    exists: true,
-    mfaDeviceCount: options.mfa === 'none' ? 0 : 1,
-    hasConsolePassword: options.console,
-  };
   switch (plan.action) {
     case 'skip':
       return { kind: 'none', reason: plan.reason };
-    case 'check-root': {
-      // The root user's state is read from IAM: the options say whether it has MFA; assume a password.
-      const verdict = judgeRoot({ mfaEnabled: options.mfa !== 'none', passwordPresent: true });
-      const record = newRecord({ accountId: event.accountId, kind: 'ROOT_NO_MFA' }, event.eventTime);
-      return verdict.action === 'alert'
-        ? {
-            kind: 'messages',
-            inputs,
-            messages: [
-              emit({ finding: verdict.finding, severity: verdict.severity, event, ...alias, record }),
-            ],
-          }
-        : { kind: 'none', reason: verdict.reason };
-    }
+    case 'check-root':
+      return previewRoot(event, options, out);
     case 'follow-rename':
     case 'check':
-    case 'schedule': {
-      const messages: AlertMessage[] = [];
-      if (plan.action === 'schedule' && plan.notify) {
-        messages.push(
-          emit({
-            finding: 'USER_CREATED',
-            severity: 'INFO',
-            event,
-            userName: plan.userName,
-            checkDueAt: plan.due,
-          }),
-        );
-      }
-      // Exemptions are judged when the check runs: after the grace period for a scheduled re-check.
-      const checkedAt = plan.action === 'schedule' ? plan.due : event.eventTime;
-      const path = plan.action === 'check' ? plan.path : undefined;
-      const exemption = evaluateExemptions(
-        {
-          accountId: event.accountId,
-          userName: plan.userName,
-          ...(path === undefined ? {} : { path }),
-          tags: [],
-        },
-        options.exemptions ?? [],
-        checkedAt,
-        // The preview has no user tags to read: tag trust cannot change its result.
-        { trustTags: false },
-      );
-      const verdict = judgeUser(facts, exemption);
-      if (verdict.action !== 'alert') {
-        if (messages.length === 0) return { kind: 'none', reason: verdict.reason };
-      } else {
-        messages.push(
-          emit({
-            finding: verdict.finding,
-            severity: verdict.severity,
-            event,
-            userName: plan.userName,
-            afterGracePeriod: plan.action === 'schedule',
-            ...(verdict.note === undefined ? {} : { note: verdict.note }),
-            ...alias,
-            record: newRecord(
-              { accountId: event.accountId, kind: 'USER_NO_MFA', userName: plan.userName },
-              checkedAt,
-            ),
-          }),
-        );
-      }
-      return plan.action === 'schedule'
-        ? {
-            kind: 'messages',
-            messages,
-            inputs,
-            note: `the check runs ${options.gracePeriodHours} h after the event, at ${new Date(event.eventTime.getTime() + options.gracePeriodHours * HOUR_MS).toISOString()}`,
-          }
-        : { kind: 'messages', messages, inputs };
-    }
+    case 'schedule':
+      return previewUser(event, plan, options, out);
   }
 }
 
@@ -208,123 +246,13 @@ export function renderPreview(preview: Preview): string {
   return `${preview.note ? `(${preview.note})\n` : ''}${parts.join('\n')}`;
 }
 
-const PARTITIONS = ['aws', 'aws-us-gov', 'aws-cn'] as const;
-
-const USAGE = `usage: npm run preview -- <event.json> [options]
-       npm run preview -- --digest report.json [options]
-
-Prints the exact subject, body and attributes the checker would publish for each event in the file
-(a CloudTrail record, an EventBridge event, or a CloudTrail S3 log file {"Records": [...]}), offline.
-Grace period, creation notice, exemptions, locale and time zone come from the deployed configuration
-(the same one \`cdk synth\` reads); the options below override them. A new finding's message carries its
-finding id and first-seen time (the time of the check), as the checker's does.
-
-options:
-  --config FILE             configuration file (default: what cdk synth reads, see docs/configuration.md)
-  --locale en|ko            language of the body
-  --tz ZONE                 IANA time zone shown beside UTC, e.g. Asia/Seoul
-  --grace HOURS             grace period in whole hours, 0 = check at once
-  --notify-on-create yes|no send the creation notice
-  --partition aws|aws-us-gov|aws-cn   console link domain
-  --mfa none|virtual        what IAM answers: MFA devices of the user (default none)
-  --console yes|no          what IAM answers: the user has a console password (default yes)
-  --alias NAME              what IAM answers: the account's alias (default none)
-  --chat                    also the chat message of each alert (when chat is configured)
-  --resolution              also the resolution notice that follows when the user enables MFA
-  --digest FILE             the sweep digest of a report the reporter wrote (reports/<sweep>/report.json
-                            of the sweep bucket), with the reporter's own code
-  --bucket NAME             the sweep bucket's name, for the digest's links (default: a placeholder)
-  --help                    this text
-`;
-const HINT = 'Usage: npm run preview -- <event.json> [--config FILE] [options]; --help lists the options';
-
-/** One of `allowed`, or a UsageError naming the option and the accepted values. */
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  const found = allowed.find((a) => a === value);
-  if (found === undefined) throw new UsageError(`--${option} "${value}" is not one of ${allowed.join(', ')}`);
-  return found;
-}
-
-/** CLI: exit 0 with the previews, 2 on bad usage, an unusable file or an event the checker rejects. */
-export function main(argv: readonly string[]): number {
-  const { values, positionals } = parseCommandLine(
-    argv,
-    {
-      ...CONFIG_OPTION,
-      help: { type: 'boolean' },
-      locale: { type: 'string' },
-      tz: { type: 'string' },
-      grace: { type: 'string' },
-      'notify-on-create': { type: 'string' },
-      partition: { type: 'string', default: 'aws' },
-      mfa: { type: 'string', default: 'none' },
-      console: { type: 'string', default: 'yes' },
-      alias: { type: 'string' },
-      chat: { type: 'boolean' },
-      resolution: { type: 'boolean' },
-      digest: { type: 'string' },
-      bucket: { type: 'string' },
-    },
-    1,
-  );
-  if (values.help === true) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined && values.digest === undefined) {
-    throw new UsageError('no event file given (or --digest report.json)');
-  }
-  if (values.alias !== undefined && !/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$/.test(values.alias)) {
-    throw new UsageError(`--alias "${values.alias}" is not an account alias (3-63 of a-z, 0-9 and -)`);
-  }
-  const grace = values.grace === undefined ? undefined : Number(values.grace);
-  if (grace !== undefined && (!/^\d+$/.test(values.grace ?? '') || grace > 720)) {
-    throw new UsageError(`--grace "${values.grace ?? ''}" is not a whole number of hours from 0 to 720`);
-  }
-  if (values.tz !== undefined && !isIanaTimeZone(values.tz)) {
-    throw new UsageError(`--tz "${values.tz}" is not an IANA time zone name such as Asia/Seoul or UTC`);
-  }
-  const locale = values.locale === undefined ? undefined : oneOf('locale', values.locale, ALERT_LOCALES);
-  const notify =
-    values['notify-on-create'] === undefined
-      ? undefined
-      : oneOf('notify-on-create', values['notify-on-create'], ['yes', 'no']) === 'yes';
-  const mfa = oneOf('mfa', values.mfa, ['none', 'virtual']);
-  const console = oneOf('console', values.console, ['yes', 'no']) === 'yes';
-  const partition = oneOf('partition', values.partition, PARTITIONS);
-  const records = file === undefined ? [] : readRecords(file);
-  const report = values.digest === undefined ? undefined : readReport(values.digest);
-  const config = loadToolConfig('preview', values.config, { touchesAws: false });
-  const options: PreviewOptions = {
-    locale: locale ?? config.notifications.locale,
-    timeZone: values.tz ?? config.notifications.timeZone,
-    gracePeriodHours: grace ?? config.gracePeriodHours,
-    notifyOnCreate: notify ?? config.notifyOnCreate,
-    exemptions: config.exemptions,
-    mfa,
-    console,
-    partition,
-    ...(values.alias === undefined ? {} : { accountAlias: values.alias }),
-    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
-  };
-  const settings = {
-    locale: options.locale,
-    timeZone: options.timeZone,
-    partition,
-    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
-  };
-  if (report !== undefined) {
-    process.stdout.write(
-      renderDigest(report, {
-        ...settings,
-        region: config.homeRegion,
-        bucket: values.bucket ?? '<sweep bucket>',
-        reportCsvKey: SWEEP_KEYS.reportCsv(report.sweepId),
-        reportJsonKey: SWEEP_KEYS.reportJson(report.sweepId),
-      }),
-    );
-  }
+/** Print each record's preview (and its chat and resolution renderings); the number quarantined. */
+function printPreviews(
+  records: readonly unknown[],
+  options: PreviewOptions,
+  settings: FormatSettings,
+  values: PreviewValues,
+): number {
   let quarantined = 0;
   records.forEach((record, i) => {
     if (records.length > 1)
@@ -349,7 +277,54 @@ export function main(argv: readonly string[]): number {
       process.stdout.write(`The checker would quarantine this event: ${error.message}\n`);
     }
   });
-  return quarantined > 0 ? 2 : 0;
+  return quarantined;
+}
+
+/** CLI: exit 0 with the previews, 2 on bad usage, an unusable file or an event the checker rejects. */
+export function main(argv: readonly string[]): number {
+  const { values, positionals } = parsePreviewCommandLine(argv);
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const file = positionals[0];
+  if (file === undefined && values.digest === undefined) {
+    throw new UsageError('no event file given (or --digest report.json)');
+  }
+  const given = commandLineOptions(values);
+  const records = file === undefined ? [] : readRecords(file);
+  const report = values.digest === undefined ? undefined : readReport(values.digest);
+  const config = loadToolConfig('preview', values.config, { touchesAws: false });
+  const options: PreviewOptions = {
+    locale: given.locale ?? config.notifications.locale,
+    timeZone: values.tz ?? config.notifications.timeZone,
+    gracePeriodHours: given.grace ?? config.gracePeriodHours,
+    notifyOnCreate: given.notify ?? config.notifyOnCreate,
+    exemptions: config.exemptions,
+    mfa: given.mfa,
+    console: given.console,
+    partition: given.partition,
+    ...(values.alias === undefined ? {} : { accountAlias: values.alias }),
+    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
+  };
+  const settings = {
+    locale: options.locale,
+    timeZone: options.timeZone,
+    partition: given.partition,
+    ...(config.console === undefined ? {} : { consoleAccess: config.console }),
+  };
+  if (report !== undefined) {
+    process.stdout.write(
+      renderDigest(report, {
+        ...settings,
+        region: config.homeRegion,
+        bucket: values.bucket ?? '<sweep bucket>',
+        reportCsvKey: SWEEP_KEYS.reportCsv(report.sweepId),
+        reportJsonKey: SWEEP_KEYS.reportJson(report.sweepId),
+      }),
+    );
+  }
+  return printPreviews(records, options, settings, values) > 0 ? 2 : 0;
 }
 
 if (require.main === module) {

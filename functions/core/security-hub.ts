@@ -79,116 +79,134 @@ function reasonOf(errorName: string): ExportFailureReason {
   return 'error';
 }
 
-/** Create the exporter. */
-export function createSecurityHubExporter(deps: SecurityHubExporterDeps): SecurityHubExporter {
-  const { logger, settings } = deps;
+/** What an export gathers as it goes (returned as the {@link ExportResult}). */
+interface ExportTally {
+  readonly imported: string[];
+  readonly failures: ExportFailure[];
+  readonly skipped: string[];
+}
 
-  function fail(failures: ExportFailure[], failure: ExportFailure): void {
-    failures.push(failure);
+/** Records one failure: kept in the tally, logged, then counted (a failing count is only logged). */
+type ReportFailure = (failure: ExportFailure) => void;
+
+function failureReporter(deps: SecurityHubExporterDeps, tally: ExportTally): ReportFailure {
+  const { logger } = deps;
+  return (failure) => {
+    tally.failures.push(failure);
     logger.warn('Security Hub export failed; the alert is not affected', { securityHubExport: failure });
     try {
       deps.onExportFailure?.(failure);
     } catch (error) {
       logger.warn('Counting a Security Hub export failure failed', { error: describeError(error) });
     }
-  }
+  };
+}
 
-  async function send(
-    client: SecurityHubClient,
-    accountId: string,
-    batch: AwsSecurityFinding[],
-    imported: string[],
-    failures: ExportFailure[],
-  ): Promise<void> {
-    const ids = batch.map((f) => f.Id ?? '');
-    try {
-      const { BatchImportFindingsCommand } = await import('./sdk/security-hub');
-      const answer = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
-      const rejected = new Set<string>();
-      for (const failed of answer.FailedFindings ?? []) {
-        rejected.add(failed.Id ?? '');
-        const code = failed.ErrorCode ?? 'unknown';
-        const reason = reasonOf(code);
-        fail(failures, {
-          accountId,
-          ids: [failed.Id ?? '?'],
-          reason: reason === 'error' ? 'rejected' : reason,
-          errorCode: code,
-          message: failed.ErrorMessage ?? '',
-        });
-      }
-      const accepted = ids.filter((id) => !rejected.has(id));
-      imported.push(...accepted);
-      if (accepted.length > 0)
-        logger.info('Findings imported into Security Hub', { accountId, ids: accepted });
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
-      fail(failures, {
+/**
+ * The ASFF findings to send for `items`: findings of an account the check role cannot reach are
+ * skipped, findings that break an ASFF rule are reported `invalid` and not sent.
+ */
+function findingsToSend(
+  accountId: string,
+  items: readonly ExportItem[],
+  settings: SecurityHubExporterDeps['settings'],
+  tally: ExportTally,
+  fail: ReportFailure,
+): AwsSecurityFinding[] {
+  const findings: AwsSecurityFinding[] = [];
+  for (const item of items) {
+    const id = asffId(item.finding);
+    if (item.finding.kind === 'ACCOUNT_NOT_COVERED' || item.finding.kind === 'ROLLOUT_FAILED') {
+      // The check role cannot be assumed there (or its StackSet instance, which deploys it, failed):
+      // nothing can be relied on to import from inside that account.
+      tally.skipped.push(id);
+      continue;
+    }
+    const asff = toAsff(item.finding, {
+      ...settings,
+      ...(item.userPath === undefined ? {} : { userPath: item.userPath }),
+      ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt }),
+    });
+    const problems = validateAsff(asff);
+    if (problems.length > 0) {
+      fail({
         accountId,
-        ids,
-        reason: reasonOf(name),
-        errorCode: name,
-        message: describeError(error),
+        ids: [id],
+        reason: 'invalid',
+        message: problems.map((p) => `${p.field}: ${p.problem}`).join('; '),
+      });
+      continue;
+    }
+    findings.push(asff);
+  }
+  return findings;
+}
+
+/** Import one batch (at most 100 findings); Security Hub's rejections and errors become failures. */
+async function sendBatch(
+  client: SecurityHubClient,
+  accountId: string,
+  batch: AwsSecurityFinding[],
+  context: {
+    readonly logger: SecurityHubExporterDeps['logger'];
+    readonly tally: ExportTally;
+    readonly fail: ReportFailure;
+  },
+): Promise<void> {
+  const { logger, tally, fail } = context;
+  const ids = batch.map((f) => f.Id ?? '');
+  try {
+    const { BatchImportFindingsCommand } = await import('./sdk/security-hub');
+    const answer = await client.send(new BatchImportFindingsCommand({ Findings: batch }));
+    const rejected = new Set<string>();
+    for (const failed of answer.FailedFindings ?? []) {
+      rejected.add(failed.Id ?? '');
+      const code = failed.ErrorCode ?? 'unknown';
+      const reason = reasonOf(code);
+      fail({
+        accountId,
+        ids: [failed.Id ?? '?'],
+        reason: reason === 'error' ? 'rejected' : reason,
+        errorCode: code,
+        message: failed.ErrorMessage ?? '',
       });
     }
+    const accepted = ids.filter((id) => !rejected.has(id));
+    tally.imported.push(...accepted);
+    if (accepted.length > 0) logger.info('Findings imported into Security Hub', { accountId, ids: accepted });
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    fail({ accountId, ids, reason: reasonOf(name), errorCode: name, message: describeError(error) });
   }
+}
 
+/** Create the exporter. */
+export function createSecurityHubExporter(deps: SecurityHubExporterDeps): SecurityHubExporter {
   return {
     async exportFindings(accountId, items, hint) {
-      const imported: string[] = [];
-      const failures: ExportFailure[] = [];
-      const skipped: string[] = [];
-      const findings: AwsSecurityFinding[] = [];
-      for (const item of items) {
-        const id = asffId(item.finding);
-        if (item.finding.kind === 'ACCOUNT_NOT_COVERED' || item.finding.kind === 'ROLLOUT_FAILED') {
-          // The check role cannot be assumed there (or its StackSet instance, which deploys it, failed):
-          // nothing can be relied on to import from inside that account.
-          skipped.push(id);
-          continue;
-        }
-        const asff = toAsff(item.finding, {
-          ...settings,
-          ...(item.userPath === undefined ? {} : { userPath: item.userPath }),
-          ...(item.updatedAt === undefined ? {} : { updatedAt: item.updatedAt }),
-        });
-        const problems = validateAsff(asff);
-        if (problems.length > 0) {
-          fail(failures, {
-            accountId,
-            ids: [id],
-            reason: 'invalid',
-            message: problems.map((p) => `${p.field}: ${p.problem}`).join('; '),
-          });
-          continue;
-        }
-        findings.push(asff);
-      }
-      if (findings.length === 0) return { imported, failures, skipped };
+      const tally: ExportTally = { imported: [], failures: [], skipped: [] };
+      const fail = failureReporter(deps, tally);
+      const findings = findingsToSend(accountId, items, deps.settings, tally, fail);
+      if (findings.length === 0) return tally;
       let client: SecurityHubClient;
       try {
         client = await deps.sessions.securityHubFor(accountId, hint);
       } catch (error) {
-        fail(failures, {
+        fail({
           accountId,
           ids: findings.map((f) => f.Id ?? ''),
           reason: 'error',
           errorCode: error instanceof Error ? error.name : 'Error',
           message: describeError(error),
         });
-        return { imported, failures, skipped };
+        return tally;
       }
       // BatchImportFindings takes at most 100 findings per request (API Reference).
       for (let i = 0; i < findings.length; i += ASFF_LIMITS.findingsPerRequest) {
-        await send(
-          client,
-          accountId,
-          findings.slice(i, i + ASFF_LIMITS.findingsPerRequest),
-          imported,
-          failures,
-        );
+        const batch = findings.slice(i, i + ASFF_LIMITS.findingsPerRequest);
+        await sendBatch(client, accountId, batch, { logger: deps.logger, tally, fail });
       }
-      return { imported, failures, skipped };
+      return tally;
     },
   };
 }

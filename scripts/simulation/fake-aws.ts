@@ -248,57 +248,12 @@ export class FakeAws {
       return [400, xmlError('Throttling', 'Rate exceeded')];
     }
     switch (`${service}:${action}`) {
-      case 'sts:AssumeRole': {
-        const account = /iam::(\d{12}):role/.exec(params.RoleArn ?? '')?.[1] ?? '000000000000';
-        this.accountCounter += 1;
-        const expiration = new Date((this.options.now ?? Date.now)() + 3600_000).toISOString();
-        return [
-          200,
-          xml(
-            'AssumeRole',
-            'https://sts.amazonaws.com/doc/2011-06-15/',
-            `<Credentials><AccessKeyId>ASIAFAKE${account}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token-${account}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${params.RoleSessionName ?? ''}</AssumedRoleId><Arn>arn:aws:sts::${account}:assumed-role/check/s</Arn></AssumedRoleUser>`,
-          ),
-        ];
-      }
+      case 'sts:AssumeRole':
+        return this.assumeRole(params);
       case 'iam:ListMFADevices':
       case 'iam:GetLoginProfile':
-      case 'iam:ListUserTags': {
-        const account = /token-(\d{12})/.exec(request.headers['x-amz-security-token'] ?? '')?.[1] ?? '';
-        const user = this.options.users?.(account, params.UserName ?? '');
-        if (!user)
-          return [
-            404,
-            xmlError('NoSuchEntity', `The user with name ${params.UserName ?? ''} cannot be found.`),
-          ];
-        if (action === 'ListMFADevices') {
-          const devices = Array.from(
-            { length: user.mfaDevices },
-            (_, i) =>
-              `<member><UserName>${params.UserName ?? ''}</UserName><SerialNumber>arn:aws:iam::${account}:mfa/d${i}</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>`,
-          ).join('');
-          return [
-            200,
-            xml(action, IAM_NS, `<MFADevices>${devices}</MFADevices><IsTruncated>false</IsTruncated>`),
-          ];
-        }
-        if (action === 'GetLoginProfile') {
-          return user.console
-            ? [
-                200,
-                xml(
-                  action,
-                  IAM_NS,
-                  `<LoginProfile><UserName>${params.UserName ?? ''}</UserName><CreateDate>2026-01-01T00:00:00Z</CreateDate><PasswordResetRequired>false</PasswordResetRequired></LoginProfile>`,
-                ),
-              ]
-            : [
-                404,
-                xmlError('NoSuchEntity', `Login Profile for User ${params.UserName ?? ''} cannot be found.`),
-              ];
-        }
-        return [200, xml(action, IAM_NS, '<Tags/><IsTruncated>false</IsTruncated>')];
-      }
+      case 'iam:ListUserTags':
+        return this.userRead(action, params, request);
       case 'iam:ListAccountAliases':
         return [
           200,
@@ -320,5 +275,59 @@ export class FakeAws {
       default:
         return [400, xmlError('InvalidAction', `fake AWS does not answer ${service}:${action}`)];
     }
+  }
+
+  /** STS AssumeRole: credentials whose session token names the role's account (an hour from now). */
+  private assumeRole(params: Record<string, string>): [number, string] {
+    const account = /iam::(\d{12}):role/.exec(params.RoleArn ?? '')?.[1] ?? '000000000000';
+    this.accountCounter += 1;
+    const expiration = new Date((this.options.now ?? Date.now)() + 3600_000).toISOString();
+    return [
+      200,
+      xml(
+        'AssumeRole',
+        'https://sts.amazonaws.com/doc/2011-06-15/',
+        `<Credentials><AccessKeyId>ASIAFAKE${account}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey><SessionToken>token-${account}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROAFAKE:${params.RoleSessionName ?? ''}</AssumedRoleId><Arn>arn:aws:sts::${account}:assumed-role/check/s</Arn></AssumedRoleUser>`,
+      ),
+    ];
+  }
+
+  /**
+   * ListMFADevices, GetLoginProfile or ListUserTags of a user of `options.users`, in the account the
+   * session token names; NoSuchEntity for a user it does not know.
+   */
+  private userRead(
+    action: string,
+    params: Record<string, string>,
+    request: HttpRequestLike,
+  ): [number, string] {
+    const account = /token-(\d{12})/.exec(request.headers['x-amz-security-token'] ?? '')?.[1] ?? '';
+    const user = this.options.users?.(account, params.UserName ?? '');
+    if (!user)
+      return [404, xmlError('NoSuchEntity', `The user with name ${params.UserName ?? ''} cannot be found.`)];
+    if (action === 'ListMFADevices') {
+      const devices = Array.from(
+        { length: user.mfaDevices },
+        (_, i) =>
+          `<member><UserName>${params.UserName ?? ''}</UserName><SerialNumber>arn:aws:iam::${account}:mfa/d${i}</SerialNumber><EnableDate>2026-01-01T00:00:00Z</EnableDate></member>`,
+      ).join('');
+      return [
+        200,
+        xml(action, IAM_NS, `<MFADevices>${devices}</MFADevices><IsTruncated>false</IsTruncated>`),
+      ];
+    }
+    if (action === 'GetLoginProfile') {
+      return user.console
+        ? [
+            200,
+            xml(
+              action,
+              IAM_NS,
+              `<LoginProfile><UserName>${params.UserName ?? ''}</UserName><CreateDate>2026-01-01T00:00:00Z</CreateDate><PasswordResetRequired>false</PasswordResetRequired></LoginProfile>`,
+            ),
+          ]
+        : [404, xmlError('NoSuchEntity', `Login Profile for User ${params.UserName ?? ''} cannot be found.`)];
+    }
+    return [200, xml(action, IAM_NS, '<Tags/><IsTruncated>false</IsTruncated>')];
   }
 }

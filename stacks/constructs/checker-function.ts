@@ -121,6 +121,158 @@ function queue(scope: Construct, id: string, isDeadLetterQueue: string): sqs.Que
   return q;
 }
 
+/** The checker's role: writes its log group, assumes the check role only in the organization's accounts. */
+function checkerRole(scope: Construct, logGroup: logs.LogGroup, organizationId: string): iam.Role {
+  const role = new iam.Role(scope, 'Role', {
+    roleName: NAMES.checkerRole,
+    description: 'org-mfa-watch checker: assume org-mfa-watch-check in member accounts, publish alerts',
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  logGroup.grantWrite(role);
+  // Only the check role, only in accounts of the organization (aws:ResourceOrgID is the org of the
+  // role being assumed): a check role name in a foreign account cannot be reached.
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AssumeMemberCheckRoleInOrganization',
+      actions: ['sts:AssumeRole'],
+      resources: [memberCheckRoleArn(Stack.of(scope), '*')],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+    }),
+  );
+  return role;
+}
+
+/** The checker's environment (names from the shared contract), before the re-check variables. */
+function checkerEnvironment(
+  props: CheckerFunctionProps,
+  quarantineQueue: sqs.IQueue,
+  region: string,
+): Record<string, string> {
+  const environment: Record<string, string> = {
+    [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
+    [CHECKER_ENV.alertTopicArn]: props.topic.topicArn,
+    [CHECKER_ENV.alertLocale]: props.locale,
+    [CHECKER_ENV.alertTimeZone]: props.timeZone,
+    [CHECKER_ENV.quarantineQueueUrl]: quarantineQueue.queueUrl,
+    [CHECKER_ENV.gracePeriodHours]: String(props.gracePeriodHours),
+    [CHECKER_ENV.notifyOnCreate]: String(props.notifyOnCreate),
+    [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
+    [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
+    [FINDINGS_ENV.tableName]: props.findings.table.tableName,
+    [FINDINGS_ENV.resolvedRetentionDays]: String(props.findings.retentionDays),
+    ...consoleEnvironment(props.consoleAccess),
+    POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+
+  if (props.chatTopic !== undefined) environment[CHECKER_ENV.chatTopicArn] = props.chatTopic.topicArn;
+  if (props.securityHubExport === true) {
+    environment[CHECKER_ENV.securityHubExport] = 'true';
+    environment[CHECKER_ENV.securityHubRegion] = region;
+  }
+  return environment;
+}
+
+/** What {@link addRechecks} made: the re-check dead-letter queue and the role Scheduler invokes with. */
+interface Rechecks {
+  readonly deadLetterQueue: sqs.Queue;
+  readonly schedulerRole: iam.Role;
+}
+
+/**
+ * The re-check resources of a grace period: the Scheduler group, its dead-letter queue and role; the
+ * checker's permissions to manage its schedules and pass that role; their variables in `environment`.
+ */
+function addRechecks(scope: Construct, checkerRole: iam.Role, environment: Record<string, string>): Rechecks {
+  const group = new scheduler.CfnScheduleGroup(scope, 'ScheduleGroup', { name: NAMES.scheduleGroup });
+  const recheckDlq = queue(scope, 'RecheckDlq', 'Dead-letter queue of the re-check schedules.');
+  const schedulerRole = schedulerRoleOf(
+    scope,
+    'SchedulerRole',
+    NAMES.scheduleGroup,
+    'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
+  );
+  recheckDlq.grantSendMessages(schedulerRole);
+  // The checker creates its re-checks and deletes superseded ones, only in its own group.
+  checkerRole.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ManageReChecksInOwnGroup',
+      // GetSchedule: a rename reads a pending re-check to move it to the new name.
+      actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+      resources: [schedulesOfGroup(group.name ?? NAMES.scheduleGroup)],
+    }),
+  );
+  checkerRole.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'PassSchedulerRoleToSchedulerOnly',
+      actions: ['iam:PassRole'],
+      resources: [schedulerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+  environment[CHECKER_ENV.scheduleGroupName] = NAMES.scheduleGroup;
+  environment[CHECKER_ENV.schedulerRoleArn] = schedulerRole.roleArn;
+  environment[CHECKER_ENV.recheckDlqArn] = recheckDlq.queueArn;
+  return { deadLetterQueue: recheckDlq, schedulerRole };
+}
+
+/** The checker function itself: asynchronous, no retries, failures to `failureQueue`. */
+function checkerLambda(
+  scope: Construct,
+  props: CheckerFunctionProps,
+  parts: {
+    readonly role: iam.IRole;
+    readonly logGroup: logs.ILogGroup;
+    readonly environment: Record<string, string>;
+    readonly failureQueue: sqs.IQueue;
+  },
+): NodejsFunction {
+  const reserved = props.reservedConcurrency ?? 5;
+  const fn = new NodejsFunction(scope, 'Function', {
+    entry: CHECKER_ENTRY,
+    handler: 'handler',
+    description: 'org-mfa-watch: checks new IAM users for MFA across the organization',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    // 512 MB buys CPU for the cold start (five SDK clients); an invocation needs far less memory.
+    memorySize: 512,
+    // The check runs under a deadline that keeps one worst-case publish back (functions/contract/timing.ts).
+    timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
+    // Caps concurrent STS/IAM traffic during a burst. Excess asynchronous invocations are throttled and
+    // retried by Lambda's own queue for up to maxEventAge, then sent to the on-failure queue: not lost.
+    // 0 means no reservation: Lambda would read a reservation of 0 as "never run".
+    ...(reserved === 0 ? {} : { reservedConcurrentExecutions: reserved }),
+    role: parts.role,
+    logGroup: parts.logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    environment: parts.environment,
+    retryAttempts: 0,
+    maxEventAge: Duration.hours(6),
+    onFailure: new destinations.SqsDestination(parts.failureQueue),
+    bundling: FUNCTION_BUNDLING,
+  });
+  ignoreCfnLintRule(fn, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
+  return fn;
+}
+
+/** cdk-nag acknowledgements of the checker role's wildcard resources, each with its reason. */
+function acknowledgeCheckerRole(role: iam.Role, gracePeriodHours: number): void {
+  const acknowledge = (finding: string, reason: string): void => {
+    Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+  };
+  acknowledge(
+    'Resource::arn:<AWS::Partition>:iam::*:role/org-mfa-watch-check',
+    'Any account may host the check role; aws:ResourceOrgID limits sts:AssumeRole to accounts of the organization.',
+  );
+  if (gracePeriodHours > 0) {
+    acknowledge(
+      `Resource::${SCHEDULES_RENDERED}/${NAMES.scheduleGroup}/*`,
+      "Schedule names are per user and made at run time; the ARN is fenced to the checker's own schedule group.",
+    );
+  }
+}
+
 /**
  * The checker function with its role, log group, failure queues and (with a grace period) the
  * EventBridge Scheduler group and role for one-time re-checks.
@@ -145,7 +297,6 @@ export class CheckerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: CheckerFunctionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
 
     this.ruleDeadLetterQueue = queue(this, 'RuleDlq', 'Dead-letter queue of the central rule target.');
     this.failureQueue = queue(
@@ -163,107 +314,23 @@ export class CheckerFunction extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.role = new iam.Role(this, 'Role', {
-      roleName: NAMES.checkerRole,
-      description: 'org-mfa-watch checker: assume org-mfa-watch-check in member accounts, publish alerts',
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    this.logGroup.grantWrite(this.role);
-    // Only the check role, only in accounts of the organization (aws:ResourceOrgID is the org of the
-    // role being assumed): a check role name in a foreign account cannot be reached.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'AssumeMemberCheckRoleInOrganization',
-        actions: ['sts:AssumeRole'],
-        resources: [memberCheckRoleArn(stack, '*')],
-        conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
-      }),
-    );
-
-    const environment: Record<string, string> = {
-      [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
-      [CHECKER_ENV.alertTopicArn]: props.topic.topicArn,
-      [CHECKER_ENV.alertLocale]: props.locale,
-      [CHECKER_ENV.alertTimeZone]: props.timeZone,
-      [CHECKER_ENV.quarantineQueueUrl]: this.quarantineQueue.queueUrl,
-      [CHECKER_ENV.gracePeriodHours]: String(props.gracePeriodHours),
-      [CHECKER_ENV.notifyOnCreate]: String(props.notifyOnCreate),
-      [CHECKER_ENV.exemptions]: JSON.stringify(props.exemptions),
-      [CHECKER_ENV.trustExemptionTags]: String(props.trustExemptionTags ?? false),
-      [FINDINGS_ENV.tableName]: props.findings.table.tableName,
-      [FINDINGS_ENV.resolvedRetentionDays]: String(props.findings.retentionDays),
-      ...consoleEnvironment(props.consoleAccess),
-      POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-
-    if (props.chatTopic !== undefined) environment[CHECKER_ENV.chatTopicArn] = props.chatTopic.topicArn;
-    if (props.securityHubExport === true) {
-      environment[CHECKER_ENV.securityHubExport] = 'true';
-      environment[CHECKER_ENV.securityHubRegion] = stack.region;
-    }
+    this.role = checkerRole(this, this.logGroup, props.organizationId);
+    const environment = checkerEnvironment(props, this.quarantineQueue, Stack.of(this).region);
 
     let schedulerRole: iam.Role | undefined;
     if (props.gracePeriodHours > 0) {
-      const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: NAMES.scheduleGroup });
+      const rechecks = addRechecks(this, this.role, environment);
       this.scheduleGroupName = NAMES.scheduleGroup;
-      const recheckDlq = queue(this, 'RecheckDlq', 'Dead-letter queue of the re-check schedules.');
-      this.recheckDeadLetterQueue = recheckDlq;
-      schedulerRole = schedulerRoleOf(
-        this,
-        'SchedulerRole',
-        NAMES.scheduleGroup,
-        'org-mfa-watch: lets EventBridge Scheduler invoke the checker for MFA re-checks',
-      );
-      recheckDlq.grantSendMessages(schedulerRole);
-      // The checker creates its re-checks and deletes superseded ones, only in its own group.
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'ManageReChecksInOwnGroup',
-          // GetSchedule: a rename reads a pending re-check to move it to the new name.
-          actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
-          resources: [schedulesOfGroup(group.name ?? NAMES.scheduleGroup)],
-        }),
-      );
-      this.role.addToPolicy(
-        new iam.PolicyStatement({
-          sid: 'PassSchedulerRoleToSchedulerOnly',
-          actions: ['iam:PassRole'],
-          resources: [schedulerRole.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        }),
-      );
-      environment[CHECKER_ENV.scheduleGroupName] = NAMES.scheduleGroup;
-      environment[CHECKER_ENV.schedulerRoleArn] = schedulerRole.roleArn;
-      environment[CHECKER_ENV.recheckDlqArn] = recheckDlq.queueArn;
+      this.recheckDeadLetterQueue = rechecks.deadLetterQueue;
+      schedulerRole = rechecks.schedulerRole;
     }
 
-    const reserved = props.reservedConcurrency ?? 5;
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: CHECKER_ENTRY,
-      handler: 'handler',
-      description: 'org-mfa-watch: checks new IAM users for MFA across the organization',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      // 512 MB buys CPU for the cold start (five SDK clients); an invocation needs far less memory.
-      memorySize: 512,
-      // The check runs under a deadline that keeps one worst-case publish back (functions/contract/timing.ts).
-      timeout: Duration.seconds(CHECKER_TIMEOUT_SECONDS),
-      // Caps concurrent STS/IAM traffic during a burst. Excess asynchronous invocations are throttled and
-      // retried by Lambda's own queue for up to maxEventAge, then sent to the on-failure queue: not lost.
-      // 0 means no reservation: Lambda would read a reservation of 0 as "never run".
-      ...(reserved === 0 ? {} : { reservedConcurrentExecutions: reserved }),
+    this.function = checkerLambda(this, props, {
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       environment,
-      retryAttempts: 0,
-      maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.failureQueue),
-      bundling: FUNCTION_BUNDLING,
+      failureQueue: this.failureQueue,
     });
-    ignoreCfnLintRule(this.function, 'W3005', W3005_CDK_ROLE_DEPENDENCY);
 
     grantPublish(props.topic, props.key, this.role);
     if (props.chatTopic !== undefined) grantPublish(props.chatTopic, props.key, this.role);
@@ -277,19 +344,6 @@ export class CheckerFunction extends Construct {
         resources: [this.function.functionArn],
       }),
     );
-
-    const acknowledge = (finding: string, reason: string): void => {
-      Validations.of(this.role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
-    };
-    acknowledge(
-      'Resource::arn:<AWS::Partition>:iam::*:role/org-mfa-watch-check',
-      'Any account may host the check role; aws:ResourceOrgID limits sts:AssumeRole to accounts of the organization.',
-    );
-    if (props.gracePeriodHours > 0) {
-      acknowledge(
-        `Resource::${SCHEDULES_RENDERED}/${NAMES.scheduleGroup}/*`,
-        "Schedule names are per user and made at run time; the ARN is fenced to the checker's own schedule group.",
-      );
-    }
+    acknowledgeCheckerRole(this.role, props.gracePeriodHours);
   }
 }

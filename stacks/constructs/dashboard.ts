@@ -60,6 +60,163 @@ function orgMetric(
   });
 }
 
+const PER_DAY = { statistic: 'Sum', period: DAY } as const;
+const LEVEL_PER_DAY = { statistic: 'Maximum', period: DAY } as const;
+const PER_HOUR = { statistic: 'Sum', period: HOUR } as const;
+
+/** The title row: what the dashboard shows and where each widget is explained. */
+function titleRow(): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.TextWidget({
+      markdown:
+        '# org-mfa-watch\nFindings and coverage come from the daily sweep; alerts and failures from the checker. ' +
+        'What each widget means and what to do: docs/operations.md, "Metrics and dashboard".',
+      width: 24,
+      height: 2,
+    }),
+  ];
+}
+
+/** The sweep row: open findings, new vs resolved, and coverage (levels as the daily Maximum). */
+function sweepRow(): cloudwatch.IWidget[] {
+  const openFindings = new cloudwatch.GraphWidget({
+    title: 'Open findings by severity (after each sweep)',
+    width: WIDTH,
+    height: HEIGHT,
+    stacked: true,
+    left: OPEN_FINDING_SEVERITIES.map((severity) =>
+      orgMetric(METRIC_NAMES.openFindings, {
+        ...LEVEL_PER_DAY,
+        label: severity,
+        dimensions: { Severity: severity },
+      }),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  const newVsResolved = new cloudwatch.GraphWidget({
+    title: 'New vs resolved findings per day',
+    width: WIDTH,
+    height: HEIGHT,
+    left: [
+      orgMetric(METRIC_NAMES.newFindings, { ...PER_DAY, label: 'New' }),
+      orgMetric(METRIC_NAMES.resolvedFindings, { ...PER_DAY, label: 'Resolved' }),
+    ],
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  const coverage = new cloudwatch.GraphWidget({
+    title: 'Sweep coverage (accounts)',
+    width: WIDTH,
+    height: HEIGHT,
+    left: [
+      orgMetric(METRIC_NAMES.sweepAccountsChecked, { ...LEVEL_PER_DAY, label: 'Checked' }),
+      orgMetric(METRIC_NAMES.sweepAccountsNotCovered, { ...LEVEL_PER_DAY, label: 'Not covered' }),
+      orgMetric(METRIC_NAMES.sweepAccountsFailed, { ...LEVEL_PER_DAY, label: 'Failed' }),
+      orgMetric(METRIC_NAMES.sweepAccountsRolloutPending, { ...LEVEL_PER_DAY, label: 'Rollout pending' }),
+    ],
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  return [openFindings, newVsResolved, coverage];
+}
+
+/** The checker row: alerts, failures (checks completed for scale), and the function's own health. */
+function checkerRow(checker: lambda.IFunction): cloudwatch.IWidget[] {
+  const alerts = new cloudwatch.GraphWidget({
+    title: 'Alerts by severity (per hour)',
+    width: WIDTH,
+    height: HEIGHT,
+    stacked: true,
+    left: ALERT_SEVERITIES.map((severity) =>
+      orgMetric(METRIC_NAMES.alerts, { ...PER_HOUR, label: severity, dimensions: { Severity: severity } }),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  const failures = new cloudwatch.GraphWidget({
+    title: 'Check failures (per hour), checks completed (right)',
+    width: WIDTH,
+    height: HEIGHT,
+    left: [
+      orgMetric(METRIC_NAMES.checkFailures, { ...PER_HOUR, label: 'Check failures' }),
+      orgMetric(METRIC_NAMES.quarantinedEvents, { ...PER_HOUR, label: 'Quarantined events' }),
+      orgMetric(METRIC_NAMES.securityHubExportFailures, {
+        ...PER_HOUR,
+        label: 'Security Hub export failures',
+      }),
+    ],
+    // For scale: how many events were checked in the same hours.
+    right: [orgMetric(METRIC_NAMES.checksCompleted, { ...PER_HOUR, label: 'Checks completed' })],
+    leftYAxis: { min: 0, showUnits: false },
+    rightYAxis: { min: 0, showUnits: false },
+  });
+  const lambdaHealth = new cloudwatch.GraphWidget({
+    title: 'Checker function: errors and throttles',
+    width: WIDTH,
+    height: HEIGHT,
+    left: [
+      checker.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Errors' }),
+      checker.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Throttles' }),
+    ],
+    right: [checker.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Invocations' })],
+    leftYAxis: { min: 0, showUnits: false },
+    rightYAxis: { min: 0, showUnits: false },
+  });
+  return [alerts, failures, lambdaHealth];
+}
+
+/** The queues row: messages sent (each one an event to look at) and messages waiting, per queue. */
+function queuesRow(queues: Readonly<Record<string, sqs.IQueue>>): cloudwatch.IWidget[] {
+  const queueEntries = Object.entries(queues);
+  const queuesSent = new cloudwatch.GraphWidget({
+    title: 'Queues: messages sent (each one is an event to look at)',
+    width: 12,
+    height: HEIGHT,
+    left: queueEntries.map(([name, queue]) =>
+      queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: FIVE_MINUTES, label: name }),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  const queuesDepth = new cloudwatch.GraphWidget({
+    title: 'Queues: messages waiting',
+    width: 12,
+    height: HEIGHT,
+    left: queueEntries.map(([name, queue]) =>
+      queue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        period: FIVE_MINUTES,
+        label: name,
+      }),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+  });
+  return [queuesSent, queuesDepth];
+}
+
+/** The re-check row: the metrics the re-check alarms watch (alarms.ts), for one schedule group. */
+function recheckRow(group: string): cloudwatch.IWidget[] {
+  const scheduler = (metricName: string, label: string): cloudwatch.Metric =>
+    new cloudwatch.Metric({
+      namespace: 'AWS/Scheduler',
+      metricName,
+      dimensionsMap: { ScheduleGroup: group },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+      label,
+    });
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Re-check schedules: errors',
+      width: 24,
+      height: HEIGHT,
+      left: [
+        scheduler('TargetErrorCount', 'Target errors (retried)'),
+        scheduler('InvocationDroppedCount', 'Dropped'),
+        scheduler('InvocationsSentToDeadLetterCount', 'Sent to the dead-letter queue'),
+        scheduler('InvocationsFailedToBeSentToDeadLetterCount', 'Lost (dead-letter queue failed)'),
+      ],
+      leftYAxis: { min: 0, showUnits: false },
+    }),
+  ];
+}
+
 /**
  * The CloudWatch dashboard `org-mfa-watch` (optional: `dashboard.enabled`): findings and coverage from
  * the sweep, alerts and failures from the checker (EMF metrics of the shared contract), and the AWS
@@ -75,154 +232,13 @@ export class OperationsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
-    const perDay = { statistic: 'Sum', period: DAY } as const;
-    const levelPerDay = { statistic: 'Maximum', period: DAY } as const;
-    const perHour = { statistic: 'Sum', period: HOUR } as const;
-
-    const openFindings = new cloudwatch.GraphWidget({
-      title: 'Open findings by severity (after each sweep)',
-      width: WIDTH,
-      height: HEIGHT,
-      stacked: true,
-      left: OPEN_FINDING_SEVERITIES.map((severity) =>
-        orgMetric(METRIC_NAMES.openFindings, {
-          ...levelPerDay,
-          label: severity,
-          dimensions: { Severity: severity },
-        }),
-      ),
-      leftYAxis: { min: 0, showUnits: false },
-    });
-    const newVsResolved = new cloudwatch.GraphWidget({
-      title: 'New vs resolved findings per day',
-      width: WIDTH,
-      height: HEIGHT,
-      left: [
-        orgMetric(METRIC_NAMES.newFindings, { ...perDay, label: 'New' }),
-        orgMetric(METRIC_NAMES.resolvedFindings, { ...perDay, label: 'Resolved' }),
-      ],
-      leftYAxis: { min: 0, showUnits: false },
-    });
-    const coverage = new cloudwatch.GraphWidget({
-      title: 'Sweep coverage (accounts)',
-      width: WIDTH,
-      height: HEIGHT,
-      left: [
-        orgMetric(METRIC_NAMES.sweepAccountsChecked, { ...levelPerDay, label: 'Checked' }),
-        orgMetric(METRIC_NAMES.sweepAccountsNotCovered, { ...levelPerDay, label: 'Not covered' }),
-        orgMetric(METRIC_NAMES.sweepAccountsFailed, { ...levelPerDay, label: 'Failed' }),
-        orgMetric(METRIC_NAMES.sweepAccountsRolloutPending, { ...levelPerDay, label: 'Rollout pending' }),
-      ],
-      leftYAxis: { min: 0, showUnits: false },
-    });
-
-    const alerts = new cloudwatch.GraphWidget({
-      title: 'Alerts by severity (per hour)',
-      width: WIDTH,
-      height: HEIGHT,
-      stacked: true,
-      left: ALERT_SEVERITIES.map((severity) =>
-        orgMetric(METRIC_NAMES.alerts, { ...perHour, label: severity, dimensions: { Severity: severity } }),
-      ),
-      leftYAxis: { min: 0, showUnits: false },
-    });
-    const failures = new cloudwatch.GraphWidget({
-      title: 'Check failures (per hour), checks completed (right)',
-      width: WIDTH,
-      height: HEIGHT,
-      left: [
-        orgMetric(METRIC_NAMES.checkFailures, { ...perHour, label: 'Check failures' }),
-        orgMetric(METRIC_NAMES.quarantinedEvents, { ...perHour, label: 'Quarantined events' }),
-        orgMetric(METRIC_NAMES.securityHubExportFailures, {
-          ...perHour,
-          label: 'Security Hub export failures',
-        }),
-      ],
-      // For scale: how many events were checked in the same hours.
-      right: [orgMetric(METRIC_NAMES.checksCompleted, { ...perHour, label: 'Checks completed' })],
-      leftYAxis: { min: 0, showUnits: false },
-      rightYAxis: { min: 0, showUnits: false },
-    });
-    const lambdaHealth = new cloudwatch.GraphWidget({
-      title: 'Checker function: errors and throttles',
-      width: WIDTH,
-      height: HEIGHT,
-      left: [
-        props.checker.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Errors' }),
-        props.checker.metricThrottles({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Throttles' }),
-      ],
-      right: [
-        props.checker.metricInvocations({ statistic: 'Sum', period: FIVE_MINUTES, label: 'Invocations' }),
-      ],
-      leftYAxis: { min: 0, showUnits: false },
-      rightYAxis: { min: 0, showUnits: false },
-    });
-
-    const queueEntries = Object.entries(props.queues);
-    const queuesSent = new cloudwatch.GraphWidget({
-      title: 'Queues: messages sent (each one is an event to look at)',
-      width: 12,
-      height: HEIGHT,
-      left: queueEntries.map(([name, queue]) =>
-        queue.metricNumberOfMessagesSent({ statistic: 'Sum', period: FIVE_MINUTES, label: name }),
-      ),
-      leftYAxis: { min: 0, showUnits: false },
-    });
-    const queuesDepth = new cloudwatch.GraphWidget({
-      title: 'Queues: messages waiting',
-      width: 12,
-      height: HEIGHT,
-      left: queueEntries.map(([name, queue]) =>
-        queue.metricApproximateNumberOfMessagesVisible({
-          statistic: 'Maximum',
-          period: FIVE_MINUTES,
-          label: name,
-        }),
-      ),
-      leftYAxis: { min: 0, showUnits: false },
-    });
-
     const rows: cloudwatch.IWidget[][] = [
-      [
-        new cloudwatch.TextWidget({
-          markdown:
-            '# org-mfa-watch\nFindings and coverage come from the daily sweep; alerts and failures from the checker. ' +
-            'What each widget means and what to do: docs/operations.md, "Metrics and dashboard".',
-          width: 24,
-          height: 2,
-        }),
-      ],
-      [openFindings, newVsResolved, coverage],
-      [alerts, failures, lambdaHealth],
-      [queuesSent, queuesDepth],
+      titleRow(),
+      sweepRow(),
+      checkerRow(props.checker),
+      queuesRow(props.queues),
     ];
-    if (props.scheduleGroupName !== undefined) {
-      const group = props.scheduleGroupName;
-      // The metrics the re-check alarms watch (alarms.ts), per schedule group.
-      const scheduler = (metricName: string, label: string): cloudwatch.Metric =>
-        new cloudwatch.Metric({
-          namespace: 'AWS/Scheduler',
-          metricName,
-          dimensionsMap: { ScheduleGroup: group },
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-          label,
-        });
-      rows.push([
-        new cloudwatch.GraphWidget({
-          title: 'Re-check schedules: errors',
-          width: 24,
-          height: HEIGHT,
-          left: [
-            scheduler('TargetErrorCount', 'Target errors (retried)'),
-            scheduler('InvocationDroppedCount', 'Dropped'),
-            scheduler('InvocationsSentToDeadLetterCount', 'Sent to the dead-letter queue'),
-            scheduler('InvocationsFailedToBeSentToDeadLetterCount', 'Lost (dead-letter queue failed)'),
-          ],
-          leftYAxis: { min: 0, showUnits: false },
-        }),
-      ]);
-    }
+    if (props.scheduleGroupName !== undefined) rows.push(recheckRow(props.scheduleGroupName));
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? NAMES.dashboard,

@@ -76,6 +76,156 @@ export const TRAIL_CHANGE_ACTIONS = [
  */
 export const USER_TAG_ACTIONS = ['iam:CreateUser', 'iam:TagUser', 'iam:UntagUser'] as const;
 
+/** A role name in every account of the organization (partition token, any account). */
+function roleInEveryAccount(name: string): string {
+  return Arn.format({
+    partition: Aws.PARTITION,
+    service: 'iam',
+    region: '',
+    account: '*',
+    resource: 'role',
+    resourceName: name,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+/** The SCP condition that spares the StackSet execution role and the exempt principals. */
+type ExceptDeployers = { readonly ArnNotLike: { readonly 'aws:PrincipalArn': string[] } };
+
+/** Deny changing the forward rule, the member roles and the forward role's tags. */
+function memberResourceStatements(exceptDeployers: ExceptDeployers): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ProtectForwardRule',
+      effect: iam.Effect.DENY,
+      actions: [...RULE_CHANGE_ACTIONS],
+      resources: [
+        Arn.format({
+          partition: Aws.PARTITION,
+          service: 'events',
+          region: '*',
+          account: '*',
+          resource: 'rule',
+          resourceName: NAMES.memberForwardRule,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+      conditions: exceptDeployers,
+    }),
+    new iam.PolicyStatement({
+      sid: 'ProtectMemberRoles',
+      effect: iam.Effect.DENY,
+      actions: ROLE_CHANGE_ACTIONS.filter((action) => action !== 'iam:TagRole'),
+      resources: [roleInEveryAccount(NAMES.memberCheckRole), roleInEveryAccount(NAMES.memberForwardRole)],
+      conditions: exceptDeployers,
+    }),
+    new iam.PolicyStatement({
+      sid: 'ProtectForwardRoleTags',
+      effect: iam.Effect.DENY,
+      actions: ['iam:TagRole'],
+      resources: [roleInEveryAccount(NAMES.memberForwardRole)],
+      conditions: exceptDeployers,
+    }),
+  ];
+}
+
+/**
+ * The canary (docs/adr/0021-canary.md): the check role tags itself with the canary key each sweep.
+ * An SCP Deny cannot say "unless A and B", so two statements: tagging the check role is denied to
+ * every principal but the deployers and the check role itself, and (to those) with any other key.
+ */
+function canaryStatements(
+  exceptDeployers: ExceptDeployers,
+  exemptPrincipalArns: readonly string[],
+): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'CanaryOnlyByTheCheckRole',
+      effect: iam.Effect.DENY,
+      actions: ['iam:TagRole'],
+      resources: [roleInEveryAccount(NAMES.memberCheckRole)],
+      conditions: {
+        ArnNotLike: {
+          'aws:PrincipalArn': [
+            STACKSET_EXECUTION_ROLE_PATTERN,
+            ...exemptPrincipalArns,
+            roleInEveryAccount(NAMES.memberCheckRole),
+          ],
+        },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CanaryOnlyWithItsKey',
+      effect: iam.Effect.DENY,
+      actions: ['iam:TagRole'],
+      resources: [roleInEveryAccount(NAMES.memberCheckRole)],
+      conditions: {
+        'ForAnyValue:StringNotEquals': { 'aws:TagKeys': [CANARY_TAG_KEY] },
+        ...exceptDeployers,
+      },
+    }),
+  ];
+}
+
+/**
+ * The exemption of the deployers is by name: without this, a member administrator could create a role
+ * named stacksets-exec-<anything> (or re-trust the real one) and act as the StackSet. The execution role
+ * itself is not exempt here: it never needs to change a stacksets-exec-* role.
+ */
+function stackSetsExecutionRoleStatement(exemptPrincipalArns: readonly string[]): iam.PolicyStatement {
+  const exceptExempt =
+    exemptPrincipalArns.length === 0
+      ? undefined
+      : { ArnNotLike: { 'aws:PrincipalArn': [...exemptPrincipalArns] } };
+  return new iam.PolicyStatement({
+    sid: 'ProtectStackSetsExecutionRole',
+    effect: iam.Effect.DENY,
+    actions: [...STACKSET_EXECUTION_ROLE_GUARD_ACTIONS],
+    resources: [roleInEveryAccount('stacksets-exec-*')],
+    ...(exceptExempt === undefined ? {} : { conditions: exceptExempt }),
+  });
+}
+
+/** Deny setting or removing the exemption tags on users (CreateUser included: it takes tags). */
+function exemptionTagsStatement(exceptDeployers: ExceptDeployers): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ProtectExemptionTags',
+    effect: iam.Effect.DENY,
+    actions: [...USER_TAG_ACTIONS],
+    resources: ['*'],
+    conditions: {
+      // Ignoring case: IAM keeps one tag per key whatever its case, so deny every spelling of the keys.
+      'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY] },
+      ...exceptDeployers,
+    },
+  });
+}
+
+/**
+ * EventBridge hears of IAM calls only while a trail logs them: a member must not stop, delete or narrow
+ * its trails. Organization trails already cannot be changed from a member account; this covers the
+ * account's own trails.
+ */
+function trailsStatement(exceptDeployers: ExceptDeployers): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ProtectTrails',
+    effect: iam.Effect.DENY,
+    actions: [...TRAIL_CHANGE_ACTIONS],
+    resources: [
+      Arn.format({
+        partition: Aws.PARTITION,
+        service: 'cloudtrail',
+        region: '*',
+        account: '*',
+        resource: 'trail',
+        resourceName: '*',
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    ],
+    conditions: exceptDeployers,
+  });
+}
+
 /**
  * The tamper-protection SCP's document: deny changing the forward rule, the forward role and the check
  * role, and setting or removing the exemption tags, to every principal except the StackSet execution
@@ -87,129 +237,16 @@ export function tamperProtectionDocument(
   protectTrails = false,
   protectEnforcement = false,
 ): iam.PolicyDocument {
-  const role = (name: string): string =>
-    Arn.format({
-      partition: Aws.PARTITION,
-      service: 'iam',
-      region: '',
-      account: '*',
-      resource: 'role',
-      resourceName: name,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-  const exceptDeployers = {
+  const exceptDeployers: ExceptDeployers = {
     ArnNotLike: { 'aws:PrincipalArn': [STACKSET_EXECUTION_ROLE_PATTERN, ...exemptPrincipalArns] },
   };
-  // The execution role itself is not exempt here: it never needs to change a stacksets-exec-* role.
-  const exceptExempt =
-    exemptPrincipalArns.length === 0
-      ? undefined
-      : { ArnNotLike: { 'aws:PrincipalArn': [...exemptPrincipalArns] } };
   return new iam.PolicyDocument({
     statements: [
-      new iam.PolicyStatement({
-        sid: 'ProtectForwardRule',
-        effect: iam.Effect.DENY,
-        actions: [...RULE_CHANGE_ACTIONS],
-        resources: [
-          Arn.format({
-            partition: Aws.PARTITION,
-            service: 'events',
-            region: '*',
-            account: '*',
-            resource: 'rule',
-            resourceName: NAMES.memberForwardRule,
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ],
-        conditions: exceptDeployers,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ProtectMemberRoles',
-        effect: iam.Effect.DENY,
-        actions: ROLE_CHANGE_ACTIONS.filter((action) => action !== 'iam:TagRole'),
-        resources: [role(NAMES.memberCheckRole), role(NAMES.memberForwardRole)],
-        conditions: exceptDeployers,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ProtectForwardRoleTags',
-        effect: iam.Effect.DENY,
-        actions: ['iam:TagRole'],
-        resources: [role(NAMES.memberForwardRole)],
-        conditions: exceptDeployers,
-      }),
-      // The canary (docs/adr/0021-canary.md): the check role tags itself with the canary key each sweep.
-      // An SCP Deny cannot say "unless A and B", so two statements: tagging the check role is denied to
-      // every principal but the deployers and the check role itself, and (to those) with any other key.
-      new iam.PolicyStatement({
-        sid: 'CanaryOnlyByTheCheckRole',
-        effect: iam.Effect.DENY,
-        actions: ['iam:TagRole'],
-        resources: [role(NAMES.memberCheckRole)],
-        conditions: {
-          ArnNotLike: {
-            'aws:PrincipalArn': [
-              STACKSET_EXECUTION_ROLE_PATTERN,
-              ...exemptPrincipalArns,
-              role(NAMES.memberCheckRole),
-            ],
-          },
-        },
-      }),
-      new iam.PolicyStatement({
-        sid: 'CanaryOnlyWithItsKey',
-        effect: iam.Effect.DENY,
-        actions: ['iam:TagRole'],
-        resources: [role(NAMES.memberCheckRole)],
-        conditions: {
-          'ForAnyValue:StringNotEquals': { 'aws:TagKeys': [CANARY_TAG_KEY] },
-          ...exceptDeployers,
-        },
-      }),
-      // The exemption above is by name: without this, a member administrator could create a role named
-      // stacksets-exec-<anything> (or re-trust the real one) and act as the StackSet.
-      new iam.PolicyStatement({
-        sid: 'ProtectStackSetsExecutionRole',
-        effect: iam.Effect.DENY,
-        actions: [...STACKSET_EXECUTION_ROLE_GUARD_ACTIONS],
-        resources: [role('stacksets-exec-*')],
-        ...(exceptExempt === undefined ? {} : { conditions: exceptExempt }),
-      }),
-      new iam.PolicyStatement({
-        sid: 'ProtectExemptionTags',
-        effect: iam.Effect.DENY,
-        actions: [...USER_TAG_ACTIONS],
-        resources: ['*'],
-        conditions: {
-          // Ignoring case: IAM keeps one tag per key whatever its case, so deny every spelling of the keys.
-          'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': [EXEMPT_TAG_KEY, EXEMPT_UNTIL_TAG_KEY] },
-          ...exceptDeployers,
-        },
-      }),
-      ...(protectTrails
-        ? [
-            // EventBridge hears of IAM calls only while a trail logs them: a member must not stop,
-            // delete or narrow its trails. Organization trails already cannot be changed from a member
-            // account; this covers the account's own trails.
-            new iam.PolicyStatement({
-              sid: 'ProtectTrails',
-              effect: iam.Effect.DENY,
-              actions: [...TRAIL_CHANGE_ACTIONS],
-              resources: [
-                Arn.format({
-                  partition: Aws.PARTITION,
-                  service: 'cloudtrail',
-                  region: '*',
-                  account: '*',
-                  resource: 'trail',
-                  resourceName: '*',
-                  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-                }),
-              ],
-              conditions: exceptDeployers,
-            }),
-          ]
-        : []),
+      ...memberResourceStatements(exceptDeployers),
+      ...canaryStatements(exceptDeployers, exemptPrincipalArns),
+      stackSetsExecutionRoleStatement(exemptPrincipalArns),
+      exemptionTagsStatement(exceptDeployers),
+      ...(protectTrails ? [trailsStatement(exceptDeployers)] : []),
       ...(protectEnforcement
         ? enforcementProtectionStatements(ROLE_CHANGE_ACTIONS, exceptDeployers, exemptPrincipalArns)
         : []),
