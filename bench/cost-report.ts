@@ -19,10 +19,15 @@ import type { SweepCost } from './sweep-cost';
 /** Targets of issue 17, USD a month for 1,000 accounts. */
 export const COST_TARGETS = { example: 5, allOptions: 8 } as const;
 
-/** Every optional feature on: chat (one Slack channel), Security Hub, dashboard, tamper protection. */
+/**
+ * Every optional feature on: chat (one Slack channel), Security Hub, dashboard, tamper protection, and
+ * enforcement (`quarantine`) over the rollout's OUs.
+ */
 export function allOptionsOn(raw: Record<string, unknown>): Record<string, unknown> {
+  const rollout = (raw.rollout ?? {}) as { organizationalUnitIds?: unknown };
   return {
     ...raw,
+    enforcement: { mode: 'quarantine', organizationalUnitIds: rollout.organizationalUnitIds ?? [] },
     dashboard: { enabled: true },
     securityHub: { enabled: true },
     tamperProtection: { enabled: true, exemptPrincipalArns: [] },
@@ -60,9 +65,10 @@ export function measureMonthlyCost(
   const bill = (config: AppConfig) =>
     monthlyBill(
       countTemplates(templatesOf(config), DEFAULT_WORKLOAD.accounts),
-      DEFAULT_WORKLOAD,
+      { ...DEFAULT_WORKLOAD, canary: { ...DEFAULT_WORKLOAD.canary, enabled: config.canary.enabled } },
       sweep,
       config.securityHub.enabled,
+      config.enforcement.mode === 'quarantine',
     );
   return { example: bill(parseConfig(raw)), allOptions: bill(parseConfig(allOptionsOn(raw))) };
 }
@@ -79,7 +85,7 @@ export function costMarkdown(report: CostReport): string[] {
   return [
     '## Monthly cost, 1,000 accounts',
     '',
-    `Counted from the synthesized templates (keys, alarms and the metrics they read, dashboards, log retention, the checker's memory, the report lifecycle) and priced below; usage from the sweep measured above and these assumptions: ${w.eventsPerAccount} watched IAM events per account a month, ${w.sweepsPerMonth} daily sweeps, ${w.openFindings} open findings, ${w.checkerMsPerEvent} ms per check, ${w.logBytesPerEvent} log bytes per event and ${w.logBytesPerSweptAccount} per swept account. "Every option on" adds chat (one Slack channel), Security Hub export, the dashboard and tamper protection. Member-account items (cross-account events) are billed to the member accounts; they are included.`,
+    `Counted from the synthesized templates (keys, alarms and the metrics they read, dashboards, log retention, the checker's memory, the report lifecycle) and priced below; usage from the sweep measured above and these assumptions: ${w.eventsPerAccount} watched IAM events per account a month, ${w.sweepsPerMonth} daily sweeps, ${w.openFindings} open findings, ${w.checkerMsPerEvent} ms per check, ${w.logBytesPerEvent} log bytes per event and ${w.logBytesPerSweptAccount} per swept account. The canary (on by default, issue 22) adds per account per sweep one event delivered to the central bus, one checker invocation of ${w.canary.checkerMs} ms, ${w.canary.writeUnitsPerAccount} WRU (its arrival, the account's state) and ${w.canary.readUnitsPerAccount} RRU (the state, the arrivals), ${w.canary.logBytes} log bytes; its TagRole is one of the sweep's measured calls. "Every option on" adds chat (one Slack channel), Security Hub export, the dashboard, tamper protection and enforcement in \`quarantine\` mode, assumed to quarantine or release ${w.enforcement.usersPerAccount} user in ${w.enforcement.accountShare * 100}% of the accounts per sweep (each such account: one sts:AssumeRole of the enforce role, ListAttachedUserPolicies and AttachUserPolicy or DetachUserPolicy per user, ${w.enforcement.workerMsPerAccount} ms of worker time, ${w.enforcement.writeUnitsPerTransition} WRU and ${w.enforcement.readUnitsPerTransition} RRU per transition). Member-account items (cross-account events) are billed to the member accounts; they are included.`,
     '',
     '| item | example config (cdk.json) | every option on | counted (every option on) |',
     '|---|---|---|---|',

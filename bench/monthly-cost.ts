@@ -4,7 +4,17 @@
  * memory), usage items from stated assumptions and from what the sweep bench measured, priced at the
  * published on-demand prices below. Pure: test/bench/monthly-cost.test.ts keeps the arithmetic honest.
  */
+import {
+  DEFAULT_CANARY_WORKLOAD,
+  DEFAULT_ENFORCEMENT_WORKLOAD,
+  canaryAndEnforcementUse,
+  type CanaryWorkload,
+  type EnforcementWorkload,
+} from './feature-cost';
 import { SWEEP_PRICES, type SweepCost } from './sweep-cost';
+
+export { DEFAULT_CANARY_WORKLOAD, DEFAULT_ENFORCEMENT_WORKLOAD, canaryAndEnforcementUse };
+export type { CanaryWorkload, EnforcementWorkload };
 
 const SEEN = 'read 2026-12-07 with the search tool';
 
@@ -32,7 +42,7 @@ export const MONTHLY_PRICES = {
   },
   crossAccountEventsPerMillion: {
     usd: 1,
-    source: `Amazon EventBridge pricing: $1.00 per million events delivered to another account's bus (charged to the sender, here the member accounts); ${SEEN} from secondary copies (cloudburn.io, wring.co, 2026)`,
+    source: `Amazon EventBridge pricing (aws.amazon.com/eventbridge/pricing): AWS management events (CloudTrail's, the watched IAM calls and the canary's TagRole alike) are ingested by the default bus for free, and each event delivered to another account's bus is charged $1.00 per million (to the sender, here the member accounts; the AWS page's own example, "deliver 5 million AWS management events to a service in a different account", ${SEEN}, names the free ingestion and the delivery charge); the $1.00 rate ${SEEN} from secondary copies (cloudburn.io, wring.co, 2026)`,
   },
   schedulerPerMillion: {
     usd: 1,
@@ -74,6 +84,10 @@ export interface Workload {
   readonly reportBytesPerAccount: number;
   /** DynamoDB write units per checked event (bench/dynamodb-cost.ts, worst-case mix). */
   readonly writeUnitsPerEvent: number;
+  /** The canary (issue 22, `canary.enabled`, on by default): per account per sweep. */
+  readonly canary: CanaryWorkload;
+  /** Enforcement (issue 23, `enforcement.mode`, off by default): per sweep, when on. */
+  readonly enforcement: EnforcementWorkload;
 }
 
 /** The default month: 1,000 accounts, five watched events each, a daily sweep. */
@@ -87,6 +101,8 @@ export const DEFAULT_WORKLOAD: Workload = {
   logBytesPerSweptAccount: 2_000,
   reportBytesPerAccount: 600,
   writeUnitsPerEvent: 4.15,
+  canary: DEFAULT_CANARY_WORKLOAD,
+  enforcement: DEFAULT_ENFORCEMENT_WORKLOAD,
 };
 
 type Json = Record<string, unknown>;
@@ -186,21 +202,30 @@ const GB = 1024 ** 3;
 
 /**
  * The itemized monthly bill. `sweep` is one measured sweep (bench/sweep-run.ts) scaled to the workload's
- * accounts; `securityHub` says whether findings are imported.
+ * accounts; `securityHub` says whether findings are imported; `enforcement` whether `enforcement.mode`
+ * is `quarantine` (the canary follows `workload.canary.enabled`).
  */
 export function monthlyBill(
   counts: TemplateCounts,
   workload: Workload,
   sweep: SweepCost & { readonly accounts: number },
   securityHub: boolean,
+  enforcement = false,
 ): CostLine[] {
   const p = MONTHLY_PRICES;
+  const extra = canaryAndEnforcementUse(workload, enforcement);
+  const { canaries } = extra;
+  const canaryNote = canaries > 0 ? ` + ${canaries.toLocaleString('en-US')} canaries` : '';
   const events = workload.accounts * workload.eventsPerAccount;
   const scale = (workload.accounts / sweep.accounts) * workload.sweepsPerMonth;
-  const checkerGbS = (events * workload.checkerMsPerEvent * counts.checkerMemoryMb) / 1024 / 1000;
+  const checkerGbS =
+    ((events * workload.checkerMsPerEvent + canaries * workload.canary.checkerMs) * counts.checkerMemoryMb) /
+    1024 /
+    1000;
   const logGb =
     (events * workload.logBytesPerEvent +
-      workload.sweepsPerMonth * workload.accounts * workload.logBytesPerSweptAccount) /
+      workload.sweepsPerMonth * workload.accounts * workload.logBytesPerSweptAccount +
+      extra.canaryLogBytes) /
     GB;
   const storedLogGb = logGb * Math.min(counts.logRetentionDays / 30, 120);
   const tableGb = (workload.openFindings * 1024) / GB;
@@ -239,14 +264,17 @@ export function monthlyBill(
       item: 'Lambda',
       usd:
         sweep.lambda * scale +
-        events * SWEEP_PRICES.lambda.perRequest +
+        (events + canaries) * SWEEP_PRICES.lambda.perRequest +
         checkerGbS * SWEEP_PRICES.lambda.perGbSecondArm,
-      basis: `sweep functions as measured; ${events.toLocaleString('en-US')} checker invocations x ${workload.checkerMsPerEvent} ms at ${counts.checkerMemoryMb} MB`,
+      basis: `sweep functions as measured; ${events.toLocaleString('en-US')} checker invocations x ${workload.checkerMsPerEvent} ms${canaries > 0 ? ` + ${canaries.toLocaleString('en-US')} for canaries x ${workload.canary.checkerMs} ms` : ''} at ${counts.checkerMemoryMb} MB`,
     },
     {
       item: 'DynamoDB requests',
-      usd: sweep.dynamodb * scale + (eventWrites / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionWrites,
-      basis: `sweeps as measured; ${Math.round(eventWrites).toLocaleString('en-US')} WRU for the events`,
+      usd:
+        sweep.dynamodb * scale +
+        ((eventWrites + extra.canaryWriteUnits) / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionWrites +
+        (extra.canaryReadUnits / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionReads,
+      basis: `sweeps as measured; ${Math.round(eventWrites).toLocaleString('en-US')} WRU for the events${canaries > 0 ? `; canaries ${extra.canaryWriteUnits.toLocaleString('en-US')} WRU, ${extra.canaryReadUnits.toLocaleString('en-US')} RRU` : ''}`,
     },
     {
       item: 'DynamoDB storage and PITR',
@@ -267,8 +295,15 @@ export function monthlyBill(
     },
     {
       item: 'Cross-account events',
-      usd: (events / 1_000_000) * p.crossAccountEventsPerMillion.usd,
-      basis: `${events.toLocaleString('en-US')} events forwarded by the member rules`,
+      usd: ((events + canaries) / 1_000_000) * p.crossAccountEventsPerMillion.usd,
+      basis: `${events.toLocaleString('en-US')} events${canaryNote} (one per account per sweep) forwarded by the member rules`,
+    },
+    {
+      item: 'Enforcement (quarantine)',
+      usd: extra.enforcementUsd,
+      basis: enforcement
+        ? `${Math.round(extra.transitions).toLocaleString('en-US')} quarantines or releases a month (${workload.enforcement.accountShare * 100}% of accounts, ${workload.enforcement.usersPerAccount} user each per sweep): ${Math.round(extra.enforcementCalls).toLocaleString('en-US')} STS/IAM calls (no charge), worker time, ${workload.enforcement.writeUnitsPerTransition} WRU + ${workload.enforcement.readUnitsPerTransition} RRU each`
+        : 'off',
     },
     {
       item: 'Security Hub finding ingestion',

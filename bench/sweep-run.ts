@@ -130,6 +130,15 @@ export interface SweepRunResult {
   readonly candidateCalls: Spread;
   /** Mean requests per checked account, by action (retries excluded). */
   readonly accountCallsByAction: Readonly<Record<string, number>>;
+  /**
+   * The canary's TagRole calls the fake answered (issue 22: one per reached account per sweep, on the check
+   * role, the canary key only), with the role named and the tags sent; none while the worker sends none.
+   */
+  readonly canaryCalls: readonly {
+    readonly account: string;
+    readonly roleName: string;
+    readonly tags: Readonly<Record<string, string>>;
+  }[];
   /** Throttled answers the fake gave (each retried by the SDK). */
   readonly throttledAnswers: number;
   /** Requests to member accounts in total, retries included. */
@@ -527,6 +536,15 @@ export async function measureSweep(options: SweepRunOptions = BENCH_SWEEP): Prom
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([action, n]) => [action, n / Math.max(1, checkedIds.length)]),
       ),
+      canaryCalls: fake.calls
+        .filter((c) => c.service === 'iam' && c.action === 'TagRole' && c.status === 200)
+        .map((c) => {
+          const tags: Record<string, string> = {};
+          for (let i = 1; c.params[`Tags.member.${i}.Key`] !== undefined; i += 1) {
+            tags[c.params[`Tags.member.${i}.Key`] ?? ''] = c.params[`Tags.member.${i}.Value`] ?? '';
+          }
+          return { account: c.account, roleName: c.params.RoleName ?? '', tags };
+        }),
       throttledAnswers: [...injectedAccount.values(), ...injectedUser.values()].reduce((a, b) => a + b, 0),
       memberRequests: fake.calls.filter((c) => c.account !== 'central').length,
       snsPublishes: fake.published.length,
@@ -679,7 +697,7 @@ export function sweepNotes(run: SweepRunResult, model: SweepModel): string {
     .join(', ');
   return [
     `- **Sweep**: ${o.accounts.toLocaleString('en-US')} accounts x ${o.usersPerAccount} users, seeded (${o.seed}): ${Math.round(o.noMfaShare * 100)}% of users without MFA (every second one with a console password), ${run.deniedAccounts} accounts whose check role refuses AssumeRole, ${Math.round(o.throttleShare * 100)}% of IAM calls throttled on their first attempt (${run.throttledAnswers} answers, retried by the SDK's adaptive retry mode), every answer after ${o.latencyMs} ms, credential reports ${o.reportAgeHours} h old (a daily sweep) that take ${n(o.generationMs / 1000, 0)} s of real time to regenerate. The planner lists the organization (aws-sdk-client-mock, 20 accounts a page) and writes the item list to a fake bucket; the REAL worker runs ${run.batches} batches of ${o.batchSize}, ${o.maxConcurrency} at a time, on real SDK clients over the fake member accounts, the finding store on an in-process dynalite, alerts to the fake SNS; the reporter reads a ResultWriter manifest and result file built from the workers' outputs. Outcomes: ${run.outcomes.checked} checked, ${run.outcomes.notCovered} not covered, ${run.outcomes.failed} failed; ${run.newFindings} new findings; ${run.snsPublishes} SNS messages (HIGH alerts and the digest). Map phase ${n(run.mapSeconds)} s of wall time on this machine. The ${o.maxConcurrency} batches in flight share this one Node.js process, where each Lambda invocation would have its own: the batch time (mean ${n(run.batchMs.mean / 1000, 2)} s, max ${n(run.batchMs.max / 1000, 2)} s) is an upper bound.`,
-    `- **Sweep calls**: requests the fake member accounts answered (STS, IAM, EventBridge; the finding store and SNS excluded), retries of throttled answers excluded, over the checked accounts. Per account, on average: ${actions}. The credential report is older than IAM's four hours (a daily sweep), so GenerateCredentialReport is asked first (STARTED), polled (every ${n(run.pollIntervalMs / 1000, 0)} s) until COMPLETE, and the report downloaded once: 3 calls for the report, the least IAM's API allows when a new report is needed. ListAccountAliases is read only in accounts with a finding. Per candidate user (${run.candidates} users without MFA in checked accounts): ListMFADevices, GetLoginProfile, ListUserTags. Not-covered accounts cost one AssumeRole each.`,
+    `- **Sweep calls**: requests the fake member accounts answered (STS, IAM, EventBridge; the finding store and SNS excluded), retries of throttled answers excluded, over the checked accounts. Per account, on average: ${actions}. The credential report is older than IAM's four hours (a daily sweep), so GenerateCredentialReport is asked first (STARTED), polled (every ${n(run.pollIntervalMs / 1000, 0)} s) until COMPLETE, and the report downloaded once: 3 calls for the report, the least IAM's API allows when a new report is needed. ListAccountAliases is read only in accounts with a finding. TagRole, when listed, is the canary (issue 22, docs/adr/0021-canary.md): the check role tags itself once per account per sweep (${run.canaryCalls.length} canaries in this run), the one write that proves the real-time path; it is counted in the calls per account. Enforcement is off in this run: with \`enforcement.mode\` \`quarantine\`, an account with users to quarantine or release adds one sts:AssumeRole of org-mfa-watch-enforce and, per such user, ListAttachedUserPolicies and AttachUserPolicy or DetachUserPolicy (priced in the monthly cost below). Per candidate user (${run.candidates} users without MFA in checked accounts): ListMFADevices, GetLoginProfile, ListUserTags. Not-covered accounts cost one AssumeRole each.`,
     `- **Sweep DynamoDB**: requests of the worker and the reporter through a counting client: ${requests}. Units: what dynalite reports in \`ConsumedCapacity\` (ReturnConsumedCapacity TOTAL, ${run.dynamodb.reportedByStore} of ${Object.values(run.dynamodb.requests).reduce((a, b) => a + b, 0)} requests; dynalite sizes items as DynamoDB does: 1 WRU per started 1 KB written, 0.5 RRU per started 4 KB read eventually consistent), else the on-demand rule (1 WRU per write of an item under 1 KB; refused conditional writes, ${run.dynamodb.failedConditionalWrites} here, are billed 1 WRU each); every read request counts at least 0.5 RRU (1 RRU strongly consistent), because dynalite reports 0 for a Query that finds nothing (DynamoDB Developer Guide, "DynamoDB read and write operations"), so the read figure is an upper bound. Total ${n(run.dynamodb.writeUnits, 0)} WRU and ${n(run.dynamodb.readUnits, 1)} RRU.`,
     `- **Sweep S3**: counted against the fake bucket: planner ${run.s3.plannerPuts} PUT, reporter ${run.s3.reporterGets} GET (item list, manifest, result file, digest receipt check) and ${run.s3.reporterPuts} PUT (CSV, JSON, digest receipt); modelled for the Distributed Map: ${run.s3.mapGets} GET of the item list (ItemReader) and ${run.s3.mapPuts} PUT (ResultWriter manifest and one SUCCEEDED file; Step Functions Developer Guide, "ResultWriter (Map)").`,
     `- **Planner and reporter time**: measured in-process (planner ${n(run.planner.measuredMs, 0)} ms, ${run.planner.organizationsCalls} Organizations calls; reporter ${n(run.reporter.measuredMs, 0)} ms) plus ${o.latencyMs} ms for each mocked S3/Organizations request, which answer at once here: ${n(run.planner.ms, 0)} ms and ${n(run.reporter.ms, 0)} ms in the model.`,

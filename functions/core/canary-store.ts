@@ -97,6 +97,9 @@ function parseState(item: Record<string, unknown>): CanaryState {
   };
 }
 
+/** Read one stored `state` record (the findings CLI lists them). @throws CorruptCanaryRecordError */
+export const parseCanaryState: (item: Record<string, unknown>) => CanaryState = parseState;
+
 /** Options of {@link CanaryStore}. */
 export interface CanaryStoreOptions {
   /** A DynamoDB client (module scope of the handler). */

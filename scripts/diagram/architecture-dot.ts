@@ -1,3 +1,4 @@
+import { CANARY_EVENT_NAME } from '../../functions/contract/canary';
 import { WATCHED_EVENT_NAMES } from '../../functions/contract/contract';
 import { MEMBER_REGION, NAMES, STACK_IDS } from '../../stacks/names';
 
@@ -20,6 +21,10 @@ function cluster(id: string, label: string, color: string, body: readonly string
 }
 
 const STEP = 'color="#c0392b", fontcolor="#c0392b", penwidth=2';
+/** The canary loop (docs/adr/0021-canary.md): green. */
+const CANARY = 'color="#1e8449", fontcolor="#1e8449"';
+/** Enforcement, only with `enforcement.mode` other than off (docs/adr/0022-enforcement-quarantine.md). */
+const OPTIONAL = 'style="rounded,dashed,filled"';
 
 /**
  * Graphviz DOT source of the architecture, generated from the shared names so the committed picture
@@ -33,7 +38,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     // Top to bottom, a few nodes per rank and short lines: the picture must stay readable at README
     // width (about 1000 points), not only on a wide screen.
     '  graph [rankdir=TB, fontname="Helvetica", fontsize=14, nodesep=0.25, ranksep=0.45, newrank=true,',
-    `         label=${q('org-mfa-watch: red numbered edges = one CreateUser; blue = the daily sweep (docs/architecture.md)')}, labelloc=t];`,
+    `         label=${q('org-mfa-watch: red numbered edges = one CreateUser; blue = the daily sweep; green = its canary (docs/architecture.md)')}, labelloc=t];`,
     '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=10, margin="0.08,0.04"];',
     '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
     '',
@@ -46,7 +51,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         node('default_bus', `default event bus (${MEMBER_REGION})\\nAWS API Call via CloudTrail`),
         node(
           'forward_rule',
-          `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}`,
+          `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}\\n+ ${CANARY_EVENT_NAME} of the check role (canary)`,
         ),
         node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
         node(
@@ -56,10 +61,20 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
         ),
         node(
           'check_role',
-          `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional)`,
+          `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional);\\n${CANARY_EVENT_NAME} on itself, canary tag only`,
           'fillcolor="#d5f5e3"',
         ),
         node('securityhub', 'AWS Security Hub\\n(optional, homeRegion)', 'shape=oval, style="dashed"'),
+        node(
+          'enforce_role',
+          `role ${NAMES.memberEnforceRole} (optional)\\nAttach/DetachUserPolicy of the\\nquarantine policy only`,
+          OPTIONAL,
+        ),
+        node(
+          'quarantine',
+          `policy ${NAMES.quarantinePolicy}\\ndenies all but MFA enrolment\\nuntil signed in with MFA`,
+          `shape=note, ${OPTIONAL}`,
+        ),
       ],
     ),
     '',
@@ -87,7 +102,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
       ),
       node(
         'scp',
-        `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag\\n(+ stacksets-exec-* roles; trails, optional)`,
+        `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag,\\nthe quarantine policy (+ stacksets-exec-* roles;\\ntrails, optional)`,
         'style="rounded,dashed,filled"',
       ),
     ]),
@@ -108,7 +123,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
       node('checker', `checker function\\nrole ${NAMES.checkerRole}`, 'fillcolor="#d6eaf8"'),
       node(
         'sweep',
-        `state machine ${NAMES.sweepStateMachine}\\nplan -> Distributed Map -> report\\n(worker role ${NAMES.sweepWorkerRole})`,
+        `state machine ${NAMES.sweepStateMachine}\\nplan -> Distributed Map -> canary wait\\n-> report (compares canaries)\\n(worker role ${NAMES.sweepWorkerRole})`,
         'fillcolor="#d6eaf8"',
       ),
       node('queues', 'SQS: rule DLQ, on-failure,\\nquarantine, re-check DLQ', 'shape=cylinder'),
@@ -192,7 +207,7 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '  chat_topic -> chat_config [style=dashed];',
     '  chat_config -> chat [style=dashed, label="thread per finding"];',
     '  queues -> alarms [style=dashed];',
-    '  checker -> findings [style=dashed, dir=both, label="one write\\nper transition"];',
+    '  checker -> findings [style=dashed, dir=both, label="one write per transition;\\ncanary arrival"];',
     '',
     '  // the sweep (blue) and the integrations',
     '  sweep_schedule -> sweep [color="#2e86c1", label="daily"];',
@@ -200,8 +215,14 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     `  central_bus -> sweep [color="#2e86c1", label="rules\\n${NAMES.sweepJoinedCreatedRule},\\n${NAMES.sweepJoinedInvitedRule}"];`,
     '  sweep -> org_policy [color="#2e86c1", label="list\\naccounts"];',
     '  check_role -> sweep [color="#2e86c1", label="per account", dir=back];',
+    `  default_bus -> check_role [label="canary: ${CANARY_EVENT_NAME}\\nby the worker", ${CANARY}, dir=back];`,
+    '  enforce_role -> sweep [color="#2e86c1", style=dashed, label="quarantine,\\nrelease", dir=back];',
+    '  enforce_role -> quarantine [style=dashed, label="attach to\\na user"];',
+    '  forward_rule -> enforce_role [style=invis];',
+    '  enforce_role -> central_bus [style=invis];',
+    '  quarantine -> central_bus [style=invis];',
     '  stackset -> sweep [color="#2e86c1", dir=back, constraint=false];',
-    '  sweep -> findings [color="#2e86c1", dir=both, label="reconcile"];',
+    '  sweep -> findings [color="#2e86c1", dir=both, label="reconcile,\\ncanary compare"];',
     '  sweep -> sweep_bucket [color="#2e86c1", label="lists, report"];',
     '  sweep -> topic [color="#2e86c1", label="digest + new\\nHIGH/CRITICAL"];',
     '  check_role -> securityhub [style=dashed, label="BatchImportFindings"];',

@@ -10,6 +10,7 @@ import {
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';
+import type { AccountCanaryState } from './canary';
 import type { SuppressIo } from './suppress';
 
 /** `npm run findings -- --help`. */
@@ -33,6 +34,9 @@ Options:
 Accepting a finding until a day (suppress --help for details):
   npm run findings -- suppress <finding id> --reason "..." --until YYYY-MM-DD
   npm run findings -- unsuppress <finding id>
+
+When the real-time path was last proven, per account (canary --help for details):
+  npm run findings -- canary [--account <id>] [--json]
 `;
 
 /** Parsed command line. */
@@ -192,6 +196,8 @@ export interface CliIo extends Pick<SuppressIo, 'callerArn' | 'suppressions'> {
   readonly readText?: (path: string) => string;
   /** List findings; default: a real DynamoDB client with the default credential chain. */
   readonly list?: (options: CliOptions, region: string | undefined) => Promise<Finding[]>;
+  /** Read the canary states (`canary`); default: a real DynamoDB client, as `list`. */
+  readonly canaryStates?: (options: CliOptions, region: string | undefined) => Promise<AccountCanaryState[]>;
 }
 
 async function listFromDynamo(options: CliOptions, region: string | undefined): Promise<Finding[]> {
@@ -220,6 +226,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const { runSuppress } = await import('./suppress');
     return runSuppress(argv, io);
   }
+  // When the real-time path was last proven, per account (scripts/findings/canary.ts).
+  if (argv[0] === 'canary') return (await import('./canary')).runCanary(argv.slice(1), io);
   let options: CliOptions;
   let region: string | undefined;
   try {

@@ -55,6 +55,8 @@ function headerOf(headers: Record<string, string>, name: string): string | undef
 /** The fake organization's member accounts. Mutate `accounts` between sweeps to change the world. */
 export class FakeMemberAccounts {
   readonly calls: MemberCall[] = [];
+  /** Tags set by `iam:TagRole` (the canary), by `<account>:<role name>`: the latest value of each key. */
+  readonly roleTags = new Map<string, Record<string, string>>();
   private readonly attempts = new Map<string, number>();
   private readonly inner: FakeAws;
   private readonly iam: FakeIam;
@@ -234,6 +236,8 @@ export class FakeMemberAccounts {
           'text/xml',
         ];
       }
+      case 'iam:TagRole':
+        return this.tagRole(accountId, action, params);
       case 'events:DescribeRule':
       case 'events:ListTargetsByRule':
         return forwardRule(this.options.centralBusArn, accountId, account, action, params);
@@ -242,5 +246,24 @@ export class FakeMemberAccounts {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * `iam:TagRole` (the canary, docs/adr/0021-canary.md): merges the request's `Tags.member.N` into the
+   * role's tags, as IAM does (an existing key is overwritten). IAM answers ValidationError without a
+   * role name or a tag (IAM API Reference, TagRole: RoleName and Tags are required).
+   */
+  private tagRole(accountId: string, action: string, params: Record<string, string>): Answer {
+    const tags: Record<string, string> = {};
+    for (let i = 1; params[`Tags.member.${i}.Key`] !== undefined; i += 1) {
+      tags[params[`Tags.member.${i}.Key`] ?? ''] = params[`Tags.member.${i}.Value`] ?? '';
+    }
+    const roleName = params.RoleName;
+    if (roleName === undefined || roleName === '' || Object.keys(tags).length === 0) {
+      return [400, xmlError('ValidationError', 'TagRole needs RoleName and at least one tag'), 'text/xml'];
+    }
+    const key = `${accountId}:${roleName}`;
+    this.roleTags.set(key, { ...this.roleTags.get(key), ...tags });
+    return [200, xml(action, IAM_NS, ''), 'text/xml'];
   }
 }

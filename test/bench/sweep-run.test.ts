@@ -8,6 +8,7 @@ import {
   sweepRows,
   type SweepRunResult,
 } from '../../bench/sweep-run';
+import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 
 // The same code path as `npm run bench`, small: 20 accounts x 5 users, no latency, a report generation
 // of 30 ms polled every 20 ms (the deployed poll interval is 2 s), so that it runs in seconds.
@@ -74,7 +75,20 @@ describe('a small sweep through the real planner, worker and reporter', () => {
     expect(r.accountCallsByAction.GenerateCredentialReport).toBeGreaterThanOrEqual(2);
     expect(r.accountCallsByAction.GetCredentialReport).toBe(1);
     expect(r.accountCalls.mean).toBeGreaterThanOrEqual(6);
-    expect(r.accountCalls.max).toBeLessThanOrEqual(6 + 4); // a few polls and ListAccountAliases at most
+    // A few polls and ListAccountAliases at most, and the canary's one TagRole (issue 22).
+    expect(r.accountCalls.max).toBeLessThanOrEqual(6 + 1 + 4);
+    // The canary, once the worker sends it: at most one TagRole per account per sweep, on the check role
+    // itself, with the canary key only and the sweep id as its value (docs/adr/0021-canary.md). Counted
+    // in the calls per account like every other call the worker makes.
+    expect(r.accountCallsByAction.TagRole ?? 0).toBeLessThanOrEqual(1);
+    expect(new Set(r.canaryCalls.map((c) => c.account)).size).toBe(r.canaryCalls.length);
+    for (const call of r.canaryCalls) {
+      expect(call).toEqual({
+        account: expect.stringMatching(/^\d{12}$/) as unknown,
+        roleName: 'org-mfa-watch-check',
+        tags: { [CANARY_TAG_KEY]: `bench-${SMALL.seed}` },
+      });
+    }
     // ListMFADevices, GetLoginProfile, ListUserTags for every user without MFA, throttled retries excluded.
     const world = buildWorld(SMALL, new Date());
     const expected = Object.entries(world.accounts)

@@ -42,6 +42,7 @@ export function memberServices(
         'GenerateCredentialReport',
         'GetCredentialReport',
         'ListAccountAliases',
+        'TagRole',
       ],
       operationOf: rpcOperationOf,
       answer: (operation, request) => {
