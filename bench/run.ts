@@ -8,7 +8,8 @@ import { totalOf } from './monthly-cost';
 import { testTimeRows } from './test-times';
 import { DYNAMODB_PRICES, WORST_CASE_PATHS, estimateDynamoCost } from './dynamodb-cost';
 import { writeFormattedMarkdown } from './report';
-import { BENCH_SWEEP, measureSweep, modelSweep, sweepNotes, sweepRows } from './sweep-run';
+import { modelSweep, sweepNotes, sweepRows } from './sweep-model';
+import { BENCH_SWEEP, measureSweep } from './sweep-run';
 import { measureSynth } from './synth';
 
 // `npm run bench`: measures, prints a table and writes docs/benchmarks.md. Targets are reported, never

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BENCH_SWEEP,
-  buildWorld,
-  measureSweep,
-  modelSweep,
-  sweepNotes,
-  sweepRows,
-  type SweepRunResult,
-} from '../../bench/sweep-run';
+import { modelSweep, sweepNotes, sweepRows } from '../../bench/sweep-model';
+import { BENCH_SWEEP, buildWorld, measureSweep, type SweepRunResult } from '../../bench/sweep-run';
 import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 
 // The same code path as `npm run bench`, small: 20 accounts x 5 users, no latency, a report generation
