@@ -57,3 +57,8 @@ export function quarantineFacts(quarantine: FindingQuarantine | undefined, ko: b
     ...(r === undefined ? [] : [`Released: ${r.at} by ${r.by}: ${r.reason}`]),
   ];
 }
+
+/** The later of two ISO times (`b` may be absent). */
+export function laterOf(a: string, b: string | undefined): string {
+  return b !== undefined && Date.parse(b) > Date.parse(a) ? b : a;
+}

@@ -5,7 +5,7 @@
  */
 import type { AwsSecurityFinding, Partition } from '@aws-sdk/client-securityhub';
 import type { AlertLocale } from '../contract/contract';
-import { quarantineFacts, quarantineProductFields } from './asff-quarantine';
+import { laterOf, quarantineFacts, quarantineProductFields } from './asff-quarantine';
 import { ASFF_LIMITS, ASFF_SCHEMA_VERSION } from './asff-rules';
 import type { Finding as StoredFinding } from './finding-store';
 import { REMEDIATION_URLS, findingText, type TextTopic } from './finding-texts';
@@ -145,9 +145,9 @@ export function toAsff(finding: StoredFinding, context: AsffContext): AwsSecurit
         Region: context.region,
       };
   const steps = text.todo.map((step, i) => `${i + 1}. ${step}`).join(' ');
-  const updatedAt =
-    context.updatedAt ??
-    (finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen);
+  const stateAt = finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen;
+  // A quarantine attach or detach is a change of the finding too: its time, when later, is UpdatedAt.
+  const updatedAt = context.updatedAt ?? laterOf(stateAt, finding.quarantine?.log.at(-1)?.at);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: asffId(finding),

@@ -77,6 +77,19 @@ describe('toAsff of a quarantined finding', () => {
     expect(validateAsff(asff)).toEqual([]);
   });
 
+  it('takes the latest transition as UpdatedAt, so Security Hub applies the re-import', () => {
+    // Security Hub ignores an update whose UpdatedAt is not after the stored one (User Guide,
+    // "BatchImportFindings for finding providers"): a release after the last observation must be later.
+    const log = [
+      { action: 'quarantined' as const, ...attached },
+      { action: 'released' as const, ...released },
+    ];
+    expect(toAsff({ ...base, quarantine: { released, log } }, CONTEXT).UpdatedAt).toBe(released.at);
+    const seenLater = { ...base, lastSeen: '2026-12-08T10:00:00.000Z', quarantine: { released, log } };
+    expect(toAsff(seenLater, CONTEXT).UpdatedAt).toBe('2026-12-08T10:00:00.000Z');
+    expect(toAsff(base, CONTEXT).UpdatedAt).toBe(base.lastSeen);
+  });
+
   it('adds nothing for a finding whose user was never quarantined', () => {
     const fields = Object.keys(toAsff(base, CONTEXT).ProductFields ?? {});
     expect(fields.filter((k) => /Quarantin|Release/.test(k))).toEqual([]);
