@@ -5,8 +5,10 @@ import { parseConfig, type AppConfig } from '../../stacks/config';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
+import { ENFORCEMENT_ENV } from '../../functions/contract/enforcement';
 import {
   CHECK_ROLE_ROWS,
+  ENFORCE_ROLE_ROWS,
   OWN_ROLE_ROWS,
   ROLLOUT_READER_ROWS,
   rolloutReaderOf,
@@ -85,6 +87,9 @@ function everyOptionOn(): AppConfig {
       organizationalUnitIds: ['ou-ab12-34cd56ef', 'ou-ab12-99zz88yy'],
     },
     tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+    // Enforcement (ADR 0022): the worker assumes the member enforce role to detach (and attach) the
+    // quarantine policy.
+    enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
   });
 }
 
@@ -93,7 +98,7 @@ beforeAll(async () => {
   for (const [label, config] of [
     ['the example configuration (cdk.json)', exampleConfig()],
     [
-      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin)',
+      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin, enforcement)',
       everyOptionOn(),
     ],
   ] as const) {
@@ -160,6 +165,42 @@ function checkRoles(setup: Setup) {
   });
 }
 
+/**
+ * The enforce role (enforcement on, ADR 0022) in the member and the management account, with its
+ * policies; none when the function's environment names no enforce role (enforcement off: the worker
+ * then sends none of its calls, and the templates must have no enforce role either).
+ */
+function enforceRoles(setup: Setup, env: Readonly<Record<string, string>>) {
+  const roles = (
+    [
+      [setup.deployment.memberAccountId, setup.templates.member, 'StackSet member template'],
+      [setup.deployment.managementAccountId, setup.templates.management, 'management-account stack'],
+    ] as const
+  ).flatMap(([account, template, where]) => {
+    const roleId = Object.entries(resourcesOf(template)).find(
+      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === NAMES.memberEnforceRole,
+    )?.[0];
+    if (roleId === undefined) return [];
+    const scope = scopeOf(template, account, 'us-east-1');
+    return [
+      {
+        account,
+        template,
+        where,
+        arn: `arn:aws:iam::${account}:role/${NAMES.memberEnforceRole}`,
+        policies: policiesOfRole(template, roleId, scope),
+      },
+    ];
+  });
+  const named = env[ENFORCEMENT_ENV.roleName] !== undefined;
+  if (named !== (roles.length === 2)) {
+    throw new Error(
+      `${setup.label}: ${ENFORCEMENT_ENV.roleName} ${named ? 'set' : 'absent'} but ${roles.length} enforce role(s) in the templates`,
+    );
+  }
+  return roles;
+}
+
 /** The rollout reader role the function's environment names (rollout stack), with its policies. */
 function readerRoleOf(setup: Setup, env: Readonly<Record<string, string>>) {
   const reader = rolloutReaderOf({ env, templates: setup.templates, deployment: setup.deployment });
@@ -218,6 +259,32 @@ async function verdictsOf(
       problems.push(
         `${fn}: ${op.action} (${op.files.join(', ')}): its clients are built with own and other credentials; classify it in PLACEMENT_OVERRIDES`,
       );
+      continue;
+    }
+    // The enforce role's calls (functions/sweep-worker/enforce.ts): their IAM client is built on
+    // RoleCredentials like the check role's, so the scan places them `check-role`, but the sessions are
+    // on the enforce role (functions/sweep-worker/release-route.ts); the check role never has them.
+    const enforceRow = placement === 'check-role' ? ENFORCE_ROLE_ROWS[op.action] : undefined;
+    if (enforceRow !== undefined) {
+      for (const role of enforceRoles(setup, own.env)) {
+        for (const target of enforceRow({
+          ...input,
+          account: { id: role.account, template: role.template },
+        })) {
+          verdicts.push(
+            await decide(
+              {
+                organizationId: setup.deployment.organizationId,
+                principal: role.arn,
+                identityPolicies: role.policies,
+                identity: `policies of ${role.arn} (${role.where})`,
+                ...scpOf(setup, role.account),
+              },
+              target,
+            ),
+          );
+        }
+      }
       continue;
     }
     const rows = {
@@ -373,8 +440,12 @@ describe('every AWS operation the bundled code can send is allowed by the polici
         ...memberIam,
         'events:DescribeRule',
         'events:ListTargetsByRule',
+        // Enforcement (functions/sweep-worker/enforce.ts), through the member enforce role.
+        'iam:AttachUserPolicy',
+        'iam:DetachUserPolicy',
         'iam:GenerateCredentialReport',
         'iam:GetCredentialReport',
+        'iam:ListAttachedUserPolicies',
         // The re-import of stored findings (functions/sweep-worker/reimport.ts), through the same lazily
         // loaded exporter as the checker's.
         'securityhub:BatchImportFindings',

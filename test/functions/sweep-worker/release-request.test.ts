@@ -150,7 +150,7 @@ describe('a release by hand, routed by the worker', () => {
       reason: 'travelling, enrols Monday',
     });
     // The plan's "not again within afterHours of a release by hand" reads exactly this.
-    expect(releasedByHandAt(state ?? { log: [] })).toBe(NOW.toISOString());
+    expect(releasedByHandAt(state ?? {})).toBe(NOW.toISOString());
     const published = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(published).toHaveLength(1);
     expect(published[0]?.Subject).toBe(`org-mfa-watch: quarantine of Alice in ${A} released by hand`);
