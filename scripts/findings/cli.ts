@@ -10,6 +10,7 @@ import {
 import { ConfigError, parseConfig } from '../../stacks/config';
 import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';
+import type { ReleaseIo } from './release';
 import type { SuppressIo } from './suppress';
 
 /** `npm run findings -- --help`. */
@@ -33,6 +34,9 @@ Options:
 Accepting a finding until a day (suppress --help for details):
   npm run findings -- suppress <finding id> --reason "..." --until YYYY-MM-DD
   npm run findings -- unsuppress <finding id>
+
+Releasing a quarantined user by hand (enforcement; release --help for details):
+  npm run findings -- release <finding id> --reason "..."
 `;
 
 /** Parsed command line. */
@@ -185,7 +189,8 @@ export function describeFailure(
 }
 
 /** Where the CLI writes and what it lists from (and, for suppress, its AWS calls). Injectable for tests. */
-export interface CliIo extends Pick<SuppressIo, 'callerArn' | 'suppressions'> {
+export interface CliIo
+  extends Pick<SuppressIo, 'callerArn' | 'suppressions'>, Pick<ReleaseIo, 'findById' | 'invokeWorker'> {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now?: () => Date;
@@ -219,6 +224,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // Accepting a finding until a day (scripts/findings/suppress.ts).
     const { runSuppress } = await import('./suppress');
     return runSuppress(argv, io);
+  }
+  if (argv[0] === 'release') {
+    // Releasing a quarantined user by hand, through the sweep worker (scripts/findings/release.ts).
+    const { runRelease } = await import('./release');
+    return runRelease(argv, io);
   }
   let options: CliOptions;
   let region: string | undefined;
