@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ReleaseInvocation, ReleaseResponse } from '../../functions/contract/release';
@@ -166,14 +166,21 @@ describe('the default Invoke (mocked Lambda client)', () => {
   beforeEach(() => {
     lambda.reset();
   });
-  const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  // The SDK hands the payload back as a Uint8Array (a Uint8ArrayBlobAdapter); the CLI decodes any
+  // Uint8Array, so the answer is built as plain bytes and typed as the command's output.
+  const answer = (output: { StatusCode: number; FunctionError?: string; payload: unknown }) =>
+    ({
+      StatusCode: output.StatusCode,
+      ...(output.FunctionError === undefined ? {} : { FunctionError: output.FunctionError }),
+      Payload: new TextEncoder().encode(JSON.stringify(output.payload)),
+    }) as unknown as InvokeCommandOutput;
   const withDefaultInvoke = (h: ReturnType<typeof harness>): ReleaseIo => {
     const { invokeWorker: _ignored, ...io } = h.io;
     return io;
   };
 
   it('invokes the named worker synchronously with the release payload', async () => {
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode(released) });
+    lambda.on(InvokeCommand).resolves(answer({ StatusCode: 200, payload: released }));
     const h = harness(finding());
     expect(await main([...ARGS, '--function', 'my-worker'], withDefaultInvoke(h))).toBe(0);
     const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
@@ -184,11 +191,13 @@ describe('the default Invoke (mocked Lambda client)', () => {
   });
 
   it('reports a worker that failed (FunctionError) and exits 1', async () => {
-    lambda.on(InvokeCommand).resolves({
-      StatusCode: 200,
-      FunctionError: 'Unhandled',
-      Payload: encode({ errorType: 'InvalidEnforcementEnvError', errorMessage: 'environment variable X' }),
-    });
+    lambda.on(InvokeCommand).resolves(
+      answer({
+        StatusCode: 200,
+        FunctionError: 'Unhandled',
+        payload: { errorType: 'InvalidEnforcementEnvError', errorMessage: 'environment variable X' },
+      }),
+    );
     const h = harness(finding());
     expect(await main(ARGS, withDefaultInvoke(h))).toBe(1);
     expect(h.err.join('')).toContain(

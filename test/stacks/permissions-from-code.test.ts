@@ -5,7 +5,6 @@ import { parseConfig, type AppConfig } from '../../stacks/config';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
-import { ENFORCEMENT_ENV } from '../../functions/contract/enforcement';
 import {
   CHECK_ROLE_ROWS,
   ENFORCE_ROLE_ROWS,
@@ -16,6 +15,7 @@ import {
   type RowInput,
 } from '../helpers/call-targets';
 import { decide, unusedGrants, type Verdict } from '../helpers/call-verdicts';
+import { enforceVerdicts } from '../helpers/enforce-verdicts';
 import {
   BUNDLED_NOT_SENT,
   FUNCTIONS,
@@ -165,42 +165,6 @@ function checkRoles(setup: Setup) {
   });
 }
 
-/**
- * The enforce role (enforcement on, ADR 0022) in the member and the management account, with its
- * policies; none when the function's environment names no enforce role (enforcement off: the worker
- * then sends none of its calls, and the templates must have no enforce role either).
- */
-function enforceRoles(setup: Setup, env: Readonly<Record<string, string>>) {
-  const roles = (
-    [
-      [setup.deployment.memberAccountId, setup.templates.member, 'StackSet member template'],
-      [setup.deployment.managementAccountId, setup.templates.management, 'management-account stack'],
-    ] as const
-  ).flatMap(([account, template, where]) => {
-    const roleId = Object.entries(resourcesOf(template)).find(
-      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === NAMES.memberEnforceRole,
-    )?.[0];
-    if (roleId === undefined) return [];
-    const scope = scopeOf(template, account, 'us-east-1');
-    return [
-      {
-        account,
-        template,
-        where,
-        arn: `arn:aws:iam::${account}:role/${NAMES.memberEnforceRole}`,
-        policies: policiesOfRole(template, roleId, scope),
-      },
-    ];
-  });
-  const named = env[ENFORCEMENT_ENV.roleName] !== undefined;
-  if (named !== (roles.length === 2)) {
-    throw new Error(
-      `${setup.label}: ${ENFORCEMENT_ENV.roleName} ${named ? 'set' : 'absent'} but ${roles.length} enforce role(s) in the templates`,
-    );
-  }
-  return roles;
-}
-
 /** The rollout reader role the function's environment names (rollout stack), with its policies. */
 function readerRoleOf(setup: Setup, env: Readonly<Record<string, string>>) {
   const reader = rolloutReaderOf({ env, templates: setup.templates, deployment: setup.deployment });
@@ -261,30 +225,10 @@ async function verdictsOf(
       );
       continue;
     }
-    // The enforce role's calls (functions/sweep-worker/enforce.ts): their IAM client is built on
-    // RoleCredentials like the check role's, so the scan places them `check-role`, but the sessions are
-    // on the enforce role (functions/sweep-worker/release-route.ts); the check role never has them.
+    // The enforce role's calls: the scan places them `check-role` (test/helpers/enforce-verdicts.ts).
     const enforceRow = placement === 'check-role' ? ENFORCE_ROLE_ROWS[op.action] : undefined;
     if (enforceRow !== undefined) {
-      for (const role of enforceRoles(setup, own.env)) {
-        for (const target of enforceRow({
-          ...input,
-          account: { id: role.account, template: role.template },
-        })) {
-          verdicts.push(
-            await decide(
-              {
-                organizationId: setup.deployment.organizationId,
-                principal: role.arn,
-                identityPolicies: role.policies,
-                identity: `policies of ${role.arn} (${role.where})`,
-                ...scpOf(setup, role.account),
-              },
-              target,
-            ),
-          );
-        }
-      }
+      verdicts.push(...(await enforceVerdicts(setup, enforceRow, input, scpOf)));
       continue;
     }
     const rows = {
