@@ -10,6 +10,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ReleaseRequest, ReleaseResponse } from '../contract/release';
 import { describeError } from '../core/errors';
+import type { QuarantineMark } from '../core/finding-quarantine';
 import type { Finding, FindingStore } from '../core/finding-store';
 import type { FormatSettings } from '../core/message-parts';
 import { emailMessage } from '../core/message-parts';
@@ -99,8 +100,11 @@ export interface ReleaseDeps {
 type Refusal = Extract<ReleaseResponse, { ok: false }>;
 const refuse = (error: Refusal['error'], message: string): Refusal => ({ ok: false, error, message });
 
-/** The finding the request names, or why not. */
-async function findingOf(request: ReleaseRequest, deps: ReleaseDeps): Promise<Finding | Refusal> {
+/** The quarantined finding the request names, with its attach record; or why not. */
+async function findingOf(
+  request: ReleaseRequest,
+  deps: ReleaseDeps,
+): Promise<{ finding: Finding; quarantined: QuarantineMark } | Refusal> {
   let finding: Finding | undefined;
   try {
     finding = await deps.findings.getFinding({
@@ -117,14 +121,15 @@ async function findingOf(request: ReleaseRequest, deps: ReleaseDeps): Promise<Fi
       `no USER_NO_MFA finding ${request.findingId} of user ${request.userName} in ${request.accountId}`,
     );
   }
-  if (finding.quarantine?.quarantined === undefined) {
+  const quarantined = finding.quarantine?.quarantined;
+  if (quarantined === undefined) {
     const last = finding.quarantine?.released;
     return refuse(
       'not-quarantined',
       `user ${finding.subject} in ${finding.accountId} is not quarantined${last === undefined ? '' : ` (released ${last.at} by ${last.by}: ${last.reason})`}: nothing to release`,
     );
   }
-  return finding;
+  return { finding, quarantined };
 }
 
 /** Handle one release invocation; never throws for a bad request or an AWS refusal. */
@@ -144,9 +149,9 @@ export async function releaseByHand(raw: unknown, deps: ReleaseDeps): Promise<Re
       'enforcement is off in this deployment (enforcement.mode): nobody is quarantined, nothing to release',
     );
   }
-  const finding = await findingOf(request, deps);
-  if ('ok' in finding) return finding;
-  const quarantined = finding.quarantine?.quarantined ?? { at: '', by: '', reason: '' };
+  const found = await findingOf(request, deps);
+  if ('ok' in found) return found;
+  const { finding, quarantined } = found;
   let detached;
   try {
     const iam = await enforce.iamFor(request.accountId, `release-${request.findingId}`);
@@ -200,7 +205,7 @@ export async function releaseByHand(raw: unknown, deps: ReleaseDeps): Promise<Re
 async function notifyRelease(
   request: ReleaseRequest,
   before: Finding,
-  quarantined: { at: string; by: string; reason: string },
+  quarantined: QuarantineMark,
   now: Date,
   deps: ReleaseDeps,
 ): Promise<void> {
