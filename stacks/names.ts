@@ -29,6 +29,11 @@ export const NAMES = {
   sweepStateMachine: 'org-mfa-watch-sweep',
   /** Execution role of the sweep worker; the member check role trusts it besides the checker role. */
   sweepWorkerRole: 'org-mfa-watch-sweep-worker',
+  /**
+   * The sweep worker function: `npm run findings -- release` invokes it (lambda:InvokeFunction, the
+   * operator's permission in docs/operations.md) to detach a quarantine by hand.
+   */
+  sweepWorkerFunction: 'org-mfa-watch-sweep-worker',
   /** Execution role of the sweep planner; the Organizations delegation policy names it. */
   sweepPlannerRole: 'org-mfa-watch-sweep-planner',
   /** Rule in the management account that forwards `aws.organizations` account events to the central bus. */

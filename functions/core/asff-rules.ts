@@ -259,8 +259,9 @@ export function validateAsff(finding: unknown): AsffProblem[] {
   if (f.RecordState !== undefined && f.RecordState !== 'ACTIVE' && f.RecordState !== 'ARCHIVED') {
     add('RecordState', 'expected ACTIVE or ARCHIVED');
   }
-  // BatchImportFindings cannot update Workflow (API Reference, BatchImportFindings): the security team's.
-  for (const field of ['Workflow', 'WorkflowState']) {
+  // BatchImportFindings cannot update Workflow, Note, UserDefinedFields or VerificationState (User Guide,
+  // "BatchImportFindings for finding providers"): the security team's, through BatchUpdateFindings.
+  for (const field of ['Workflow', 'WorkflowState', 'Note', 'UserDefinedFields', 'VerificationState']) {
     if (f[field] !== undefined)
       add(field, 'a finding provider never writes it (it belongs to the security team)');
   }

@@ -5,6 +5,7 @@
  */
 import type { AwsSecurityFinding, Partition } from '@aws-sdk/client-securityhub';
 import type { AlertLocale } from '../contract/contract';
+import { laterOf, quarantineFacts, quarantineProductFields } from './asff-quarantine';
 import { ASFF_LIMITS, ASFF_SCHEMA_VERSION } from './asff-rules';
 import type { Finding as StoredFinding } from './finding-store';
 import { REMEDIATION_URLS, findingText, type TextTopic } from './finding-texts';
@@ -84,6 +85,7 @@ function descriptionOf(finding: StoredFinding, headline: string, ko: boolean): s
           ? [`해결: ${finding.resolvedAt ?? '?'} (${finding.resolution ?? '?'})`]
           : []),
         ...(finding.previousNames.length > 0 ? [`이전 이름: ${finding.previousNames.join(', ')}`] : []),
+        ...quarantineFacts(finding.quarantine, true),
       ]
     : [
         `Finding id: ${finding.findingId}`,
@@ -97,6 +99,7 @@ function descriptionOf(finding: StoredFinding, headline: string, ko: boolean): s
         ...(finding.previousNames.length > 0
           ? [`Previously named: ${finding.previousNames.join(', ')}`]
           : []),
+        ...quarantineFacts(finding.quarantine, false),
       ];
   return clip([headline, ...facts].join('\n'), ASFF_LIMITS.description);
 }
@@ -142,9 +145,9 @@ export function toAsff(finding: StoredFinding, context: AsffContext): AwsSecurit
         Region: context.region,
       };
   const steps = text.todo.map((step, i) => `${i + 1}. ${step}`).join(' ');
-  const updatedAt =
-    context.updatedAt ??
-    (finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen);
+  const stateAt = finding.state === 'RESOLVED' ? (finding.resolvedAt ?? finding.lastSeen) : finding.lastSeen;
+  // A quarantine attach or detach is a change of the finding too: its time, when later, is UpdatedAt.
+  const updatedAt = context.updatedAt ?? laterOf(stateAt, finding.quarantine?.log.at(-1)?.at);
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: asffId(finding),
@@ -173,6 +176,7 @@ export function toAsff(finding: StoredFinding, context: AsffContext): AwsSecurit
       'org-mfa-watch/Finding': topic,
       'org-mfa-watch/Source': finding.source,
       ...(finding.resolution === undefined ? {} : { 'org-mfa-watch/Resolution': finding.resolution }),
+      ...quarantineProductFields(finding.quarantine),
     },
     Resources: [resource],
     RecordState: finding.state === 'OPEN' ? 'ACTIVE' : 'ARCHIVED',

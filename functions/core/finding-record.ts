@@ -19,6 +19,12 @@ import {
   type ResolutionReason,
 } from '../contract/findings';
 import { CorruptFindingError } from './finding-errors';
+import {
+  QUARANTINE_ITEM_SHAPE,
+  quarantineItem,
+  quarantineOf,
+  type FindingQuarantine,
+} from './finding-quarantine';
 import type { Suppression } from './suppression';
 
 /** One finding as stored (ADR 0009). Times are ISO-8601 UTC strings. */
@@ -54,6 +60,8 @@ export interface Finding {
   readonly version: number;
   /** Accepted until a day, by whom and why (suppression.ts); no alerts while it holds. */
   readonly suppression?: Suppression;
+  /** USER_NO_MFA: the user's quarantine (ADR 0022), once ever quarantined (finding-quarantine.ts). */
+  readonly quarantine?: FindingQuarantine;
 }
 
 const itemSchema = z.object({
@@ -81,6 +89,7 @@ const itemSchema = z.object({
   [A.suppressionReason]: z.optional(z.string()),
   [A.suppressedBy]: z.optional(z.string()),
   [A.suppressedAt]: z.optional(z.string()),
+  ...QUARANTINE_ITEM_SHAPE,
 });
 
 /**
@@ -130,8 +139,12 @@ export function parseFinding(
             at: d.suppressedAt ?? '',
           },
         }),
+    ...withQuarantine(quarantineOf(d)),
   };
 }
+
+const withQuarantine = (quarantine: FindingQuarantine | undefined) =>
+  quarantine === undefined ? {} : { quarantine };
 
 /** A finding as item attributes (without the key). */
 export function toItem(finding: Finding): Record<string, unknown> {
@@ -163,5 +176,6 @@ export function toItem(finding: Finding): Record<string, unknown> {
     item[A.suppressedBy] = finding.suppression.by;
     item[A.suppressedAt] = finding.suppression.at;
   }
+  Object.assign(item, quarantineItem(finding.quarantine));
   return item;
 }

@@ -32,9 +32,11 @@ import { isSuppressed } from './suppression';
  * - `alert`: a finding opened, reopened, escalated, or open but never notified;
  * - `resolution`: an open finding was resolved;
  * - `notice`: a message without a finding transition (a user created, a trusted exemption tag, a check
- *   that failed).
+ *   that failed);
+ * - `manual-release`: a person released a quarantined user by hand (ADR 0022): the finding stays open,
+ *   its quarantine changed (functions/sweep-worker/release-request.ts).
  */
-export const NOTICE_KINDS = ['alert', 'resolution', 'notice'] as const;
+export const NOTICE_KINDS = ['alert', 'resolution', 'notice', 'manual-release'] as const;
 /** One of {@link NOTICE_KINDS}. */
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -69,6 +71,10 @@ export function channelsFor(kind: NoticeKind, source: NoticeSource, severity: Al
       return { email: source === 'event', markNotified: false, securityHub: true };
     case 'notice':
       return { email: true, markNotified: false, securityHub: false };
+    // Emailed (a person changed a user's access: the team hears of it), not marked notified (the
+    // finding's own alert record is unchanged), imported so Security Hub shows the quarantine released.
+    case 'manual-release':
+      return { email: true, markNotified: false, securityHub: true };
   }
 }
 

@@ -10,9 +10,12 @@ import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import { StormGuard } from '../core/storm-guard';
 import { describeError } from '../core/errors';
+import type { ReleaseResponse } from '../contract/release';
 import type { SweepBatchResult } from '../contract/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
 import { loadSweepSettings } from './env';
+import { createReleaseRoute } from './release-route';
+import { isReleaseInvocation } from './release-request';
 import { createSweepWorker } from './sweep-batch';
 
 // Init once per container: a bad deployment fails here, with the variable named, not mid-batch.
@@ -25,6 +28,7 @@ const metrics = new MetricsRecorder(createMetrics(logger));
 const { sessions, securityHub } = memberAccess(settings, { clientConfig, logger });
 
 const dynamodb = new DynamoDBClient(clientConfig);
+const sns = new SNSClient(clientConfig);
 const sweep = createSweepWorker({
   settings,
   sessions,
@@ -49,15 +53,26 @@ const sweep = createSweepWorker({
   stormGuard: new StormGuard(dynamodb, settings.findings.tableName, settings.alertStormThreshold, (error) => {
     logger.warn('Storm guard count failed; alerting individually', { error: describeError(error) });
   }),
-  sns: new SNSClient(clientConfig),
+  sns,
   logger,
   now: () => new Date(),
   metrics,
 });
 const sweepWithMetrics = flushedAfter(metrics, logger, sweep);
+// A release by hand (`npm run findings -- release`, ADR 0022): only this role may assume the enforce role.
+const release = createReleaseRoute({
+  settings,
+  env: process.env,
+  clientConfig,
+  dynamodb,
+  sns,
+  ...(securityHub === undefined ? {} : { securityHub }),
+  logger,
+});
 
-/** Entry point: one Distributed Map batch `{ Items, BatchInput? }` per invocation. */
-export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult> {
+/** Entry point: one Distributed Map batch `{ Items, BatchInput? }`, or a release `{ release }`, per invocation. */
+export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult | ReleaseResponse> {
   logger.addContext(context);
+  if (isReleaseInvocation(batch)) return release(batch.release);
   return sweepWithMetrics(batch, context);
 }

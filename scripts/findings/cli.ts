@@ -11,6 +11,7 @@ import { ConfigError, parseConfig } from '../../stacks/config';
 import { CONFIG_ENV, CONFIG_OPTION, UsageError, configLine, parseCommandLine, resolveConfig } from '../cli';
 import { formatJson, formatTable } from './format';
 import type { AccountCanaryState } from './canary';
+import type { ReleaseIo } from './release';
 import type { SuppressIo } from './suppress';
 
 /** `npm run findings -- --help`. */
@@ -37,6 +38,8 @@ Accepting a finding until a day (suppress --help for details):
 
 When the real-time path was last proven, per account (canary --help for details):
   npm run findings -- canary [--account <id>] [--json]
+Releasing a quarantined user by hand (enforcement; release --help for details):
+  npm run findings -- release <finding id> --reason "..."
 `;
 
 /** Parsed command line. */
@@ -189,7 +192,8 @@ export function describeFailure(
 }
 
 /** Where the CLI writes and what it lists from (and, for suppress, its AWS calls). Injectable for tests. */
-export interface CliIo extends Pick<SuppressIo, 'callerArn' | 'suppressions'> {
+export interface CliIo
+  extends Pick<SuppressIo, 'callerArn' | 'suppressions'>, Pick<ReleaseIo, 'findById' | 'invokeWorker'> {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly now?: () => Date;
@@ -228,6 +232,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   // When the real-time path was last proven, per account (scripts/findings/canary.ts).
   if (argv[0] === 'canary') return (await import('./canary')).runCanary(argv.slice(1), io);
+  if (argv[0] === 'release') {
+    // Releasing a quarantined user by hand, through the sweep worker (scripts/findings/release.ts).
+    const { runRelease } = await import('./release');
+    return runRelease(argv, io);
+  }
   let options: CliOptions;
   let region: string | undefined;
   try {

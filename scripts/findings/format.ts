@@ -1,5 +1,6 @@
 import type { Finding } from '../../functions/core/finding-store';
 import { isSuppressed } from '../../functions/core/suppression';
+import { quarantineRow, quarantineSection, type QuarantineRow } from './quarantine-format';
 
 /** One finding as `npm run findings -- --json` prints it (a stable shape for scripts). */
 export interface FindingRow {
@@ -23,6 +24,8 @@ export interface FindingRow {
   readonly suppressedUntil: string | null;
   readonly suppressedBy: string | null;
   readonly suppressionReason: string | null;
+  /** The user's quarantine (enforcement): state, who, when, why, history; null when never quarantined. */
+  readonly quarantine: QuarantineRow | null;
 }
 
 /** How long a finding has been open at `now`, or was open until its resolution. Never negative. */
@@ -68,6 +71,7 @@ export function toRows(findings: readonly Finding[], now: Date): FindingRow[] {
     suppressedUntil: f.suppression?.until ?? null,
     suppressedBy: f.suppression?.by ?? null,
     suppressionReason: f.suppression?.reason ?? null,
+    quarantine: quarantineRow(f),
   }));
 }
 
@@ -90,7 +94,7 @@ export function formatTable(all: readonly Finding[], now: Date, scope: ListingSc
   // Accepted (suppressed) findings are listed apart, after the table of the ones that alert.
   const accepted = all.filter((f) => f.state === 'OPEN' && isSuppressed(f, now));
   const findings = all.filter((f) => !accepted.includes(f));
-  const acceptedPart = acceptedTable(accepted);
+  const acceptedPart = acceptedTable(accepted) + quarantineSection(all);
   if (findings.length === 0 && accepted.length > 0) return `No open findings that alert.\n${acceptedPart}`;
   if (findings.length === 0) {
     return scope.all ? 'No findings (open or recently resolved).\n' : 'No open findings.\n';

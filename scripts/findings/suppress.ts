@@ -117,7 +117,8 @@ export interface SuppressIo {
   readonly suppressions?: (command: SuppressCommand, region: string | undefined) => FindingSuppressions;
 }
 
-async function callerArnFromSts(region: string | undefined): Promise<string> {
+/** The caller's ARN from sts:GetCallerIdentity (default credential chain). */
+export async function callerArnFromSts(region: string | undefined): Promise<string> {
   const sts = new STSClient({ ...(region === undefined ? {} : { region }), maxAttempts: 3 });
   try {
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));

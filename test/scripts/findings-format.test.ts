@@ -112,6 +112,7 @@ describe('formatJson', () => {
         suppressedUntil: null,
         suppressedBy: null,
         suppressionReason: null,
+        quarantine: null,
       },
     ]);
   });

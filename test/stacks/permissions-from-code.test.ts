@@ -7,6 +7,7 @@ import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
 import {
   CHECK_ROLE_ROWS,
+  ENFORCE_ROLE_ROWS,
   OWN_ROLE_ROWS,
   ROLLOUT_READER_ROWS,
   rolloutReaderOf,
@@ -14,6 +15,7 @@ import {
   type RowInput,
 } from '../helpers/call-targets';
 import { decide, unusedGrants, type Verdict } from '../helpers/call-verdicts';
+import { enforceVerdicts } from '../helpers/enforce-verdicts';
 import {
   BUNDLED_NOT_SENT,
   FUNCTIONS,
@@ -85,6 +87,9 @@ function everyOptionOn(): AppConfig {
       organizationalUnitIds: ['ou-ab12-34cd56ef', 'ou-ab12-99zz88yy'],
     },
     tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+    // Enforcement (ADR 0022): the worker assumes the member enforce role to detach (and attach) the
+    // quarantine policy.
+    enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
   });
 }
 
@@ -93,7 +98,7 @@ beforeAll(async () => {
   for (const [label, config] of [
     ['the example configuration (cdk.json)', exampleConfig()],
     [
-      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin)',
+      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin, enforcement)',
       everyOptionOn(),
     ],
   ] as const) {
@@ -218,6 +223,12 @@ async function verdictsOf(
       problems.push(
         `${fn}: ${op.action} (${op.files.join(', ')}): its clients are built with own and other credentials; classify it in PLACEMENT_OVERRIDES`,
       );
+      continue;
+    }
+    // The enforce role's calls: the scan places them `check-role` (test/helpers/enforce-verdicts.ts).
+    const enforceRow = placement === 'check-role' ? ENFORCE_ROLE_ROWS[op.action] : undefined;
+    if (enforceRow !== undefined) {
+      verdicts.push(...(await enforceVerdicts(setup, enforceRow, input, scpOf)));
       continue;
     }
     const rows = {
@@ -373,8 +384,12 @@ describe('every AWS operation the bundled code can send is allowed by the polici
         ...memberIam,
         'events:DescribeRule',
         'events:ListTargetsByRule',
+        // Enforcement (functions/sweep-worker/enforce.ts), through the member enforce role.
+        'iam:AttachUserPolicy',
+        'iam:DetachUserPolicy',
         'iam:GenerateCredentialReport',
         'iam:GetCredentialReport',
+        'iam:ListAttachedUserPolicies',
         // The re-import of stored findings (functions/sweep-worker/reimport.ts), through the same lazily
         // loaded exporter as the checker's.
         'securityhub:BatchImportFindings',

@@ -46,6 +46,8 @@ export interface SweepFunctionOptions {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly environment: Record<string, string>;
+  /** A physical name, for a function an operator's tool invokes by name. @default generated */
+  readonly functionName?: string;
 }
 
 /** A function bundled like the checker, with its own JSON log group kept a year. */
@@ -67,6 +69,7 @@ export function sweepFunction(scope: Construct, id: string, options: SweepFuncti
     logGroup,
     loggingFormat: lambda.LoggingFormat.JSON,
     environment: options.environment,
+    ...(options.functionName === undefined ? {} : { functionName: options.functionName }),
     bundling: FUNCTION_BUNDLING,
   });
   ignoreCfnLintRule(fn, 'W3005', W3005_CDK_ROLE_DEPENDENCY);

@@ -9,6 +9,7 @@ import { grantPublish } from '../central-key';
 import { consoleEnvironment } from '../checker-function';
 import { acknowledgeWildcard, COMMON_ENV, lambdaRole, SWEEP_ENTRIES, sweepFunction } from './lambda';
 import type { SweepProps } from './props';
+import { workerEnforcement } from './worker-enforcement';
 
 /**
  * Seconds a worker invocation may run. A batch runs in an Express child workflow of the Distributed Map,
@@ -46,7 +47,11 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
     description: 'org-mfa-watch sweep: checks IAM users and root of a batch of accounts',
     timeout: Duration.seconds(SWEEP_WORKER_TIMEOUT_SECONDS),
     memorySize: 1024,
-    environment: workerEnvironment(scope, props),
+    functionName: NAMES.sweepWorkerFunction,
+    environment: {
+      ...workerEnvironment(scope, props),
+      ...workerEnforcement(scope, role, props.organizationId, props.enforcement),
+    },
   });
   acknowledgeWildcard(
     role,

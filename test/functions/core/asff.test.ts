@@ -187,6 +187,9 @@ describe('validateAsff', () => {
     ['Resources', Array.from({ length: 33 }, () => ({ Type: 'AwsAccount', Id: 'AWS::::Account:1' }))],
     ['RecordState', 'DELETED'],
     ['Workflow', { Status: 'RESOLVED' }],
+    ['Note', { Text: 'quarantined', UpdatedBy: 'org-mfa-watch', UpdatedAt: '2026-10-05T10:00:00.000Z' }],
+    ['UserDefinedFields', { quarantine: 'QUARANTINED' }],
+    ['VerificationState', 'TRUE_POSITIVE'],
   ])('reports %s = %j', (field, value) => {
     expect(validateAsff({ ...valid(), [field]: value }).map((p) => p.field.split(/[.[]/)[0])).toContain(
       field,
@@ -209,9 +212,13 @@ describe('validateAsff', () => {
     const huge = { ...valid(), ProductFields: { a: 'x'.repeat(2048) } };
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'x'.repeat(2048)]));
     expect(validateAsff(huge)).toEqual([]);
-    expect(validateAsff({ ...valid(), ProductFields: many, Note: { Text: 'x'.repeat(150_000) } })).toEqual([
-      expect.objectContaining({ field: '(finding)' }),
-    ]);
+    expect(
+      validateAsff({
+        ...valid(),
+        ProductFields: many,
+        Compliance: { StatusReasons: [{ ReasonCode: 'x', Description: 'x'.repeat(150_000) }] },
+      }),
+    ).toEqual([expect.objectContaining({ field: '(finding)' })]);
   });
 });
 

@@ -260,6 +260,7 @@ describe('channelsFor (pure): the one table', () => {
     rows.push(['resolution', 'sweep', severity, false, false, true]);
     rows.push(['notice', 'event', severity, true, false, false]);
     rows.push(['notice', 'sweep', severity, true, false, false]);
+    rows.push(['manual-release', 'sweep', severity, true, false, true]);
   }
   it.each(rows)(
     '%s from the %s at %s: email %s, markNotified %s, Security Hub %s',
