@@ -5,8 +5,7 @@
  * check role's credentials (the grant allows only this role and this key).
  */
 import { TagRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { CANARY_TAG_KEY, CANARY_VALUE_PATTERN } from '../contract/canary';
-import type { SentCanary } from '../core/canary-compare';
+import { CANARY_TAG_KEY, CANARY_VALUE_PATTERN, type SentCanary } from '../contract/canary';
 import { describeError } from '../core/errors';
 
 /**
