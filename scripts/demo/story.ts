@@ -65,6 +65,8 @@ export function describeCheck(result: CheckResult): string {
     case 'no-alert':
     case 'skipped':
       return `checker: ${result.outcome} (${result.reason})`;
+    case 'canary':
+      return `checker: canary of sweep ${result.sweepId} from ${result.accountId} (${result.recorded}); nothing sent`;
   }
 }
 

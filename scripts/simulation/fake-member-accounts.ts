@@ -52,6 +52,11 @@ function headerOf(headers: Record<string, string>, name: string): string | undef
   return key === undefined ? undefined : headers[key];
 }
 
+/** IAM's answer to TagRole: no result element, only the response metadata (IAM API Reference, TagRole). */
+function tagRoleResponse(): string {
+  return `<TagRoleResponse xmlns="${IAM_NS}"><ResponseMetadata><RequestId>fake-TagRole</RequestId></ResponseMetadata></TagRoleResponse>`;
+}
+
 /** The fake organization's member accounts. Mutate `accounts` between sweeps to change the world. */
 export class FakeMemberAccounts {
   readonly calls: MemberCall[] = [];
@@ -234,6 +239,10 @@ export class FakeMemberAccounts {
           'text/xml',
         ];
       }
+      case 'iam:TagRole':
+        // The canary (docs/adr/0021-canary.md): the check role tags itself. The call is recorded in
+        // `calls` (its role, key and sweep id in `params`); an error comes from `fail`, like any call.
+        return [200, tagRoleResponse(), 'text/xml'];
       case 'events:DescribeRule':
       case 'events:ListTargetsByRule':
         return forwardRule(this.options.centralBusArn, accountId, account, action, params);
