@@ -9,6 +9,7 @@ import type {
   SweepMode,
   SweepSkippedAccount,
 } from '../contract/sweep';
+import type { CanaryAccountReport } from './canary-report';
 import type { FailedBatch } from './results';
 
 /** One account in the report: its plan item merged with the worker's result. */
@@ -74,6 +75,8 @@ export interface SweepReport {
   readonly storeProblem?: string;
   /** Set when the planner could not read the StackSet's instances (rollout status unknown). */
   readonly rolloutProblem?: string;
+  /** Per account that sent a canary: the comparison and when the real-time path was last proven. */
+  readonly canary?: readonly CanaryAccountReport[];
 }
 
 /** Everything {@link buildReport} combines. */
