@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EventPattern } from 'aws-cdk-lib/aws-events';
 import { describe, expect, it } from 'vitest';
 import { WATCHED_EVENT_NAMES } from '../../functions/contract/contract';
-import { memberForwardPattern, watchedEventPattern } from '../../stacks/event-pattern';
+import { memberForwardPattern } from '../../stacks/event-pattern';
 import { NAMES } from '../../stacks/names';
 import { synthAppOnce, testConfig } from '../helpers/app';
 import { UnsupportedPatternError, matchesPattern } from '../helpers/event-pattern';
