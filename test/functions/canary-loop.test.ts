@@ -313,6 +313,28 @@ describe('the canary loop, worker to checker to reporter, on the real store', ()
     expect(alerts()).toHaveLength(0);
   });
 
+  it('a retried report compares once: the miss is not counted twice, and no second alert goes out', async () => {
+    await sweep(0, 'never');
+    const second = await sweep(1, 'never');
+    expect(alerts()).toHaveLength(1);
+    const retried = await reporter({
+      plan: {
+        sweepId: 'daily-1',
+        mode: 'scheduled',
+        fullSweep: false,
+        bucket: BUCKET,
+        key: 'k',
+        count: 1,
+        items: [{ accountId: A, name: 'account A', coverage: 'stackset' }],
+      },
+      batches: [second.batch],
+    });
+    const report = JSON.parse(s3.objects.get(retried.reportJsonKey)?.body ?? '{}') as SweepReport;
+    expect(report.canary?.[0]).toMatchObject({ outcome: 'broken', consecutiveMisses: 2 });
+    expect(await canaries.readState(A)).toMatchObject({ consecutiveMisses: 2 });
+    expect(alerts()).toHaveLength(1);
+  });
+
   it('a canary arriving after the wait counts for the next comparison', async () => {
     await sweep(0, 'in-time');
     const late = await sweep(1, 'late');
