@@ -17,6 +17,7 @@ const TEXTS = {
   en: {
     heading: (proven: number, total: number) =>
       `Real-time path (canary): ${proven} of ${total} account(s) proven today`,
+    notComparedHere: 'Real-time path (canary): not compared in this sweep (no wait on the joined path)',
     firstMiss: 'Canary missed once (not alerted; a second miss alerts)',
     broken: 'Canary missed in consecutive sweeps (REALTIME_PATH_BROKEN)',
     tagFailed: 'Canary not sent: the tag call failed',
@@ -27,6 +28,7 @@ const TEXTS = {
   ko: {
     heading: (proven: number, total: number) =>
       `실시간 경로 (카나리아): 계정 ${total}개 중 ${proven}개가 오늘 확인됨`,
+    notComparedHere: '실시간 경로 (카나리아): 이번 점검에서는 비교하지 않음 (신규 계정 경로에는 대기 없음)',
     firstMiss: '카나리아 한 번 누락 (알림 없음; 두 번째 누락 시 알림)',
     broken: '카나리아 연속 누락 (REALTIME_PATH_BROKEN)',
     tagFailed: '카나리아 전송 실패: 태그 호출 실패',
@@ -64,7 +66,7 @@ export function canaryDigestLines(report: SweepReport, locale: AlertLocale, time
   const plain = (a: CanaryAccountReport) => `${a.accountId}: ${t.lastProven(when(a.lastProvenAt))}`;
   return [
     '',
-    t.heading(proven, compared),
+    compared === 0 ? t.notComparedHere : t.heading(proven, compared),
     ...section(t.firstMiss, of('first-miss'), plain, t.more),
     ...section(t.broken, of('broken'), plain, t.more),
     ...section(

@@ -63,6 +63,13 @@ describe('the digest canary section', () => {
     ],
   } as unknown as SweepReport;
 
+  it('says so when nothing was compared (the joined path)', () => {
+    const joined = { canary: [{ accountId: '444444444444', outcome: 'not-compared', consecutiveMisses: 0 }] };
+    expect(canaryDigestLines(joined as unknown as SweepReport, 'en', 'UTC')[1]).toBe(
+      'Real-time path (canary): not compared in this sweep (no wait on the joined path)',
+    );
+  });
+
   it('is empty when no account sent a canary', () => {
     expect(canaryDigestLines({ ...report, canary: [] }, 'en', 'UTC')).toEqual([]);
   });
