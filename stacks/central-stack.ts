@@ -12,7 +12,8 @@ import { CheckerFunction } from './constructs/checker-function';
 import { OperationsDashboard } from './constructs/dashboard';
 import { FindingTable } from './constructs/finding-table';
 import { Sweep } from './constructs/sweep';
-import { watchedEventPattern } from './event-pattern';
+import { memberForwardPattern } from './event-pattern';
+import { NAMES } from './names';
 
 /** Properties of {@link CentralStack}. */
 export interface CentralStackProps extends StackProps {
@@ -90,8 +91,9 @@ export class CentralStack extends Stack {
 
     this.rule = new events.Rule(this, 'CheckRule', {
       eventBus: this.bus.bus,
-      description: 'org-mfa-watch: send forwarded IAM user and MFA changes to the checker',
-      eventPattern: watchedEventPattern(),
+      description: 'org-mfa-watch: send forwarded IAM user and MFA changes, and the canary, to the checker',
+      // The member rule's pattern: the checker records the canary's arrival (docs/adr/0021-canary.md).
+      eventPattern: memberForwardPattern(NAMES.memberCheckRole),
     });
     this.rule.addTarget(
       new targets.LambdaFunction(this.checker.function, {
@@ -153,6 +155,7 @@ export class CentralStack extends Stack {
       securityHubExport: config.securityHub.enabled,
       securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
       enforcement: config.enforcement,
+      canary: config.canary,
     });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CanaryStore } from '../core/canary-store';
 import type { AccountSessions } from '../core/credentials';
 import type { FindingStore } from '../core/finding-store';
 import type { AccountAliases } from '../core/iam-facts';
@@ -27,6 +28,11 @@ export interface CheckerDeps {
    * if it were new (as when the store is unreachable).
    */
   readonly findings?: Pick<FindingStore, 'observeProblem' | 'resolve' | 'renameUser' | 'markNotified'>;
+  /**
+   * The canary's arrivals (functions/core/canary-store.ts). Absent: a TagRole is still told from a user
+   * event and dropped, but no arrival is recorded.
+   */
+  readonly canaries?: Pick<CanaryStore, 'recordArrival'>;
   /**
    * The Security Hub export: each notified transition of a finding is imported after its message went
    * out (never before, never blocking it). Absent when the export is off.
@@ -77,4 +83,11 @@ export type CheckResult =
     }
   /** UpdateUser: pending re-checks now follow the user's new name and path. */
   | { readonly outcome: 'rescheduled'; readonly scheduleNames: readonly string[] }
-  | { readonly outcome: 'quarantined'; readonly field: string; readonly reason: string };
+  | { readonly outcome: 'quarantined'; readonly field: string; readonly reason: string }
+  /** The sweep's canary arrived: recorded (or already recorded), nothing sent (docs/adr/0021-canary.md). */
+  | {
+      readonly outcome: 'canary';
+      readonly accountId: string;
+      readonly sweepId: string;
+      readonly recorded: 'recorded' | 'duplicate' | 'not-recorded';
+    };

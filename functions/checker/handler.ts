@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { CanaryStore } from '../core/canary-store';
 import { FindingStore } from '../core/finding-store';
 import { createIdempotentProcessor } from '../core/idempotency';
 import { onFirstUse } from '../core/lazy';
@@ -43,6 +44,7 @@ const checker = createChecker({
     async () => new (await import('../core/sdk/scheduler')).SchedulerClient(clientConfig),
   ),
   findings: new FindingStore({ client: dynamo, tableName }),
+  canaries: new CanaryStore({ client: dynamo, tableName }),
   logger,
   now: () => new Date(),
   metrics,

@@ -1,4 +1,5 @@
 import { createNotifier, type Notifier } from '../core/notify';
+import { canaryArrival } from './canary-arrival';
 import { checkRoot, checkUser } from './check-subject';
 import type { CheckResult, CheckerDeps, CheckerRuntime, InvocationContext } from './checker-types';
 import { planEvent } from './decide';
@@ -43,9 +44,17 @@ export function createChecker(
 ): (event: unknown, context: InvocationContext) => Promise<CheckResult> {
   const rt: CheckerRuntime = { ...deps, notify: checkerNotifier(deps) };
   const { settings, logger } = deps;
+  const canaryDeps = {
+    checkRoleName: settings.checkRoleName,
+    ...(deps.canaries === undefined ? {} : { canaries: deps.canaries }),
+    logger,
+    now: deps.now,
+  };
 
   return async function check(raw, context) {
     logger.resetKeys(); // keys of the previous event must not leak into this one's logs
+    const canary = await canaryArrival(canaryDeps, raw);
+    if (canary !== undefined) return canary;
     let event: ParsedEvent;
     try {
       event = parseEvent(raw);

@@ -26,3 +26,11 @@ export const CANARY_WAIT_MINUTES_RANGE = { min: 1, max: 60 } as const;
 
 /** Consecutive sweeps whose canary did not arrive before `REALTIME_PATH_BROKEN` opens. */
 export const CANARY_MISSES_TO_ALERT = 2;
+
+/** What the worker did in one account: the tag call was sent, or it failed with a reason. */
+export type SentCanary =
+  | { readonly accountId: string; readonly sweepId: string; readonly sentAt: string }
+  | { readonly accountId: string; readonly sweepId: string; readonly failure: string };
+
+/** Environment variable of the sweep worker: `true` when it sends the canary (`canary.enabled`). */
+export const CANARY_ENV = { enabled: 'CANARY_ENABLED' } as const;

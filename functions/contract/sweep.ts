@@ -4,6 +4,7 @@
  * result, and the environment variables the central stack sets on the sweep functions. Imported by
  * both `stacks/**` and `functions/**`; it must stay free of any dependency.
  */
+import type { SentCanary } from './canary';
 import type { FindingKind, FindingSeverity } from './findings';
 
 /** Why a sweep runs. */
@@ -148,6 +149,20 @@ export interface SweepAccountResult {
   /** Users left to the event path because they are still inside their grace period. */
   readonly inGracePeriod?: number;
   readonly findings: readonly SweepFinding[];
+  /** The canary this sweep sent in the account, or why the tag call failed (docs/adr/0021-canary.md). */
+  readonly canary?: SentCanary;
+  /** What the sweep read of the forward rule: the facts a REALTIME_PATH_BROKEN alert shows. */
+  readonly forwarding?: SweepForwardingFacts;
+}
+
+/**
+ * The forward rule as the sweep judged it: `ok`, its problem (`RULE_MISSING`, `RULE_DISABLED`,
+ * `WRONG_TARGET`, `DELIVERIES_FAILING`), or `unverified` (the check role could not read it); and the
+ * messages in its dead-letter queue when deliveries fail.
+ */
+export interface SweepForwardingFacts {
+  readonly rule: string;
+  readonly deadLetterMessages?: number;
 }
 
 /** The worker's result for one batch: one entry per item, in item order. */

@@ -5,12 +5,9 @@
  * because the tag call itself failed (its reason is named). Pure: the caller passes the store's
  * records and the clock.
  */
-import { CANARY_MISSES_TO_ALERT } from '../contract/canary';
+import { CANARY_MISSES_TO_ALERT, type SentCanary } from '../contract/canary';
 
-/** What the worker did in one account: the tag call was sent, or it failed with a reason. */
-export type SentCanary =
-  | { readonly accountId: string; readonly sweepId: string; readonly sentAt: string }
-  | { readonly accountId: string; readonly sweepId: string; readonly failure: string };
+export type { SentCanary } from '../contract/canary';
 
 /** One recorded arrival (functions/core/canary-store.ts). */
 export interface CanaryArrival {

@@ -170,7 +170,7 @@ export interface NotifierDeps {
    */
   readonly exportFinding?: (stored: StoredTransition) => Promise<void>;
   readonly metrics?: Pick<CheckerMetrics, 'alertPublished'>;
-  readonly logger: Logger;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly now: () => Date;
 }
 

@@ -8,6 +8,7 @@ import type {
   SweepMode,
   SweepSkippedAccount,
 } from '../contract/sweep';
+import type { CanaryAccountReport } from './canary-report';
 import type { FailedBatch } from './results';
 
 /**
@@ -66,6 +67,8 @@ export interface SweepReport {
   readonly storeProblem?: string;
   /** Set when the planner could not read the StackSet's instances (rollout status unknown). */
   readonly rolloutProblem?: string;
+  /** Per account that sent a canary: the comparison and when the real-time path was last proven. */
+  readonly canary?: readonly CanaryAccountReport[];
 }
 
 /** Everything {@link buildReport} combines. */

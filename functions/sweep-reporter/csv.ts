@@ -25,6 +25,8 @@ export const CSV_COLUMNS = [
   'change',
   'resolved_because',
   'finding_id',
+  /** When the account's real-time path was last proven by a canary (docs/adr/0021-canary.md). */
+  'realtime_path_proven_at',
 ] as const;
 
 type Row = Partial<Record<(typeof CSV_COLUMNS)[number], string | boolean | undefined>>;
@@ -58,8 +60,12 @@ function userOf(finding: SweepFinding): string | undefined {
   return finding.kind === 'ROOT_NO_MFA' ? 'root' : undefined;
 }
 
-function accountColumns(account: AccountReport | undefined, accountId: string): Row {
+function accountColumns(
+  account: (AccountReport & { readonly realtime_path_proven_at?: string }) | undefined,
+  accountId: string,
+): Row {
   return {
+    realtime_path_proven_at: account?.realtime_path_proven_at,
     account_id: accountId,
     account_name: account?.name,
     alias: account?.alias,
@@ -86,7 +92,10 @@ function findingColumns(finding: SweepFinding): Row {
 /** Render the report as CSV. Pure. */
 export function reportCsv(report: SweepReport): string {
   const rows: string[] = [CSV_COLUMNS.join(',')];
-  for (const account of report.accounts) {
+  const proven = new Map((report.canary ?? []).map((c) => [c.accountId, c.lastProvenAt]));
+  for (const swept of report.accounts) {
+    const provenAt = proven.get(swept.accountId);
+    const account = provenAt === undefined ? swept : { ...swept, realtime_path_proven_at: provenAt };
     if (account.findings.length === 0) {
       rows.push(line({ record: 'account', ...accountColumns(account, account.accountId) }));
       continue;

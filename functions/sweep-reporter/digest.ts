@@ -21,6 +21,7 @@ import {
 } from './digest-extra';
 import { oneLine } from './results';
 import { boundBody } from './bounded-body';
+import { canaryDigestLines } from './canary-digest';
 
 /** Re-exported: the storm guard's aggregated alert and the tests bound their bodies the same way. */
 export { boundBody };
@@ -333,6 +334,7 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     ),
     ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
     ...todoLines(report, settings.locale),
+    ...canaryDigestLines(report, settings.locale, settings.timeZone),
     '',
     `${t.sections.gaps} (${groups.gaps.length}):`,
     ...limited(

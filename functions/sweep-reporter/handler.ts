@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { CanaryStore } from '../core/canary-store';
 import { FindingStore } from '../core/finding-store';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import type { SweepReportSummary } from '../contract/sweep';
@@ -14,14 +15,13 @@ import { createReporter } from './report';
 const logger = new Logger({ serviceName: 'org-mfa-watch' });
 const settings = loadReporterSettings(process.env);
 const metrics = new MetricsRecorder(createMetrics(logger));
+const dynamodb = new DynamoDBClient(clientConfig);
 const report = createReporter({
   settings,
   s3: new S3Client(clientConfig),
   sns: new SNSClient(clientConfig),
-  store: new FindingStore({
-    client: new DynamoDBClient(clientConfig),
-    tableName: settings.findings.tableName,
-  }),
+  store: new FindingStore({ client: dynamodb, tableName: settings.findings.tableName }),
+  canaries: new CanaryStore({ client: dynamodb, tableName: settings.findings.tableName }),
   logger,
   now: () => new Date(),
   metrics,

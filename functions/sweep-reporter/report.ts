@@ -13,7 +13,14 @@ import {
   type SweepReportInput,
   type SweepReportSummary,
 } from '../contract/sweep';
+import { createNotifier } from '../core/notify';
 import { buildReport } from './aggregate';
+import {
+  compareSweepCanaries,
+  withCanaryFindings,
+  type CanaryComparison,
+  type CanaryReportDeps,
+} from './canary-report';
 import { reportCsv } from './csv';
 import { formatDigest } from './digest';
 import type { ReporterSettings } from './env';
@@ -32,6 +39,11 @@ export interface ReporterDeps {
   readonly store: FindingStore;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly now: () => Date;
+  /**
+   * The canary records (docs/adr/0021-canary.md): accounts whose worker sent a canary are compared after
+   * the sweep's wait. Absent: no comparison (the canaries' arrivals count at the next one).
+   */
+  readonly canaries?: CanaryReportDeps['canaries'];
   /** Sweep totals and open findings by severity, once per sweep (with the digest). */
   readonly metrics?: Pick<SweepMetrics, 'sweepAccounts' | 'openFindings' | 'findingResolved'>;
 }
@@ -129,14 +141,44 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
     }
   }
 
+  const notify = createNotifier({
+    sns,
+    alertTopicArn: settings.alertTopicArn,
+    findings: store,
+    logger,
+    now: deps.now,
+  });
+
+  async function compareCanaries(
+    mode: SweepReportInput['plan']['mode'],
+    batches: readonly SweepBatchResult[],
+    now: Date,
+  ): Promise<CanaryComparison | undefined> {
+    if (deps.canaries === undefined) return undefined;
+    const { locale, timeZone, partition } = settings;
+    return compareSweepCanaries(
+      {
+        canaries: deps.canaries,
+        store,
+        notify,
+        format: { locale, timeZone, partition },
+        resolvedRetentionDays: settings.findings.resolvedRetentionDays,
+        logger,
+      },
+      { mode, batches, now },
+    );
+  }
+
   return async (raw: unknown): Promise<SweepReportSummary> => {
     const input = parseReportInput(raw);
     const { plan } = input;
     const now = deps.now();
     const items = await planItems(input);
-    const { batches, failures } = await workerResults(input);
+    const { batches: results, failures } = await workerResults(input);
+    const canary = await compareCanaries(plan.mode, results, now);
+    const batches = canary === undefined ? results : withCanaryFindings(results, canary.findings);
     const departed = await departedAccounts(input, items, now);
-    const report = buildReport({
+    const built = buildReport({
       sweepId: plan.sweepId,
       mode: plan.mode,
       fullSweep: plan.fullSweep,
@@ -149,6 +191,7 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
       now,
     });
+    const report = canary === undefined ? built : { ...built, canary: canary.accounts };
 
     const reportCsvKey = SWEEP_KEYS.reportCsv(plan.sweepId);
     const reportJsonKey = SWEEP_KEYS.reportJson(plan.sweepId);

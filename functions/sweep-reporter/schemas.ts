@@ -72,6 +72,13 @@ const accountResultSchema = z.object({
   users: z.optional(z.number()),
   inGracePeriod: z.optional(z.number()),
   findings: z.array(findingSchema),
+  canary: z.optional(
+    z.union([
+      z.object({ accountId, sweepId: z.string(), sentAt: z.string() }),
+      z.object({ accountId, sweepId: z.string(), failure: z.string() }),
+    ]),
+  ),
+  forwarding: z.optional(z.object({ rule: z.string(), deadLetterMessages: z.optional(z.number()) })),
 });
 
 /** A {@link SweepBatchResult}: the worker's output for one batch. */

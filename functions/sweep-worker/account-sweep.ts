@@ -10,7 +10,8 @@ import { readRoot, readUser } from '../core/iam-facts';
 import type { SweepAccountItem, SweepAccountResult, SweepBatchInput, SweepFinding } from '../contract/sweep';
 import { applyOperation, observe } from './account-findings';
 import { parseCredentialReport } from './credential-report';
-import { forwardingReason } from './forwarding';
+import { canaryStep } from './canary';
+import { forwardingFacts, forwardingReason } from './forwarding';
 import { forwardingOf } from './member-reads';
 import { mapWithConcurrency } from './pool';
 import { decideAccount, planReads, type StoreOperation } from './reconcile';
@@ -192,6 +193,7 @@ export async function sweepAccount(
     if (finding !== undefined) findings.push(finding);
   }
   await reimportAccount(rt, accountId, hint, paths);
+  const canary = await canaryStep(rt, accountId, iam, batchInput?.sweepId);
   return {
     ...baseOf(item),
     ...(alias === undefined ? {} : { alias }),
@@ -200,5 +202,7 @@ export async function sweepAccount(
     users: report.users.length,
     inGracePeriod: plan.inGracePeriod.size,
     findings,
+    ...forwardingFacts(forwarding),
+    ...canary,
   };
 }

@@ -5,9 +5,9 @@
  * check role's credentials (the grant allows only this role and this key).
  */
 import { TagRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { CANARY_TAG_KEY, CANARY_VALUE_PATTERN } from '../contract/canary';
-import type { SentCanary } from '../core/canary-compare';
+import { CANARY_TAG_KEY, CANARY_VALUE_PATTERN, type SentCanary } from '../contract/canary';
 import { describeError } from '../core/errors';
+import type { SweepRuntime } from './sweep-runtime';
 
 /**
  * Send the canary of sweep `sweepId` in `accountId`. Never throws for AWS's answer: a denied or failed
@@ -36,4 +36,27 @@ export async function sendCanary(
   } catch (error) {
     return { accountId, sweepId, failure: describeError(error) };
   }
+}
+
+/**
+ * The worker's canary step in one account (one hook in account-sweep.ts): with the canary on and a sweep
+ * id to carry, send it once with the check role's IAM client and return it for the account's result. A
+ * failed call never fails the account: it is logged, and its reason travels in the result.
+ */
+export async function canaryStep(
+  rt: Pick<SweepRuntime, 'settings' | 'logger' | 'now'>,
+  accountId: string,
+  iam: IAMClient,
+  sweepId: string | undefined,
+): Promise<{ canary?: SentCanary }> {
+  if (!rt.settings.canaryEnabled || sweepId === undefined) return {};
+  const canary = await sendCanary(
+    iam,
+    { accountId, sweepId, checkRoleName: rt.settings.checkRoleName },
+    rt.now,
+  );
+  if ('failure' in canary) {
+    rt.logger.warn('Canary not sent: the tag call failed', { accountId, reason: canary.failure });
+  }
+  return { canary };
 }

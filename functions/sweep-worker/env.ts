@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  booleanVariable,
   OUTPUT_ENV_FIELDS,
   SHARED_ENV_FIELDS,
   outputSettings,
@@ -10,6 +11,7 @@ import {
   type OutputSettings,
   type SharedSettings,
 } from '../core/env';
+import { CANARY_ENV } from '../contract/canary';
 import { SWEEP_ENV } from '../contract/sweep';
 
 /**
@@ -30,6 +32,8 @@ export interface SweepWorkerSettings extends SharedSettings, OutputSettings {
   readonly securityHubReimportAfterDays: number;
   /** Accounts above which one sweep's new findings of one kind are alerted together (storm guard). */
   readonly alertStormThreshold: number;
+  /** Send the canary in every swept account (`canary.enabled`; docs/adr/0021-canary.md). */
+  readonly canaryEnabled: boolean;
 }
 
 /** Security Hub deletes a finding 90 days after its last update; a third of that leaves two more tries. */
@@ -56,6 +60,7 @@ const schema = z.object({
   [SWEEP_ENV.forwardDeadLetterQueueName]: pattern(/^[\w-]{1,80}$/, 'expected an SQS queue name'),
   [SWEEP_ENV.securityHubReimportAfterDays]: z.optional(wholeNumber(1, 89, 'days')),
   [SWEEP_ENV.alertStormThreshold]: z.optional(wholeNumber(1, 1000, 'accounts')),
+  [CANARY_ENV.enabled]: z.optional(booleanVariable),
 });
 
 /** `sweep.alertStormThreshold` when the variable is absent (a deployment from before the storm guard). */
@@ -77,5 +82,7 @@ export function loadSweepSettings(env: Readonly<Record<string, string | undefine
     forwardDeadLetterQueueName: v[SWEEP_ENV.forwardDeadLetterQueueName],
     securityHubReimportAfterDays: v[SWEEP_ENV.securityHubReimportAfterDays] ?? DEFAULT_REIMPORT_AFTER_DAYS,
     alertStormThreshold: v[SWEEP_ENV.alertStormThreshold] ?? DEFAULT_ALERT_STORM_THRESHOLD,
+    // Absent (a deployment from before the canary): no canary is sent.
+    canaryEnabled: v[CANARY_ENV.enabled] === 'true',
   };
 }

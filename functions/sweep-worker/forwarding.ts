@@ -4,6 +4,7 @@ import {
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
 import { errorName } from '../core/errors';
+import type { SweepForwardingFacts } from '../contract/sweep';
 
 /** What the member account's forward rule looks like (default bus, us-east-1). */
 export interface ForwardRule {
@@ -107,4 +108,20 @@ export function forwardingReason(forwarding: ForwardingStatus | { readonly unver
       reason: `deliveries failing: ${forwarding.deadLetterMessages ?? 0} event(s) in the forward rule's dead-letter queue`,
     };
   return {};
+}
+
+/** The forward rule as the account's result carries it (shown by a REALTIME_PATH_BROKEN alert). Pure. */
+export function forwardingFacts(forwarding: ForwardingStatus | { readonly unverified: string }): {
+  forwarding: SweepForwardingFacts;
+} {
+  if ('unverified' in forwarding) return { forwarding: { rule: 'unverified' } };
+  if (forwarding.status === 'ok') return { forwarding: { rule: 'ok' } };
+  return {
+    forwarding: {
+      rule: forwarding.problem,
+      ...(forwarding.deadLetterMessages === undefined
+        ? {}
+        : { deadLetterMessages: forwarding.deadLetterMessages }),
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import { toEnvelope } from '../envelope';
 
 /**
@@ -130,4 +131,53 @@ export function renameUser(accountId: string, userName: string, newUserName: str
     actor: { kind: 'sso-admin' },
     requestParameters: { userName, newUserName },
   };
+}
+
+/**
+ * The canary the sweep worker sent in `accountId` (docs/adr/0021-canary.md): TagRole by the check role's
+ * session on the check role itself, the canary key and the sweep id, as CloudTrail records it (the fields
+ * of test/fixtures/canary/tagrole-canary.json) and the member rule forwards it.
+ */
+export function canaryEvent(
+  accountId: string,
+  checkRoleName: string,
+  sweepId: string,
+  at: Date,
+): Record<string, unknown> {
+  const session = 'org-mfa-watch-sweep';
+  return toEnvelope({
+    eventVersion: '1.09',
+    userIdentity: {
+      type: 'AssumedRole',
+      principalId: `AROAY3EXAMPLECHECKROLE:${session}`,
+      arn: `arn:aws:sts::${accountId}:assumed-role/${checkRoleName}/${session}`,
+      accountId,
+      accessKeyId: 'ASIAY3EXAMPLESWEEP',
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          principalId: 'AROAY3EXAMPLECHECKROLE',
+          arn: `arn:aws:iam::${accountId}:role/${checkRoleName}`,
+          accountId,
+          userName: checkRoleName,
+        },
+        attributes: { creationDate: at.toISOString(), mfaAuthenticated: 'false' },
+      },
+    },
+    eventTime: `${at.toISOString().slice(0, 19)}Z`,
+    eventSource: 'iam.amazonaws.com',
+    eventName: 'TagRole',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '3.120.0.10',
+    userAgent: 'aws-sdk-js/3 api/iam',
+    requestParameters: { roleName: checkRoleName, tags: [{ key: CANARY_TAG_KEY, value: sweepId }] },
+    responseElements: null,
+    requestID: randomUUID(),
+    eventID: randomUUID(),
+    readOnly: false,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: accountId,
+    eventCategory: 'Management',
+  });
 }

@@ -1,6 +1,7 @@
 import type { CheckResult } from '../../functions/checker/process-event';
 import type { Runtime } from './runtime';
-import { createUser, liveEvent, ownMfa, renameUser, type LiveCall } from './cloudtrail';
+import { NAMES } from '../../stacks/names';
+import { canaryEvent, createUser, liveEvent, ownMfa, renameUser, type LiveCall } from './cloudtrail';
 import type { DemoFunction } from './deployment';
 import type { DemoSink } from './events';
 import { DEMO_IDS, DEMO_USERS, joiningAccount } from './scenario';
@@ -65,6 +66,8 @@ export function describeCheck(result: CheckResult): string {
     case 'no-alert':
     case 'skipped':
       return `checker: ${result.outcome} (${result.reason})`;
+    case 'canary':
+      return `checker: canary of sweep ${result.sweepId} from ${result.accountId} (${result.recorded}); nothing sent`;
   }
 }
 
@@ -138,6 +141,16 @@ async function sweep(
       account: runtime.config.securityAccountId,
       onState: (state, detail) => {
         ctx.emit({ type: 'detail', text: `state ${state}: ${detail}` });
+      },
+      // The simulated member rules forward each canary to the checker while the sweep waits.
+      whileWaiting: async (results) => {
+        for (const account of results.flatMap((r) => r.accounts)) {
+          if (account.canary === undefined || !('sentAt' in account.canary)) continue;
+          const at = new Date(Date.parse(account.canary.sentAt) + 60_000);
+          const event = canaryEvent(account.accountId, NAMES.memberCheckRole, account.canary.sweepId, at);
+          const result = (await invokeAndTell(ctx, 'checker', event)) as CheckResult;
+          ctx.emit({ type: 'detail', text: describeCheck(result) });
+        }
       },
     },
     name,

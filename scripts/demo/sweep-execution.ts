@@ -39,6 +39,11 @@ export interface ExecutionDeps {
   readonly account: string;
   /** Told as each state starts. */
   readonly onState?: (state: string, detail: string) => void;
+  /**
+   * The WaitForCanaries state of a full sweep (docs/adr/0021-canary.md): while the state machine waits,
+   * the canaries the workers sent travel to the checker. Called with the map's results; absent: no wait.
+   */
+  readonly whileWaiting?: (results: readonly SweepBatchResult[]) => Promise<void>;
 }
 
 /** A child execution's record in a ResultWriter file (Step Functions Developer Guide, "ResultWriter (Map)"). */
@@ -156,6 +161,11 @@ export async function runSweepExecution(
     return { plan, batches, results, summary };
   }
   const { batches, results, resultWriterDetails } = await distributedMap(deps, plan, executionName);
+  const sent = results.flatMap((r) => r.accounts).filter((a) => a.canary !== undefined).length;
+  if (deps.whileWaiting !== undefined && sent > 0) {
+    deps.onState?.('WaitForCanaries', `${sent} canaries travel through CloudTrail and EventBridge`);
+    await deps.whileWaiting(results);
+  }
   deps.onState?.('Report', 'reconcile, write the report, publish the digest');
   const summary = (await deps.invoke('reporter', {
     plan,

@@ -52,6 +52,8 @@ export function localWorkerSettings(config: AppConfig, tableName: string): Sweep
     forwardDeadLetterQueueName: NAMES.memberForwardDeadLetterQueue,
     securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
     alertStormThreshold: config.sweep.alertStormThreshold,
+    // A local run has no wait and no comparison after it, and may not run as the check role: no canary.
+    canaryEnabled: false,
   };
 }
 

@@ -74,7 +74,7 @@ export class Sweep extends Construct {
     this.reporter = sweepReporter(this, props, this.bucket);
 
     const { planner, worker, reporter, bucket } = this;
-    this.stateMachine = sweepStateMachine(this, { planner, worker, reporter, bucket }, config);
+    this.stateMachine = sweepStateMachine(this, { planner, worker, reporter, bucket }, config, props.canary);
     // The Distributed Map reads the account list and writes its results under the bucket's key, through S3.
     grantKeyVia(this.key, this.stateMachine, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
 

@@ -33,6 +33,7 @@ export function sweepSettings(overrides: Partial<SweepWorkerSettings> = {}): Swe
     forwardDeadLetterQueueName: 'org-mfa-watch-forward-dlq',
     securityHubReimportAfterDays: 30,
     alertStormThreshold: 10,
+    canaryEnabled: false,
     ...overrides,
   };
 }

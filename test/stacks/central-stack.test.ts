@@ -118,7 +118,7 @@ function checkRuleId(): string {
 }
 
 describe('central rule', () => {
-  it('matches successful watched IAM calls on the central bus only', () => {
+  it('matches successful watched IAM calls and the canary on the central bus only', () => {
     // One rule for IAM events; the sweep's rules match aws.organizations events (sweep.test.ts).
     const iamRules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) =>
       JSON.stringify(r).includes('"aws.iam"'),
@@ -130,10 +130,14 @@ describe('central rule', () => {
       EventPattern: {
         source: ['aws.iam'],
         'detail-type': ['AWS API Call via CloudTrail'],
+        // The member rule's pattern: the watched calls, or the canary on the check role (issue 22).
         detail: {
           eventSource: ['iam.amazonaws.com'],
-          eventName: [...WATCHED_EVENT_NAMES],
           errorCode: [{ exists: false }],
+          $or: [
+            { eventName: [...WATCHED_EVENT_NAMES] },
+            { eventName: ['TagRole'], requestParameters: { roleName: [NAMES.memberCheckRole] } },
+          ],
         },
       },
     });

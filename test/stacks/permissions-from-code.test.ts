@@ -390,6 +390,8 @@ describe('every AWS operation the bundled code can send is allowed by the polici
         'iam:GenerateCredentialReport',
         'iam:GetCredentialReport',
         'iam:ListAttachedUserPolicies',
+        // The canary (functions/sweep-worker/canary.ts): the check role tags itself, once per sweep.
+        'iam:TagRole',
         // The re-import of stored findings (functions/sweep-worker/reimport.ts), through the same lazily
         // loaded exporter as the checker's.
         'securityhub:BatchImportFindings',

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CANARY_ENV, CANARY_WAIT_MINUTES_RANGE } from '../../functions/contract/canary';
 import { CHECKER_ENV } from '../../functions/contract/contract';
 import { FINDINGS_ENV } from '../../functions/contract/findings';
 import {
@@ -13,6 +14,7 @@ import {
   JOINED_WITHIN_HOURS,
   NONCURRENT_VERSION_DAYS,
   REPORTS_PREFIX,
+  SWEEP_TIMEOUT,
   SWEEP_WORKER_TIMEOUT_SECONDS,
   WORKING_FILES_DAYS,
   WORKING_FILES_PREFIX,
@@ -256,6 +258,7 @@ describe('sweep functions', () => {
       [SWEEP_ENV.forwardRuleRegion]: 'us-east-1',
       [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
       [SWEEP_ENV.alertStormThreshold]: '10',
+      [CANARY_ENV.enabled]: 'true',
       POWERTOOLS_SERVICE_NAME: 'org-mfa-watch',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
@@ -379,7 +382,7 @@ describe('sweep state machine', () => {
       },
       ResultPath: '$.map',
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' } },
-      Next: 'Report',
+      Next: 'WaitForCanaries',
     });
     // The list itself never enters the state: no ItemsPath, no Items.
     expect(map).not.toHaveProperty('ItemsPath');
@@ -406,6 +409,24 @@ describe('sweep state machine', () => {
         'Lambda.TooManyRequestsException',
       ]),
     );
+  });
+
+  it('waits canary.waitMinutes for the canaries after the map, then reports (docs/adr/0021-canary.md)', () => {
+    expect(states().WaitForCanaries).toEqual({
+      Type: 'Wait',
+      Comment: expect.any(String) as string,
+      Seconds: config.canary.waitMinutes * 60,
+      Next: 'Report',
+    });
+    // The longest wait leaves the sweep's 12-hour execution timeout almost untouched.
+    expect(CANARY_WAIT_MINUTES_RANGE.max * 60).toBeLessThan(SWEEP_TIMEOUT.toSeconds() / 10);
+  });
+
+  it('without the canary: no wait, and the worker sends none', () => {
+    const off = JSON.stringify(synthAppOnce(testConfig({ canary: { enabled: false } })).central.toJSON());
+    expect(off).toContain('SweepAccounts');
+    expect(off).not.toContain('WaitForCanaries');
+    expect(off).toContain(`"${CANARY_ENV.enabled}":"false"`);
   });
 
   it('reports with the plan and the ResultWriter manifest, and ends with the report summary', () => {

@@ -42,6 +42,7 @@ export function memberServices(
         'GenerateCredentialReport',
         'GetCredentialReport',
         'ListAccountAliases',
+        // The sweep's canary (docs/adr/0021-canary.md): the check role tags itself.
         'TagRole',
       ],
       operationOf: rpcOperationOf,

@@ -3,6 +3,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { SweepInput } from '../../../functions/contract/sweep';
 import type { SweepConfig } from '../../config';
+import type { CanaryConfig } from '../../config/canary';
 import { fullSweep } from './full-sweep';
 import { joinedAccountLoop } from './joined-loop';
 import type { SweepStateTargets } from './state-targets';
@@ -16,6 +17,7 @@ export function sweepDefinition(
   scope: Construct,
   targets: SweepStateTargets,
   config: SweepConfig,
+  canary?: CanaryConfig,
 ): sfn.IChainable {
   const plan = new tasks.LambdaInvoke(scope, 'Plan', {
     comment: 'List the accounts to sweep; write them to S3',
@@ -27,7 +29,7 @@ export function sweepDefinition(
     resultSelector: { plan: sfn.JsonPath.objectAt('$.Payload') },
     resultPath: '$',
   });
-  const full = fullSweep(scope, targets, config);
+  const full = fullSweep(scope, targets, config, canary);
   const joined = joinedAccountLoop(scope, targets, config.joinedAccount);
   const route = new sfn.Choice(scope, 'JoinedOrFull')
     .when(

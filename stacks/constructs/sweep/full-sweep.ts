@@ -1,15 +1,23 @@
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { SWEEP_KEYS } from '../../../functions/contract/sweep';
 import type { SweepConfig } from '../../config';
+import type { CanaryConfig } from '../../config/canary';
 import { retryThrottled, type SweepStateTargets } from './state-targets';
 
 /**
  * Full, scheduled and on-demand sweeps: a Distributed Map over the JSON array in S3, one worker
- * invocation per batch, then Report. A step between the map and the report goes in this chain.
+ * invocation per batch, (with the canary on) a wait for the canaries, then Report. A step between the map
+ * and the report goes in this chain.
  */
-export function fullSweep(scope: Construct, targets: SweepStateTargets, config: SweepConfig): sfn.Chain {
+export function fullSweep(
+  scope: Construct,
+  targets: SweepStateTargets,
+  config: SweepConfig,
+  canary?: CanaryConfig,
+): sfn.Chain {
   const check = retryThrottled(
     new tasks.LambdaInvoke(scope, 'CheckAccounts', {
       comment: 'Sweep one batch of accounts',
@@ -44,5 +52,12 @@ export function fullSweep(scope: Construct, targets: SweepStateTargets, config: 
     }),
     outputPath: '$.Payload',
   });
-  return sweepAccounts.next(report);
+  if (canary?.enabled !== true) return sweepAccounts.next(report);
+  // CloudTrail delivers to EventBridge on a best-effort basis, usually within minutes: the report compares
+  // sent and arrived canaries after this wait (docs/adr/0021-canary.md). A Wait state costs no Lambda time.
+  const waitForCanaries = new sfn.Wait(scope, 'WaitForCanaries', {
+    comment: 'Let the canaries travel through CloudTrail, EventBridge and the checker',
+    time: sfn.WaitTime.duration(Duration.minutes(canary.waitMinutes)),
+  });
+  return sweepAccounts.next(waitForCanaries).next(report);
 }

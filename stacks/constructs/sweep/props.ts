@@ -5,6 +5,7 @@ import type { AlertLocale } from '../../../functions/contract/contract';
 import type { Exemption } from '../../../functions/contract/exemption';
 import type { SweepConfig } from '../../config';
 import type { EnforcementConfig } from '../../config/enforcement';
+import type { CanaryConfig } from '../../config/canary';
 import type { ConsoleAccessProps } from '../checker-function';
 import type { FindingTable } from '../finding-table';
 
@@ -76,4 +77,10 @@ export interface SweepProps {
    * @default off
    */
   readonly enforcement?: EnforcementConfig;
+  /**
+   * The canary (docs/adr/0021-canary.md): the worker tags the check role in every swept account, and the
+   * sweep waits `waitMinutes` after the map before the report compares what arrived.
+   * @default - no canary
+   */
+  readonly canary?: CanaryConfig;
 }

@@ -5,6 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { SweepConfig } from '../../config';
+import type { CanaryConfig } from '../../config/canary';
 import { NAMES } from '../../names';
 import { ignoreCfnLintRule, W3005_CDK_ROLE_DEPENDENCY } from '../cfn-lint';
 import { bucketLogicalId } from './bucket';
@@ -31,8 +32,9 @@ export function sweepStateMachine(
   scope: Construct,
   targets: SweepStateMachineTargets,
   config: SweepConfig,
+  canary?: CanaryConfig,
 ): sfn.StateMachine {
-  const definition = sweepDefinition(scope, targets, config);
+  const definition = sweepDefinition(scope, targets, config, canary);
   const logGroup = new logs.LogGroup(scope, 'StateMachineLogGroup', {
     // Vended-logs names keep the log group's resource policy small (CloudWatch Logs User Guide). The
     // stack's own id ends the name: the group is retained after `cdk destroy`, and a fixed name would

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { CHECKER_ENV } from '../../../functions/contract/contract';
+import { CANARY_ENV } from '../../../functions/contract/canary';
 import { SWEEP_ENV } from '../../../functions/contract/sweep';
 import { MEMBER_REGION, NAMES, memberCheckRoleArn } from '../../names';
 import { grantPublish } from '../central-key';
@@ -80,6 +81,7 @@ function workerEnvironment(scope: Construct, props: SweepProps): Record<string, 
     [SWEEP_ENV.forwardRuleRegion]: MEMBER_REGION,
     [SWEEP_ENV.forwardDeadLetterQueueName]: NAMES.memberForwardDeadLetterQueue,
     [SWEEP_ENV.alertStormThreshold]: String(config.alertStormThreshold),
+    [CANARY_ENV.enabled]: String(props.canary?.enabled ?? false),
     ...(props.chatTopic === undefined ? {} : { [CHECKER_ENV.chatTopicArn]: props.chatTopic.topicArn }),
     // The import is made with the member check role's credentials: nothing to grant the worker itself.
     ...(props.securityHubExport === true

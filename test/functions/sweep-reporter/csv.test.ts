@@ -101,6 +101,8 @@ describe('reportCsv', () => {
       change: 'new',
       resolved_because: '',
       finding_id: 'f-00000000000000000001',
+      // No canary in this report (docs/adr/0021-canary.md): never proven by one here.
+      realtime_path_proven_at: '',
     });
     expect(byColumn.find((r) => r.finding_kind === 'ROOT_NO_MFA')?.user).toBe('root');
     expect(byColumn.filter((r) => r.record === 'finding')).toHaveLength(6);

@@ -41,6 +41,15 @@ describe('loadSweepSettings', () => {
     });
   });
 
+  it('sends the canary only when CANARY_ENABLED is "true" (absent: a deployment from before it)', () => {
+    expect(loadSweepSettings(VALID).canaryEnabled).toBe(false);
+    expect(loadSweepSettings({ ...VALID, CANARY_ENABLED: 'true' }).canaryEnabled).toBe(true);
+    expect(loadSweepSettings({ ...VALID, CANARY_ENABLED: 'false' }).canaryEnabled).toBe(false);
+    expect(problems({ ...VALID, CANARY_ENABLED: 'yes' })).toEqual([
+      'CANARY_ENABLED: expected "true" or "false"',
+    ]);
+  });
+
   it('does not need the checker-only variables (quarantine queue, scheduler, notify on create)', () => {
     expect(problems(VALID)).toEqual([]);
   });
