@@ -4,6 +4,7 @@
  * result, and the environment variables the central stack sets on the sweep functions. Imported by
  * both `stacks/**` and `functions/**`; it must stay free of any dependency.
  */
+import type { AccountEnforcement } from './enforcement';
 import type { FindingKind, FindingSeverity } from './findings';
 
 /** Why a sweep runs. */
@@ -69,6 +70,8 @@ export interface SweepAccountItem {
   readonly joinedAt?: string;
   /** The account's StackSet instance (`stackset` coverage only). Absent: unknown, as before. */
   readonly rollout?: RolloutState;
+  /** The account is in (or below) one of `enforcement.organizationalUnitIds` (planner; absent: no). */
+  readonly inEnforcementOus?: boolean;
 }
 
 /** The Distributed Map's `BatchInput`: the same for every batch of one execution. */
@@ -148,6 +151,8 @@ export interface SweepAccountResult {
   /** Users left to the event path because they are still inside their grace period. */
   readonly inGracePeriod?: number;
   readonly findings: readonly SweepFinding[];
+  /** Enforcement on (ADR 0022): users due for quarantine, quarantines released, refusals. */
+  readonly enforcement?: AccountEnforcement;
 }
 
 /** The worker's result for one batch: one entry per item, in item order. */

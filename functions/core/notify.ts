@@ -32,9 +32,11 @@ import { isSuppressed } from './suppression';
  * - `alert`: a finding opened, reopened, escalated, or open but never notified;
  * - `resolution`: an open finding was resolved;
  * - `notice`: a message without a finding transition (a user created, a trusted exemption tag, a check
- *   that failed).
+ *   that failed);
+ * - `enforcement`: a quarantine attached or released, or a halted enforcement (ADR 0022): email and chat,
+ *   naming the user, the reason and how to release; the finding's own state does not change.
  */
-export const NOTICE_KINDS = ['alert', 'resolution', 'notice'] as const;
+export const NOTICE_KINDS = ['alert', 'resolution', 'notice', 'enforcement'] as const;
 /** One of {@link NOTICE_KINDS}. */
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -68,6 +70,8 @@ export function channelsFor(kind: NoticeKind, source: NoticeSource, severity: Al
     case 'resolution':
       return { email: source === 'event', markNotified: false, securityHub: true };
     case 'notice':
+      return { email: true, markNotified: false, securityHub: false };
+    case 'enforcement':
       return { email: true, markNotified: false, securityHub: false };
   }
 }

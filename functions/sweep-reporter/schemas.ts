@@ -28,6 +28,7 @@ export const accountItemSchema = z.object({
   coverage: z.enum(COVERAGE_KINDS),
   joinedAt: z.optional(z.string()),
   rollout: z.optional(z.object({ status: z.enum(ROLLOUT_STATUSES), reason: z.optional(z.string()) })),
+  inEnforcementOus: z.optional(z.boolean()),
 });
 
 /** The JSON array the planner writes to S3. */
