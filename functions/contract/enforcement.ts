@@ -61,6 +61,10 @@ export const SWEEP_ACTOR_PREFIX = 'sweep:';
 export interface EnforcementDue {
   readonly findingId: string;
   readonly userName: string;
+  /** ISO time the finding's open period began. */
+  readonly openedAt: string;
+  /** The user has a console password (false only with `includeProgrammaticUsers`). */
+  readonly consoleAccess: boolean;
   /** Whole hours the finding has been open. */
   readonly openHours: number;
   /** Why (for the store, the notice and the report). */

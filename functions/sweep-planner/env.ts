@@ -18,7 +18,7 @@ export interface PlannerSettings {
   /** Where the StackSet's instances are read (the rollout reader role, the StackSet, `CallAs`). */
   readonly rollout: RolloutSource;
   /** `enforcement.organizationalUnitIds` (enforcement on; absent or empty: no account is marked). */
-  readonly enforcementOuIds: readonly string[];
+  readonly enforcementOuIds?: readonly string[];
 }
 
 const ACCOUNT_ID = /^\d{12}$/;

@@ -83,10 +83,11 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
 
   /** Mark the accounts enforcement applies to (ADR 0022); none configured: nowhere, no call. */
   async function withEnforcementScope(items: SweepAccountItem[]): Promise<SweepAccountItem[]> {
-    if (settings.enforcementOuIds.length === 0 || items.length === 0) return items;
+    const enforcementOuIds = settings.enforcementOuIds ?? [];
+    if (enforcementOuIds.length === 0 || items.length === 0) return items;
     const inside = await membersUnder(
       items.map((i) => i.accountId),
-      settings.enforcementOuIds,
+      enforcementOuIds,
     );
     return items.map((item) => (inside(item.accountId) ? { ...item, inEnforcementOus: true } : item));
   }

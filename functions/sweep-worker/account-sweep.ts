@@ -8,6 +8,7 @@ import type { RoleCredentials } from '../core/credentials';
 import { describeError, isAccessDenied, isThrottling } from '../core/errors';
 import { readRoot, readUser } from '../core/iam-facts';
 import type { SweepAccountItem, SweepAccountResult, SweepBatchInput, SweepFinding } from '../contract/sweep';
+import { enforceAccount } from './account-enforcement';
 import { applyOperation, observe } from './account-findings';
 import { parseCredentialReport } from './credential-report';
 import { forwardingReason } from './forwarding';
@@ -192,6 +193,7 @@ export async function sweepAccount(
     if (finding !== undefined) findings.push(finding);
   }
   await reimportAccount(rt, accountId, hint, paths);
+  const enforcement = await enforceAccount(rt, item, report.users, batchInput?.sweepId);
   return {
     ...baseOf(item),
     ...(alias === undefined ? {} : { alias }),
@@ -200,5 +202,6 @@ export async function sweepAccount(
     users: report.users.length,
     inGracePeriod: plan.inGracePeriod.size,
     findings,
+    ...(enforcement === undefined ? {} : { enforcement }),
   };
 }
