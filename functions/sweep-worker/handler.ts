@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -10,8 +11,11 @@ import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import { StormGuard } from '../core/storm-guard';
 import { describeError } from '../core/errors';
+import type { EnforcementSummary } from '../contract/enforcement';
 import type { SweepBatchResult } from '../contract/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
+import { isEnforceRequest, InvalidEnforceRequestError } from './enforce-sweep';
+import { enforceStepOf, enforcementDeps } from './enforcement-wiring';
 import { loadSweepSettings } from './env';
 import { createSweepWorker } from './sweep-batch';
 
@@ -25,6 +29,19 @@ const metrics = new MetricsRecorder(createMetrics(logger));
 const { sessions, securityHub } = memberAccess(settings, { clientConfig, logger });
 
 const dynamodb = new DynamoDBClient(clientConfig);
+const sns = new SNSClient(clientConfig);
+// Enforcement (ADR 0022): off unless the stack set its variables; a malformed one fails here.
+const enforcement = enforcementDeps(process.env, settings, { clientConfig, dynamodb });
+const enforce =
+  enforcement === undefined
+    ? undefined
+    : enforceStepOf(enforcement, {
+        settings,
+        s3: new S3Client(clientConfig),
+        sns,
+        logger,
+        now: () => new Date(),
+      });
 const sweep = createSweepWorker({
   settings,
   sessions,
@@ -49,15 +66,26 @@ const sweep = createSweepWorker({
   stormGuard: new StormGuard(dynamodb, settings.findings.tableName, settings.alertStormThreshold, (error) => {
     logger.warn('Storm guard count failed; alerting individually', { error: describeError(error) });
   }),
-  sns: new SNSClient(clientConfig),
+  sns,
   logger,
   now: () => new Date(),
   metrics,
+  ...(enforcement === undefined ? {} : { enforcement }),
 });
 const sweepWithMetrics = flushedAfter(metrics, logger, sweep);
 
-/** Entry point: one Distributed Map batch `{ Items, BatchInput? }` per invocation. */
-export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult> {
+/**
+ * Entry point: one Distributed Map batch `{ Items, BatchInput? }` per invocation, or the sweep's Enforce
+ * step `{ enforce: { sweepId, results } }` after the map (enforcement on).
+ */
+export async function handler(
+  batch: unknown,
+  context: Context,
+): Promise<SweepBatchResult | EnforcementSummary> {
   logger.addContext(context);
+  if (isEnforceRequest(batch)) {
+    if (enforce === undefined) throw new InvalidEnforceRequestError('enforce', 'enforcement is off here');
+    return enforce(batch);
+  }
   return sweepWithMetrics(batch, context);
 }
