@@ -152,6 +152,7 @@ export class CentralStack extends Stack {
       ...(this.chat === undefined ? {} : { chatTopic: this.chat.topic }),
       securityHubExport: config.securityHub.enabled,
       securityHubReimportAfterDays: config.securityHub.reimportAfterDays,
+      enforcement: config.enforcement,
     });
 
     new CfnOutput(this, 'CentralBusArn', { value: this.bus.bus.eventBusArn });

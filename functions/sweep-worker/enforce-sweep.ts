@@ -150,6 +150,8 @@ function decisionsOf(due: readonly EnforcedUser[], mode: 'dry-run' | 'quarantine
 export interface EnforceStepDeps {
   readonly enforcement: EnforcementDeps;
   readonly s3: S3Client;
+  /** The sweep bucket (`SWEEP_BUCKET_NAME`): the only bucket the step reads results from. */
+  readonly bucketName: string;
   readonly notify: Notifier;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   readonly now: () => Date;
@@ -213,6 +215,9 @@ export function createEnforceStep(deps: EnforceStepDeps): (raw: unknown) => Prom
     const { settings } = deps.enforcement;
     if (settings.mode === 'off') throw new InvalidEnforceRequestError('enforce', 'enforcement is off');
     const mode = settings.mode;
+    if (enforce.results.Bucket !== deps.bucketName) {
+      throw new InvalidEnforceRequestError('enforce.results.Bucket', `the sweep bucket ${deps.bucketName}`);
+    }
     const children = await readChildExecutions(
       deps.s3,
       enforce.results.Bucket,

@@ -10,7 +10,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { EnforcementSummary } from '../contract/enforcement';
 import type { SDK_CLIENT_CONFIG } from '../contract/timing';
 import { AccountSessions } from '../core/credentials';
-import { enforcementFromEnv } from '../core/enforcement-env';
+import { enforcementFromEnv, InvalidEnforcementEnvError } from '../core/enforcement-env';
+import { SWEEP_ENV } from '../contract/sweep';
 import { createNotifier } from '../core/notify';
 import { QuarantineStore } from '../core/quarantine-store';
 import { createEnforceStep } from './enforce-sweep';
@@ -40,9 +41,13 @@ export function enforcementDeps(
   };
 }
 
-/** The Enforce step on the worker's clients (email and chat through the one notification path). */
+/**
+ * The Enforce step on the worker's clients (email and chat through the one notification path).
+ * @throws InvalidEnforcementEnvError when SWEEP_BUCKET_NAME is missing (at init)
+ */
 export function enforceStepOf(
   enforcement: EnforcementDeps,
+  env: Readonly<Record<string, string | undefined>>,
   deps: {
     readonly settings: SweepWorkerSettings;
     readonly s3: S3Client;
@@ -52,9 +57,17 @@ export function enforceStepOf(
   },
 ): (raw: unknown) => Promise<EnforcementSummary> {
   const { settings } = deps;
+  const bucketName = env[SWEEP_ENV.sweepBucketName];
+  if (bucketName === undefined || bucketName === '') {
+    throw new InvalidEnforcementEnvError(
+      SWEEP_ENV.sweepBucketName,
+      'the sweep bucket when enforcement is on',
+    );
+  }
   return createEnforceStep({
     enforcement,
     s3: deps.s3,
+    bucketName,
     notify: createNotifier({
       sns: deps.sns,
       alertTopicArn: settings.alertTopicArn,

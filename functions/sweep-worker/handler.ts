@@ -35,7 +35,7 @@ const enforcement = enforcementDeps(process.env, settings, { clientConfig, dynam
 const enforce =
   enforcement === undefined
     ? undefined
-    : enforceStepOf(enforcement, {
+    : enforceStepOf(enforcement, process.env, {
         settings,
         s3: new S3Client(clientConfig),
         sns,

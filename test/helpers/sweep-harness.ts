@@ -116,11 +116,12 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
           partition: settings.partition,
         };
   /** The sweep's Enforce step on the same clients, reading the map's results through `s3`. */
-  const enforceStep = (s3: S3Client) => {
+  const enforceStep = (s3: S3Client, bucket: string) => {
     if (enforcement === undefined) throw new Error('harness: enforcement is off');
     return createEnforceStep({
       enforcement,
       s3,
+      bucketName: bucket,
       notify: createNotifier({
         sns,
         alertTopicArn: settings.alertTopicArn,

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENFORCEMENT_ENV } from '../../functions/contract/enforcement';
 import { parseConfig, type AppConfig } from '../../stacks/config';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
 import {
   CHECK_ROLE_ROWS,
+  ENFORCE_ROLE_ROWS,
   OWN_ROLE_ROWS,
   ROLLOUT_READER_ROWS,
   rolloutReaderOf,
@@ -85,6 +87,7 @@ function everyOptionOn(): AppConfig {
       organizationalUnitIds: ['ou-ab12-34cd56ef', 'ou-ab12-99zz88yy'],
     },
     tamperProtection: { enabled: true, exemptPrincipalArns: ['arn:aws:iam::*:role/BreakGlass'] },
+    enforcement: { mode: 'quarantine', organizationalUnitIds: ['ou-ab12-34cd56ef'] },
   });
 }
 
@@ -93,7 +96,7 @@ beforeAll(async () => {
   for (const [label, config] of [
     ['the example configuration (cdk.json)', exampleConfig()],
     [
-      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin)',
+      'every option on (chat, Security Hub, dashboard, tamper protection, delegated StackSets admin, enforcement)',
       everyOptionOn(),
     ],
   ] as const) {
@@ -137,7 +140,7 @@ function functionOf(setup: Setup, fnName: FunctionName) {
 }
 
 /** The check role (principal and identity policies) in the member account and in the management account. */
-function checkRoles(setup: Setup) {
+function checkRoles(setup: Setup, roleName: string = NAMES.memberCheckRole) {
   const { memberAccountId, managementAccountId } = setup.deployment;
   return (
     [
@@ -147,14 +150,14 @@ function checkRoles(setup: Setup) {
   ).map(([account, template, where]) => {
     const scope = scopeOf(template, account, 'us-east-1');
     const roleId = Object.entries(resourcesOf(template)).find(
-      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === NAMES.memberCheckRole,
+      ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === roleName,
     )?.[0];
-    if (roleId === undefined) throw new Error(`no check role in the ${where}`);
+    if (roleId === undefined) throw new Error(`no ${roleName} role in the ${where}`);
     return {
       account,
       template,
       where,
-      arn: `arn:aws:iam::${account}:role/${NAMES.memberCheckRole}`,
+      arn: `arn:aws:iam::${account}:role/${roleName}`,
       policies: policiesOfRole(template, roleId, scope),
     };
   });
@@ -224,6 +227,7 @@ async function verdictsOf(
       'own-role': OWN_ROLE_ROWS,
       'check-role': CHECK_ROLE_ROWS,
       'rollout-reader': ROLLOUT_READER_ROWS,
+      'enforce-role': ENFORCE_ROLE_ROWS,
     };
     const row = rows[placement][op.action];
     if (row === undefined) {
@@ -269,7 +273,11 @@ async function verdictsOf(
       }
       continue;
     }
-    for (const role of checkRoles(setup)) {
+    // The enforce role's calls run only when enforcement is on (its name in the environment, its role
+    // in the member templates).
+    if (placement === 'enforce-role' && own.env[ENFORCEMENT_ENV.roleName] === undefined) continue;
+    const memberRole = placement === 'enforce-role' ? NAMES.memberEnforceRole : NAMES.memberCheckRole;
+    for (const role of checkRoles(setup, memberRole)) {
       for (const target of row({ ...input, account: { id: role.account, template: role.template } })) {
         verdicts.push(
           await decide(

@@ -3,6 +3,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { SWEEP_KEYS } from '../../../functions/contract/sweep';
 import type { SweepConfig } from '../../config';
+import { enforceState, enforcementReportInput } from './enforce-state';
 import { retryThrottled, type SweepStateTargets } from './state-targets';
 
 /**
@@ -41,8 +42,10 @@ export function fullSweep(scope: Construct, targets: SweepStateTargets, config: 
     payload: sfn.TaskInput.fromObject({
       plan: sfn.JsonPath.objectAt('$.plan'),
       results: sfn.JsonPath.objectAt('$.map.ResultWriterDetails'),
+      ...enforcementReportInput(targets),
     }),
     outputPath: '$.Payload',
   });
-  return sweepAccounts.next(report);
+  const enforce = enforceState(scope, targets);
+  return enforce === undefined ? sweepAccounts.next(report) : sweepAccounts.next(enforce).next(report);
 }

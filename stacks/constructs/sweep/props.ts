@@ -4,6 +4,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { AlertLocale } from '../../../functions/contract/contract';
 import type { Exemption } from '../../../functions/contract/exemption';
 import type { SweepConfig } from '../../config';
+import type { EnforcementConfig } from '../../config/enforcement';
 import type { ConsoleAccessProps } from '../checker-function';
 import type { FindingTable } from '../finding-table';
 
@@ -70,4 +71,6 @@ export interface SweepProps {
    * @default 30
    */
   readonly securityHubReimportAfterDays?: number;
+  /** Opt-in enforcement (ADR 0022): with `mode` not `off`, the worker quarantines and the Enforce state runs. */
+  readonly enforcement?: EnforcementConfig;
 }

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CHECKER_ENV } from '../../../functions/contract/contract';
 import { SWEEP_ENV } from '../../../functions/contract/sweep';
@@ -9,6 +10,7 @@ import { grantPublish } from '../central-key';
 import { consoleEnvironment } from '../checker-function';
 import { acknowledgeWildcard, COMMON_ENV, lambdaRole, SWEEP_ENTRIES, sweepFunction } from './lambda';
 import type { SweepProps } from './props';
+import { enforcementEnvironment, enforcementOn, grantEnforcement } from './worker-enforcement';
 
 /**
  * Seconds a worker invocation may run. A batch runs in an Express child workflow of the Distributed Map,
@@ -21,7 +23,7 @@ export const SWEEP_WORKER_TIMEOUT_SECONDS = 240;
  * The worker `Worker` and its role: sweeps a batch of accounts through `org-mfa-watch-check` (only in
  * accounts of the organization), records findings in the store and publishes alerts (and chat).
  */
-export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction {
+export function sweepWorker(scope: Construct, props: SweepProps, bucket: s3.Bucket): NodejsFunction {
   const role = lambdaRole(
     scope,
     'WorkerRole',
@@ -38,6 +40,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
     }),
   );
   props.findings.grantStoreAccess(role);
+  if (enforcementOn(props.enforcement)) grantEnforcement(scope, role, props, bucket);
   grantPublish(props.topic, props.key, role);
   if (props.chatTopic !== undefined) grantPublish(props.chatTopic, props.key, role);
   const worker = sweepFunction(scope, 'Worker', {
@@ -46,7 +49,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
     description: 'org-mfa-watch sweep: checks IAM users and root of a batch of accounts',
     timeout: Duration.seconds(SWEEP_WORKER_TIMEOUT_SECONDS),
     memorySize: 1024,
-    environment: workerEnvironment(scope, props),
+    environment: workerEnvironment(scope, props, bucket),
   });
   acknowledgeWildcard(
     role,
@@ -57,7 +60,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
 }
 
 /** The worker's environment: the checker's settings, the store, the member resources it repairs. */
-function workerEnvironment(scope: Construct, props: SweepProps): Record<string, string> {
+function workerEnvironment(scope: Construct, props: SweepProps, bucket: s3.Bucket): Record<string, string> {
   const { config } = props;
   return {
     [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
@@ -84,6 +87,7 @@ function workerEnvironment(scope: Construct, props: SweepProps): Record<string, 
           [SWEEP_ENV.securityHubReimportAfterDays]: String(props.securityHubReimportAfterDays ?? 30),
         }
       : {}),
+    ...enforcementEnvironment(props.enforcement, bucket),
     ...COMMON_ENV,
   };
 }

@@ -93,7 +93,10 @@ async function setup(
     bucket.objects.set(`${prefix}/SUCCEEDED_0.json`, {
       body: JSON.stringify([{ Status: 'SUCCEEDED', Output: JSON.stringify(result) }]),
     });
-    const summary = await harness.enforceStep(new S3Client({ region: 'us-east-1' }))({
+    const summary = await harness.enforceStep(
+      new S3Client({ region: 'us-east-1' }),
+      BUCKET,
+    )({
       enforce: { sweepId, results: { Bucket: BUCKET, Key: `${prefix}/manifest.json` } },
     });
     return { result, summary };
