@@ -4,7 +4,7 @@
  * result, and the environment variables the central stack sets on the sweep functions. Imported by
  * both `stacks/**` and `functions/**`; it must stay free of any dependency.
  */
-import type { AccountEnforcement } from './enforcement';
+import type { AccountEnforcement, EnforcementSummary } from './enforcement';
 import type { FindingKind, FindingSeverity } from './findings';
 
 /** Why a sweep runs. */
@@ -214,6 +214,8 @@ export interface SweepReportInput {
   readonly results?: { readonly Bucket: string; readonly Key: string };
   /** Worker results passed inline (the `joined` path). */
   readonly batches?: readonly SweepBatchResult[];
+  /** The Enforce step's summary (enforcement on; functions/contract/enforcement.ts). */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** Output of the reporter task (also the execution's output). */

@@ -1,3 +1,4 @@
+import type { EnforcementSummary } from '../contract/enforcement';
 import { FINDING_SEVERITIES, severityRank, type FindingSeverity } from '../contract/findings';
 import type {
   AccountOutcome,
@@ -74,6 +75,8 @@ export interface SweepReport {
   readonly storeProblem?: string;
   /** Set when the planner could not read the StackSet's instances (rollout status unknown). */
   readonly rolloutProblem?: string;
+  /** The Enforce step's summary (enforcement on): quarantined, would quarantine, released, halted. */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** Everything {@link buildReport} combines. */
@@ -88,6 +91,7 @@ export interface ReportParts {
   readonly skipped: readonly SweepSkippedAccount[];
   readonly storeProblem?: string;
   readonly rolloutProblem?: string;
+  readonly enforcement?: EnforcementSummary;
   readonly now: Date;
 }
 
@@ -223,6 +227,7 @@ export function buildReport(parts: ReportParts): SweepReport {
     skipped: parts.skipped,
     ...(parts.storeProblem === undefined ? {} : { storeProblem: parts.storeProblem }),
     ...(parts.rolloutProblem === undefined ? {} : { rolloutProblem: parts.rolloutProblem }),
+    ...(parts.enforcement === undefined ? {} : { enforcement: parts.enforcement }),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   todoLines,
   type GapWithFailure,
 } from './digest-extra';
+import { enforcementLines } from './enforcement-digest';
 import { oneLine } from './results';
 import { boundBody } from './bounded-body';
 
@@ -333,6 +334,7 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     ),
     ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
     ...todoLines(report, settings.locale),
+    ...enforcementLines(report.enforcement, settings.locale),
     '',
     `${t.sections.gaps} (${groups.gaps.length}):`,
     ...limited(

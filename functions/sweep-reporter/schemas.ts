@@ -11,6 +11,8 @@ import {
   type SweepPlan,
 } from '../contract/sweep';
 
+import { enforcementSummarySchema } from './enforcement-schema';
+
 /**
  * Schemas of what the reporter reads: the plan, the item list, and the worker's batch results (from
  * the state or from the Distributed Map's ResultWriter files). Unknown fields are dropped, so a newer
@@ -86,6 +88,8 @@ export const reportInputSchema = z.object({
   plan: planSchema,
   results: z.optional(z.object({ Bucket: z.string(), Key: z.string() })),
   batches: z.optional(z.array(batchResultSchema)),
+  /** The Enforce step's summary (enforcement on, full sweeps). */
+  enforcement: z.optional(enforcementSummarySchema),
 });
 
 // The schemas produce exactly the contract's shapes: a compile-time check, no runtime code.

@@ -218,12 +218,16 @@ export function createEnforceStep(deps: EnforceStepDeps): (raw: unknown) => Prom
     if (enforce.results.Bucket !== deps.bucketName) {
       throw new InvalidEnforceRequestError('enforce.results.Bucket', `the sweep bucket ${deps.bucketName}`);
     }
-    const children = await readChildExecutions(
-      deps.s3,
-      enforce.results.Bucket,
-      enforce.results.Key,
-      SWEEP_KEYS.mapResultsPrefix,
-    );
+    // Like the reporter: the manifest under the ResultWriter prefix, result files only in its run folder.
+    const { Key: key } = enforce.results;
+    if (!key.startsWith(`${SWEEP_KEYS.mapResultsPrefix}/`)) {
+      throw new InvalidEnforceRequestError(
+        'enforce.results.Key',
+        `a key under ${SWEEP_KEYS.mapResultsPrefix}/`,
+      );
+    }
+    const runFolder = key.slice(0, key.lastIndexOf('/'));
+    const children = await readChildExecutions(deps.s3, enforce.results.Bucket, key, runFolder);
     const gathered = gatherEnforcement(children.filter((c) => c.status === 'SUCCEEDED').map((c) => c.output));
     const failures = [...gathered.failures];
     const capped = capSweep(decisionsOf(gathered.due, mode), settings);

@@ -96,7 +96,7 @@ describe('the sweep state machine with enforcement on', () => {
         enforce: { 'sweepId.$': '$.plan.sweepId', 'results.$': '$.map.ResultWriterDetails' },
       },
     });
-    expect((s.Enforce?.Resource as string) ?? '').toContain(':lambda:');
+    expect(String(s.Enforce?.Resource)).toContain(':lambda:');
     expect((s.Report?.Parameters as Json).Payload).toMatchObject({ 'enforcement.$': '$.enforcement' });
   });
 
