@@ -116,6 +116,8 @@ export function loadPlannerSettings(env: Readonly<Record<string, string | undefi
       callAs: v[SWEEP_ENV.stackSetCallAs],
       region: v[SWEEP_ENV.stackSetRegion],
     },
-    enforcementOuIds: v[ENFORCEMENT_ENV.organizationalUnitIds] ?? [],
+    ...(v[ENFORCEMENT_ENV.organizationalUnitIds] === undefined
+      ? {}
+      : { enforcementOuIds: v[ENFORCEMENT_ENV.organizationalUnitIds] }),
   };
 }
