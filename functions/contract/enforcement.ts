@@ -56,3 +56,76 @@ export const ENFORCEMENT_ENV = {
 
 /** Who the sweep is, as the actor of a transition: `sweep:<sweep id>` (a person is an ARN). */
 export const SWEEP_ACTOR_PREFIX = 'sweep:';
+
+/** A user the sweep decided to quarantine (or would, in dry-run), as the worker's account result carries it. */
+export interface EnforcementDue {
+  readonly findingId: string;
+  readonly userName: string;
+  /** ISO time the finding's open period began. */
+  readonly openedAt: string;
+  /** The user has a console password (false only with `includeProgrammaticUsers`). */
+  readonly consoleAccess: boolean;
+  /** Whole hours the finding has been open. */
+  readonly openHours: number;
+  /** Why (for the store, the notice and the report). */
+  readonly reason: string;
+}
+
+/** A user the sweep released (detached the policy from) in this account. */
+export interface EnforcementRelease {
+  readonly findingId: string;
+  readonly userName: string;
+  /** Why the quarantine ended. */
+  readonly reason: string;
+}
+
+/** An attach or detach AWS refused (AccessDenied, throttled, ...): reported, never failing the sweep. */
+export interface EnforcementFailure {
+  readonly accountId: string;
+  readonly findingId: string;
+  readonly userName: string;
+  readonly action: 'quarantine' | 'release';
+  /** The outcome (`denied`, `throttled`, `policy-missing`, `failed`, ...). */
+  readonly outcome: string;
+  readonly error: string;
+}
+
+/** One account's enforcement in the worker's result (`SweepAccountResult.enforcement`). */
+export interface AccountEnforcement {
+  readonly mode: Exclude<EnforcementMode, 'off'>;
+  /** Users due for quarantine (attached later by the sweep's Enforce step, after the org-wide cap). */
+  readonly due: readonly EnforcementDue[];
+  /** Quarantines released in this account during this sweep. */
+  readonly released: readonly EnforcementRelease[];
+  /** Releases AWS refused. */
+  readonly failures: readonly EnforcementFailure[];
+}
+
+/** A user the Enforce step quarantined (or would have, in dry-run). */
+export interface EnforcedUser extends EnforcementDue {
+  readonly accountId: string;
+}
+
+/** Input of the worker's Enforce step (the state after the Distributed Map). */
+export interface EnforceRequest {
+  readonly enforce: {
+    readonly sweepId: string;
+    /** Where the Distributed Map's ResultWriter put its manifest (`ResultWriterDetails`). */
+    readonly results: { readonly Bucket: string; readonly Key: string };
+  };
+}
+
+/** Output of the Enforce step, read by the reporter (digest and report). */
+export interface EnforcementSummary {
+  readonly mode: Exclude<EnforcementMode, 'off'>;
+  /** Users whose policy was attached in this sweep. */
+  readonly quarantined: readonly EnforcedUser[];
+  /** dry-run: users who would have been quarantined. */
+  readonly wouldQuarantine: readonly EnforcedUser[];
+  /** Quarantines released by the accounts' workers in this sweep. */
+  readonly released: readonly (EnforcementRelease & { readonly accountId: string })[];
+  /** Set when more users were due than `maxPerSweep`: nobody was quarantined. */
+  readonly halted?: { readonly count: number; readonly maxPerSweep: number; readonly why: string };
+  /** Attach and detach refusals, per user. */
+  readonly failures: readonly EnforcementFailure[];
+}

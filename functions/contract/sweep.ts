@@ -5,6 +5,7 @@
  * both `stacks/**` and `functions/**`; it must stay free of any dependency.
  */
 import type { SentCanary } from './canary';
+import type { AccountEnforcement, EnforcementSummary } from './enforcement';
 import type { FindingKind, FindingSeverity } from './findings';
 
 /** Why a sweep runs. */
@@ -70,6 +71,8 @@ export interface SweepAccountItem {
   readonly joinedAt?: string;
   /** The account's StackSet instance (`stackset` coverage only). Absent: unknown, as before. */
   readonly rollout?: RolloutState;
+  /** The account is in (or below) one of `enforcement.organizationalUnitIds` (planner; absent: no). */
+  readonly inEnforcementOus?: boolean;
 }
 
 /** The Distributed Map's `BatchInput`: the same for every batch of one execution. */
@@ -149,6 +152,8 @@ export interface SweepAccountResult {
   /** Users left to the event path because they are still inside their grace period. */
   readonly inGracePeriod?: number;
   readonly findings: readonly SweepFinding[];
+  /** Enforcement on (ADR 0022): users due for quarantine, quarantines released, refusals. */
+  readonly enforcement?: AccountEnforcement;
   /** The canary this sweep sent in the account, or why the tag call failed (docs/adr/0021-canary.md). */
   readonly canary?: SentCanary;
   /** What the sweep read of the forward rule: the facts a REALTIME_PATH_BROKEN alert shows. */
@@ -224,6 +229,8 @@ export interface SweepReportInput {
   readonly results?: { readonly Bucket: string; readonly Key: string };
   /** Worker results passed inline (the `joined` path). */
   readonly batches?: readonly SweepBatchResult[];
+  /** The Enforce step's summary (enforcement on; functions/contract/enforcement.ts). */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** Output of the reporter task (also the execution's output). */

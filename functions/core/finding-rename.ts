@@ -5,12 +5,42 @@
  * conditional delete of the old one, both pinned to the versions read; a lost race re-reads and
  * repeats, and so does a retried call (safe to repeat). A case-only rename keeps the same key.
  */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { QUARANTINE_ATTRIBUTES } from '../contract/enforcement';
 import { FINDING_ATTRIBUTES as A, FINDING_KEY, USER_FINDING_KINDS } from '../contract/findings';
 import { StoreContentionError } from './finding-errors';
 import { checkAccount, checkUserName, findingKeyOf, type FindingKey } from './finding-keys';
-import { toItem, type Finding } from './finding-record';
-import { LOST, MAX_ATTEMPTS, conditional, readFinding, type FindingTable } from './finding-write';
+import { parseFinding, toItem, type Finding } from './finding-record';
+import {
+  LOST,
+  MAX_ATTEMPTS,
+  conditional,
+  readFinding,
+  unconditional,
+  type FindingTable,
+} from './finding-write';
+
+/** Attributes other record kinds add to a finding item that a rename carries over as they are. */
+const CARRIED = Object.values(QUARANTINE_ATTRIBUTES);
+
+/**
+ * The finding under `key` with the attributes a rename must carry: a quarantined user keeps the policy
+ * across IAM's UpdateUser, so the moved finding keeps the quarantine record (ADR 0022).
+ */
+async function readMovable(
+  t: FindingTable,
+  key: FindingKey,
+): Promise<{ finding: Finding; carried: Record<string, unknown> } | undefined> {
+  const result = await unconditional('renameUser', () =>
+    t.doc.send(new GetCommand({ TableName: t.table, Key: key, ConsistentRead: true })),
+  );
+  const item = result.Item;
+  if (item === undefined) return undefined;
+  const carried = Object.fromEntries(
+    CARRIED.filter((name) => name in item).map((name) => [name, item[name]]),
+  );
+  return { finding: parseFinding(item, key), carried };
+}
 
 /** A user renamed by `iam:UpdateUser` (`NewUserName`). */
 export interface RenameInput {
@@ -62,9 +92,10 @@ async function moveOne(
   const sameKey = from[FINDING_KEY.sort] === to[FINDING_KEY.sort];
   let replaced: Finding | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const old = await readFinding(t, 'renameUser', from);
+    const read = await readMovable(t, from);
     // Nothing under the old name (never a finding, or an earlier call moved it): nothing to do.
-    if (old === undefined) return replaced === undefined ? {} : { replaced };
+    if (read === undefined) return replaced === undefined ? {} : { replaced };
+    const { finding: old, carried } = read;
     if (sameKey && old.subject === input.newName) return {};
     const renamed: Finding = {
       ...old,
@@ -74,12 +105,12 @@ async function moveOne(
     };
     if (sameKey) {
       // "alice" -> "Alice": same key; only the displayed name changes.
-      if (await putRenamed(t, from, renamed, old.version)) return { moved: renamed };
+      if (await putRenamed(t, from, renamed, old.version, carried)) return { moved: renamed };
       continue;
     }
     const target = await readFinding(t, 'renameUser', to);
     if (target !== undefined && target.findingId !== old.findingId) replaced ??= target;
-    if (!(await putRenamed(t, to, renamed, target?.version))) continue;
+    if (!(await putRenamed(t, to, renamed, target?.version, carried))) continue;
     if (await deletePinned(t, from, old.version)) {
       return { moved: renamed, ...(replaced === undefined ? {} : { replaced }) };
     }
@@ -97,12 +128,13 @@ async function putRenamed(
   key: FindingKey,
   renamed: Finding,
   version: number | undefined,
+  carried: Record<string, unknown>,
 ): Promise<boolean> {
   const put = await conditional('renameUser', () =>
     t.doc.send(
       new PutCommand({
         TableName: t.table,
-        Item: { ...key, ...toItem(renamed) },
+        Item: { ...key, ...toItem(renamed), ...carried },
         ...(version === undefined
           ? {
               ConditionExpression: 'attribute_not_exists(#pk)',

@@ -33,10 +33,12 @@ import { isSuppressed } from './suppression';
  * - `resolution`: an open finding was resolved;
  * - `notice`: a message without a finding transition (a user created, a trusted exemption tag, a check
  *   that failed);
+ * - `enforcement`: the sweep attached or released a quarantine, or halted enforcement (ADR 0022): email and
+ *   chat, naming the user, the reason and how to release; the finding's own state does not change.
  * - `manual-release`: a person released a quarantined user by hand (ADR 0022): the finding stays open,
  *   its quarantine changed (functions/sweep-worker/release-request.ts).
  */
-export const NOTICE_KINDS = ['alert', 'resolution', 'notice', 'manual-release'] as const;
+export const NOTICE_KINDS = ['alert', 'resolution', 'notice', 'enforcement', 'manual-release'] as const;
 /** One of {@link NOTICE_KINDS}. */
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -70,6 +72,8 @@ export function channelsFor(kind: NoticeKind, source: NoticeSource, severity: Al
     case 'resolution':
       return { email: source === 'event', markNotified: false, securityHub: true };
     case 'notice':
+      return { email: true, markNotified: false, securityHub: false };
+    case 'enforcement':
       return { email: true, markNotified: false, securityHub: false };
     // Emailed (a person changed a user's access: the team hears of it), not marked notified (the
     // finding's own alert record is unchanged), imported so Security Hub shows the quarantine released.

@@ -9,7 +9,14 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { QUARANTINE_ATTRIBUTES as Q, SWEEP_ACTOR_PREFIX } from '../contract/enforcement';
-import { FINDING_ATTRIBUTES as A, FINDING_KEY, FINDING_STATES, findingSortKey } from '../contract/findings';
+import {
+  FINDING_ATTRIBUTES as A,
+  FINDING_KEY,
+  FINDING_STATES,
+  RESOLUTION_REASONS,
+  findingSortKey,
+  type ResolutionReason,
+} from '../contract/findings';
 import { CorruptFindingError, InvalidFindingInputError, StoreUnavailableError } from './finding-errors';
 
 /** One attach or detach: who (the sweep, `sweep:<id>`, or a person's ARN), when, why. */
@@ -41,6 +48,8 @@ export interface QuarantineState {
   /** The user name as last seen. */
   readonly userName: string;
   readonly state: 'OPEN' | 'RESOLVED';
+  /** Why the finding was resolved (RESOLVED only; the finding store's resolution reason). */
+  readonly resolution?: ResolutionReason;
   /** Present while the policy is recorded as attached. */
   readonly quarantined?: Omit<EnforcementTransition, 'action'>;
   /** The latest release. */
@@ -72,6 +81,7 @@ const itemSchema = z.object({
   [A.accountId]: z.string(),
   [A.subject]: z.string(),
   [A.state]: z.enum(FINDING_STATES),
+  [A.resolution]: z.optional(z.enum(RESOLUTION_REASONS)),
   [Q.quarantinedAt]: z.optional(z.string()),
   [Q.quarantinedBy]: z.optional(z.string()),
   [Q.quarantineReason]: z.optional(z.string()),
@@ -286,6 +296,7 @@ export function parseQuarantine(item: Record<string, unknown>): QuarantineState 
     accountId: d[A.accountId],
     userName: d[A.subject],
     state: d[A.state],
+    ...(d[A.resolution] === undefined || d[A.state] !== 'RESOLVED' ? {} : { resolution: d[A.resolution] }),
     ...(quarantined === undefined ? {} : { quarantined }),
     ...(released === undefined ? {} : { released }),
     log: d[Q.enforcementLog] ?? [],

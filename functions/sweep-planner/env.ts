@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ENFORCEMENT_ENV } from '../contract/enforcement';
 import { SWEEP_ENV } from '../contract/sweep';
 import { PlannerConfigurationError } from './errors';
 import type { RolloutSource } from './rollout';
@@ -16,6 +17,8 @@ export interface PlannerSettings {
   readonly joinedWithinHours: number;
   /** Where the StackSet's instances are read (the rollout reader role, the StackSet, `CallAs`). */
   readonly rollout: RolloutSource;
+  /** `enforcement.organizationalUnitIds` (enforcement on; absent or empty: no account is marked). */
+  readonly enforcementOuIds?: readonly string[];
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -78,6 +81,12 @@ const schema = z.object({
     error: 'expected SELF or DELEGATED_ADMIN',
   }),
   [SWEEP_ENV.stackSetRegion]: pattern(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS Region, e.g. us-east-1'),
+  [ENFORCEMENT_ENV.organizationalUnitIds]: z.optional(
+    jsonArrayOf(
+      pattern(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, 'expected an OU id "ou-xxxx-xxxxxxxx"'),
+      'OU ids',
+    ),
+  ),
 });
 
 /**
@@ -107,5 +116,8 @@ export function loadPlannerSettings(env: Readonly<Record<string, string | undefi
       callAs: v[SWEEP_ENV.stackSetCallAs],
       region: v[SWEEP_ENV.stackSetRegion],
     },
+    ...(v[ENFORCEMENT_ENV.organizationalUnitIds] === undefined
+      ? {}
+      : { enforcementOuIds: v[ENFORCEMENT_ENV.organizationalUnitIds] }),
   };
 }

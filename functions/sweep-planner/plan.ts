@@ -67,15 +67,29 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
     return { accounts: await listAllAccounts(organizations), fullSweep: true };
   }
 
-  async function rolloutMembers(accounts: readonly OrgAccount[]): Promise<(id: string) => boolean> {
-    const lookup = chooseRolloutLookup(settings.rolloutTargetIds, accounts.length);
+  /** Which of the accounts are in (or below) one of `targetIds`: the cheapest lookup for their number. */
+  async function membersUnder(
+    ids: readonly string[],
+    targetIds: readonly string[],
+  ): Promise<(id: string) => boolean> {
+    const lookup = chooseRolloutLookup(targetIds, ids.length);
     if (lookup === 'everything') return () => true;
-    const ids = accounts.map((a) => a.accountId);
     const inside =
       lookup === 'parents'
-        ? await accountsUnderByParents(organizations, ids, settings.rolloutTargetIds)
-        : await accountsUnder(organizations, settings.rolloutTargetIds);
+        ? await accountsUnderByParents(organizations, ids, targetIds)
+        : await accountsUnder(organizations, targetIds);
     return (id) => inside.has(id);
+  }
+
+  /** Mark the accounts enforcement applies to (ADR 0022); none configured: nowhere, no call. */
+  async function withEnforcementScope(items: SweepAccountItem[]): Promise<SweepAccountItem[]> {
+    const enforcementOuIds = settings.enforcementOuIds ?? [];
+    if (enforcementOuIds.length === 0 || items.length === 0) return items;
+    const inside = await membersUnder(
+      items.map((i) => i.accountId),
+      enforcementOuIds,
+    );
+    return items.map((item) => (inside(item.accountId) ? { ...item, inEnforcementOus: true } : item));
   }
 
   /** Add each StackSet account's rollout state; only accounts the StackSet deploys to have an instance. */
@@ -105,8 +119,19 @@ export function createPlanner(deps: PlannerDeps): (raw: unknown) => Promise<Swee
       .map((a) => ({ accountId: a.accountId, state: a.state }))
       .sort((a, b) => a.accountId.localeCompare(b.accountId));
     const placed: SweepAccountItem[] =
-      active.length === 0 ? [] : planItems(active, await rolloutMembers(active), rules);
-    const { items, rolloutProblem } = await withRollout(placed);
+      active.length === 0
+        ? []
+        : planItems(
+            active,
+            await membersUnder(
+              active.map((a) => a.accountId),
+              settings.rolloutTargetIds,
+            ),
+            rules,
+          );
+    const rolled = await withRollout(placed);
+    const items = await withEnforcementScope(rolled.items);
+    const { rolloutProblem } = rolled;
 
     const key = SWEEP_KEYS.accounts(sweepId);
     // Server-side encryption is the bucket's default (the stack sets it); no per-object override.

@@ -1,3 +1,4 @@
+import type { EnforcementSummary } from '../contract/enforcement';
 import { FINDING_SEVERITIES, severityRank, type FindingSeverity } from '../contract/findings';
 import type {
   AccountOutcome,
@@ -69,6 +70,8 @@ export interface SweepReport {
   readonly rolloutProblem?: string;
   /** Per account that sent a canary: the comparison and when the real-time path was last proven. */
   readonly canary?: readonly CanaryAccountReport[];
+  /** The Enforce step's summary (enforcement on): quarantined, would quarantine, released, halted. */
+  readonly enforcement?: EnforcementSummary;
 }
 
 /** Everything {@link buildReport} combines. */
@@ -83,6 +86,7 @@ export interface ReportParts {
   readonly skipped: readonly SweepSkippedAccount[];
   readonly storeProblem?: string;
   readonly rolloutProblem?: string;
+  readonly enforcement?: EnforcementSummary;
   readonly now: Date;
 }
 
@@ -218,6 +222,7 @@ export function buildReport(parts: ReportParts): SweepReport {
     skipped: parts.skipped,
     ...(parts.storeProblem === undefined ? {} : { storeProblem: parts.storeProblem }),
     ...(parts.rolloutProblem === undefined ? {} : { rolloutProblem: parts.rolloutProblem }),
+    ...(parts.enforcement === undefined ? {} : { enforcement: parts.enforcement }),
   };
 }
 

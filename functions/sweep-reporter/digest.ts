@@ -19,6 +19,7 @@ import {
   todoLines,
   type GapWithFailure,
 } from './digest-extra';
+import { enforcementLines } from './enforcement-digest';
 import { oneLine } from './results';
 import { boundBody } from './bounded-body';
 import { canaryDigestLines } from './canary-digest';
@@ -335,6 +336,7 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
     ...todoLines(report, settings.locale),
     ...canaryDigestLines(report, settings.locale, settings.timeZone),
+    ...enforcementLines(report.enforcement, settings.locale),
     '',
     `${t.sections.gaps} (${groups.gaps.length}):`,
     ...limited(

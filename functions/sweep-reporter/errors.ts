@@ -19,14 +19,5 @@ export class InvalidReportInputError extends Error {
   }
 }
 
-/** An S3 object the report is built from (item list, ResultWriter manifest) is missing or unreadable. */
-export class ResultsUnreadableError extends Error {
-  constructor(
-    /** `s3://bucket/key` of the object. */
-    readonly location: string,
-    readonly problem: string,
-  ) {
-    super(`Sweep results unreadable at ${location}: ${problem}`);
-    this.name = 'ResultsUnreadableError';
-  }
-}
+/** An S3 object the report is built from is missing or unreadable (shared with the Enforce step). */
+export { ResultsUnreadableError } from '../core/map-results';

@@ -189,6 +189,7 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       skipped: plan.skipped ?? [],
       ...(departed.storeProblem === undefined ? {} : { storeProblem: departed.storeProblem }),
       ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
+      ...(input.enforcement === undefined ? {} : { enforcement: input.enforcement }),
       now,
     });
     const report = canary === undefined ? built : { ...built, canary: canary.accounts };

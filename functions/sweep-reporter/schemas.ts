@@ -11,6 +11,8 @@ import {
   type SweepPlan,
 } from '../contract/sweep';
 
+import { enforcementSummarySchema } from './enforcement-schema';
+
 /**
  * Schemas of what the reporter reads: the plan, the item list, and the worker's batch results (from
  * the state or from the Distributed Map's ResultWriter files). Unknown fields are dropped, so a newer
@@ -28,6 +30,7 @@ export const accountItemSchema = z.object({
   coverage: z.enum(COVERAGE_KINDS),
   joinedAt: z.optional(z.string()),
   rollout: z.optional(z.object({ status: z.enum(ROLLOUT_STATUSES), reason: z.optional(z.string()) })),
+  inEnforcementOus: z.optional(z.boolean()),
 });
 
 /** The JSON array the planner writes to S3. */
@@ -92,6 +95,8 @@ export const reportInputSchema = z.object({
   plan: planSchema,
   results: z.optional(z.object({ Bucket: z.string(), Key: z.string() })),
   batches: z.optional(z.array(batchResultSchema)),
+  /** The Enforce step's summary (enforcement on, full sweeps). */
+  enforcement: z.optional(enforcementSummarySchema),
 });
 
 // The schemas produce exactly the contract's shapes: a compile-time check, no runtime code.

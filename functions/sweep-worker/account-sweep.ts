@@ -8,6 +8,7 @@ import type { RoleCredentials } from '../core/credentials';
 import { describeError, isAccessDenied, isThrottling } from '../core/errors';
 import { readRoot, readUser } from '../core/iam-facts';
 import type { SweepAccountItem, SweepAccountResult, SweepBatchInput, SweepFinding } from '../contract/sweep';
+import { enforceAccount } from './account-enforcement';
 import { applyOperation, observe } from './account-findings';
 import { parseCredentialReport } from './credential-report';
 import { canaryStep } from './canary';
@@ -194,6 +195,7 @@ export async function sweepAccount(
   }
   await reimportAccount(rt, accountId, hint, paths);
   const canary = await canaryStep(rt, accountId, iam, batchInput?.sweepId);
+  const enforcement = await enforceAccount(rt, item, report.users, batchInput?.sweepId);
   return {
     ...baseOf(item),
     ...(alias === undefined ? {} : { alias }),
@@ -204,5 +206,6 @@ export async function sweepAccount(
     findings,
     ...forwardingFacts(forwarding),
     ...canary,
+    ...(enforcement === undefined ? {} : { enforcement }),
   };
 }

@@ -40,6 +40,7 @@ const itemSchema = z.object({
       { error: 'expected an object { status, reason? }' },
     ),
   ),
+  inEnforcementOus: z.optional(z.boolean({ error: 'expected true or false' })),
 });
 
 const batchSchema = z.object(
@@ -98,6 +99,7 @@ export function parseBatch(raw: unknown): { items: SweepAccountItem[]; batchInpu
             ...(i.rollout.reason === undefined ? {} : { reason: i.rollout.reason }),
           },
         }),
+    ...(i.inEnforcementOus === true ? { inEnforcementOus: true } : {}),
   }));
   if (BatchInput === undefined) return { items };
   return {

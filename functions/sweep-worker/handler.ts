@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -10,9 +11,12 @@ import { AccountAliases } from '../core/iam-facts';
 import { MetricsRecorder, createMetrics, flushedAfter } from '../core/metrics';
 import { StormGuard } from '../core/storm-guard';
 import { describeError } from '../core/errors';
+import type { EnforcementSummary } from '../contract/enforcement';
 import type { ReleaseResponse } from '../contract/release';
 import type { SweepBatchResult } from '../contract/sweep';
 import { SDK_CLIENT_CONFIG as clientConfig } from '../contract/timing';
+import { isEnforceRequest, InvalidEnforceRequestError } from './enforce-sweep';
+import { enforceStepOf, enforcementDeps } from './enforcement-wiring';
 import { loadSweepSettings } from './env';
 import { createReleaseRoute } from './release-route';
 import { isReleaseInvocation } from './release-request';
@@ -29,6 +33,18 @@ const { sessions, securityHub } = memberAccess(settings, { clientConfig, logger 
 
 const dynamodb = new DynamoDBClient(clientConfig);
 const sns = new SNSClient(clientConfig);
+// Enforcement (ADR 0022): off unless the stack set its variables; a malformed one fails here.
+const enforcement = enforcementDeps(process.env, settings, { clientConfig, dynamodb });
+const enforce =
+  enforcement === undefined
+    ? undefined
+    : enforceStepOf(enforcement, process.env, {
+        settings,
+        s3: new S3Client(clientConfig),
+        sns,
+        logger,
+        now: () => new Date(),
+      });
 const sweep = createSweepWorker({
   settings,
   sessions,
@@ -57,6 +73,7 @@ const sweep = createSweepWorker({
   logger,
   now: () => new Date(),
   metrics,
+  ...(enforcement === undefined ? {} : { enforcement }),
 });
 const sweepWithMetrics = flushedAfter(metrics, logger, sweep);
 // A release by hand (`npm run findings -- release`, ADR 0022): only this role may assume the enforce role.
@@ -70,9 +87,20 @@ const release = createReleaseRoute({
   logger,
 });
 
-/** Entry point: one Distributed Map batch `{ Items, BatchInput? }`, or a release `{ release }`, per invocation. */
-export async function handler(batch: unknown, context: Context): Promise<SweepBatchResult | ReleaseResponse> {
+/**
+ * Entry point, one of per invocation: a Distributed Map batch `{ Items, BatchInput? }`; the sweep's
+ * Enforce step `{ enforce: { sweepId, results } }` after the map (enforcement on); or a release by hand
+ * `{ release }` (`npm run findings -- release`).
+ */
+export async function handler(
+  batch: unknown,
+  context: Context,
+): Promise<SweepBatchResult | EnforcementSummary | ReleaseResponse> {
   logger.addContext(context);
   if (isReleaseInvocation(batch)) return release(batch.release);
+  if (isEnforceRequest(batch)) {
+    if (enforce === undefined) throw new InvalidEnforceRequestError('enforce', 'enforcement is off here');
+    return enforce(batch);
+  }
   return sweepWithMetrics(batch, context);
 }

@@ -12,6 +12,7 @@ import type { Notifier } from '../core/notify';
 import type { SecurityHubExporter } from '../core/security-hub';
 import type { StormGuardPort } from '../core/storm-guard';
 import type { SweepAccountItem, SweepAccountResult } from '../contract/sweep';
+import type { EnforcementDeps } from './enforcement-deps';
 import type { SweepWorkerSettings } from './env';
 import type { ReimportDeps } from './reimport';
 
@@ -87,6 +88,8 @@ export interface SweepWorkerDeps {
    * sweep id): every alert goes out on its own.
    */
   readonly stormGuard?: StormGuardPort;
+  /** Opt-in enforcement (ADR 0022): releases and plans per account. Absent: off. */
+  readonly enforcement?: EnforcementDeps;
 }
 
 /** The worker's dependencies with what createSweepWorker derives from them, passed to every step. */

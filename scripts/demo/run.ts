@@ -23,6 +23,8 @@ export interface DemoOptions {
   /** Where the report and the function logs are written (created). */
   readonly outDir: string;
   readonly emit: DemoSink;
+  /** Enforcement's mode for the workloads OU (ADR 0022). @default off */
+  readonly enforcement?: 'dry-run' | 'quarantine';
 }
 
 /** The steps of the story, in order. */
@@ -80,7 +82,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoEvent[]> {
     1,
     'Deploy: the central stack from the demo configuration, 4 functions bundled with esbuild, the finding store on dynalite',
   );
-  const runtime = await startRuntime({ locale: options.locale, chat: options.chat, logFile });
+  const runtime = await startRuntime({
+    locale: options.locale,
+    chat: options.chat,
+    logFile,
+    ...(options.enforcement === undefined ? {} : { enforcement: options.enforcement }),
+  });
   try {
     emit({
       type: 'detail',

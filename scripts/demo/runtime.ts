@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   readonly logFile: string;
   /** Where the bundles are written; a fresh temporary folder (removed on close) when absent. */
   readonly bundleDir?: string;
+  /** Enforcement's mode for the demo's workloads OU (ADR 0022). @default off */
+  readonly enforcement?: 'dry-run' | 'quarantine';
 }
 
 /** Everything running: the simulated organization, the finding store, the loaded functions. */
@@ -79,7 +81,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const config = parseConfig(demoConfig({ locale: options.locale, chat: options.chat, now: clock.now() }));
+    const config = parseConfig(
+      demoConfig({
+        locale: options.locale,
+        chat: options.chat,
+        now: clock.now(),
+        ...(options.enforcement === undefined ? {} : { enforcement: options.enforcement }),
+      }),
+    );
     const deployment = readDeployment(config);
     const org = new SimulatedOrganization(organizationOptions(clock.now(), deployment.sweepBucket));
     const server = await startFakeAwsServer(org.aws);

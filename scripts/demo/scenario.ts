@@ -166,6 +166,8 @@ export function demoConfig(options: {
   readonly locale: AlertLocale;
   readonly chat: boolean;
   readonly now: Date;
+  /** Enforcement on the workloads OU (ADR 0022). @default off */
+  readonly enforcement?: 'dry-run' | 'quarantine';
 }) {
   const nextYear = new Date(options.now.getTime() + 365 * DAY).toISOString().slice(0, 10);
   return {
@@ -186,6 +188,9 @@ export function demoConfig(options: {
       },
     ],
     sweep: { batchSize: 4, maxConcurrency: 2 },
+    ...(options.enforcement === undefined
+      ? {}
+      : { enforcement: { mode: options.enforcement, organizationalUnitIds: [DEMO_IDS.workloadsOu] } }),
     ...(options.chat ? { chat: { slack: { workspaceId: 'T07EA123LEP', channelId: 'C07EZ1ABC23' } } } : {}),
   };
 }

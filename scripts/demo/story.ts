@@ -139,6 +139,7 @@ async function sweep(
       sweep: runtime.config.sweep,
       region: runtime.config.homeRegion,
       account: runtime.config.securityAccountId,
+      enforce: runtime.config.enforcement.mode !== 'off',
       onState: (state, detail) => {
         ctx.emit({ type: 'detail', text: `state ${state}: ${detail}` });
       },

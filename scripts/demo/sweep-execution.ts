@@ -37,6 +37,8 @@ export interface ExecutionDeps {
   readonly sweep: Pick<SweepConfig, 'batchSize' | 'maxConcurrency' | 'joinedAccount'>;
   readonly region: string;
   readonly account: string;
+  /** Enforcement is on (`enforcement.mode` not `off`): the Enforce state runs between the map and the report. */
+  readonly enforce?: boolean;
   /** Told as each state starts. */
   readonly onState?: (state: string, detail: string) => void;
   /**
@@ -161,6 +163,14 @@ export async function runSweepExecution(
     return { plan, batches, results, summary };
   }
   const { batches, results, resultWriterDetails } = await distributedMap(deps, plan, executionName);
+  // stacks/constructs/sweep/enforce-state.ts: the worker, once, with the sweep id and the map's results.
+  let enforcement: unknown;
+  if (deps.enforce === true) {
+    deps.onState?.('Enforce', 'quarantine the users due across the organization (after the cap)');
+    enforcement = await deps.invoke('worker', {
+      enforce: { sweepId: plan.sweepId, results: resultWriterDetails },
+    });
+  }
   const sent = results.flatMap((r) => r.accounts).filter((a) => a.canary !== undefined).length;
   if (deps.whileWaiting !== undefined && sent > 0) {
     deps.onState?.('WaitForCanaries', `${sent} canaries travel through CloudTrail and EventBridge`);
@@ -170,6 +180,7 @@ export async function runSweepExecution(
   const summary = (await deps.invoke('reporter', {
     plan,
     results: resultWriterDetails,
+    ...(enforcement === undefined ? {} : { enforcement }),
   })) as SweepReportSummary;
   return { plan, batches, results, summary };
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { FakeAws, IAM_NS, xml, xmlError, type FakeAwsOptions, type ImportedFinding } from './fake-aws';
 import { generateReport, getReport, type FakeIam } from './fake-credential-report';
 import { forwardRule, queueAttributes } from './fake-member-forwarding';
+import { FakeAttachedPolicies } from './fake-member-policies';
 import type { Answer, FakeAccount, FakeFailure, MemberCall } from './fake-member-model';
 
 export { credentialReportCsv, rowsOf } from './fake-credential-report';
@@ -60,6 +61,8 @@ export class FakeMemberAccounts {
   private readonly attempts = new Map<string, number>();
   private readonly inner: FakeAws;
   private readonly iam: FakeIam;
+  /** Managed policies attached to the accounts' users (enforcement's attach and detach). */
+  readonly policies = new FakeAttachedPolicies();
 
   constructor(
     readonly accounts: Record<string, FakeAccount>,
@@ -244,7 +247,7 @@ export class FakeMemberAccounts {
       case 'sqs:GetQueueAttributes':
         return queueAttributes(accountId, account, params);
       default:
-        return undefined;
+        return service === 'iam' ? this.policies.answer(action, accountId, account, params) : undefined;
     }
   }
 

@@ -66,6 +66,8 @@ export interface FakeAccount {
   readonly generationMs?: number;
   /** Never answer any request of this account (a hung dependency). */
   readonly hang?: boolean;
+  /** The quarantine policy exists (enforcement deployed; fake-member-policies.ts). @default true */
+  readonly quarantinePolicy?: boolean;
 }
 
 /** One request the fake answered. */

@@ -70,11 +70,17 @@ export class Sweep extends Construct {
     this.key = props.key;
     this.bucket = sweepBucket(this, this.key, config.reportRetentionDays);
     this.planner = sweepPlanner(this, props, this.bucket);
-    this.worker = sweepWorker(this, props);
+    this.worker = sweepWorker(this, props, this.bucket);
     this.reporter = sweepReporter(this, props, this.bucket);
 
     const { planner, worker, reporter, bucket } = this;
-    this.stateMachine = sweepStateMachine(this, { planner, worker, reporter, bucket }, config, props.canary);
+    const enforce = (props.enforcement?.mode ?? 'off') !== 'off';
+    this.stateMachine = sweepStateMachine(
+      this,
+      { planner, worker, reporter, bucket, enforce },
+      config,
+      props.canary,
+    );
     // The Distributed Map reads the account list and writes its results under the bucket's key, through S3.
     grantKeyVia(this.key, this.stateMachine, 's3', ['kms:Decrypt', 'kms:GenerateDataKey']);
 

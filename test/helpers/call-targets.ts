@@ -147,6 +147,15 @@ const OBJECT_KEYS: Readonly<Record<string, { put: string[]; get: string[]; mayBe
     ],
     mayBeMissing: [SWEEP_KEYS.digestReceipt(SWEEP_ID)],
   },
+  // The Enforce step (enforcement on) reads the map's results; the worker writes nothing to the bucket.
+  'sweep-worker': {
+    put: [],
+    get: [
+      `${SWEEP_KEYS.mapResultsPrefix}/run-1/manifest.json`,
+      `${SWEEP_KEYS.mapResultsPrefix}/run-1/SUCCEEDED_0.json`,
+    ],
+    mayBeMissing: [],
+  },
 };
 
 const bucketObjects =

@@ -54,6 +54,15 @@ export const PLACEMENT_OVERRIDES: readonly {
     reason:
       "The planner's only CloudFormation client is built by the clientFor callback of readRollout (functions/sweep-planner/handler.ts) from the credentials readRollout gets with sts:AssumeRole of settings.rollout.readerRoleArn (ROLLOUT_READER_ROLE_ARN, functions/sweep-planner/rollout.ts).",
   },
+  ...(['iam:AttachUserPolicy', 'iam:DetachUserPolicy', 'iam:ListAttachedUserPolicies'] as const).map(
+    (action) => ({
+      fn: 'sweep-worker' as const,
+      action,
+      placement: 'enforce-role' as const,
+      reason:
+        'functions/sweep-worker/enforce.ts sends it with the IAM client of an org-mfa-watch-enforce session (EnforcementDeps.sessions, built in functions/sweep-worker/enforcement-wiring.ts with ENFORCE_ROLE_NAME), never the check role; only when enforcement is on.',
+    }),
+  ),
 ];
 
 const LOGS =

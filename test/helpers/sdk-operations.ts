@@ -31,7 +31,7 @@ export const UNSCANNED_PACKAGE_PREFIXES = ['@aws-sdk/', '@smithy/', '@aws/lambda
  * Where a request is signed: with the function's own role, with a member account's check role, or with
  * the rollout reader role (the sweep planner's StackSet reads).
  */
-export type Placement = 'own-role' | 'check-role' | 'rollout-reader';
+export type Placement = 'own-role' | 'check-role' | 'rollout-reader' | 'enforce-role';
 
 /** One operation the bundled code can send. */
 export interface SdkOperation {

@@ -3,7 +3,14 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ENFORCE_ROLE_NAME } from '../../functions/contract/enforcement';
 import { AccountSessions } from '../../functions/core/credentials';
+import type { EnforcementEnv } from '../../functions/core/enforcement-env';
+import { createNotifier } from '../../functions/core/notify';
+import { QuarantineStore } from '../../functions/core/quarantine-store';
+import { createEnforceStep } from '../../functions/sweep-worker/enforce-sweep';
+import type { EnforcementDeps } from '../../functions/sweep-worker/enforcement-deps';
 import { FindingStore } from '../../functions/core/finding-store';
 import { createSecurityHubExporter } from '../../functions/core/security-hub';
 import { AccountAliases } from '../../functions/core/iam-facts';
@@ -54,6 +61,10 @@ export interface SweepWorkerHarnessOptions {
   readonly maxAttempts?: number;
   /** The storm guard (functions/core/storm-guard.ts). @default none: every alert goes out on its own */
   readonly stormGuard?: SweepWorkerDeps['stormGuard'];
+  /** Enforcement on (ADR 0022), through the enforce role's sessions on the same fake. @default off */
+  readonly enforcement?: Omit<EnforcementEnv, 'roleName'>;
+  /** Reuse this findings table (a second worker with other settings on the same store). @default a new one */
+  readonly tableName?: string;
 }
 
 /**
@@ -61,7 +72,7 @@ export interface SweepWorkerHarnessOptions {
  * dynalite table. Sleeps are recorded, never waited.
  */
 export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarnessOptions) {
-  const tableName = await createFindingsTable(dynamo.client, 'sweep');
+  const tableName = options.tableName ?? (await createFindingsTable(dynamo.client, 'sweep'));
   const settings = sweepSettings({
     ...options.settings,
     findings: { tableName, resolvedRetentionDays: 90 },
@@ -90,6 +101,39 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
       : { securityHubClientConfig: { ...base, region: settings.securityHub.region } }),
   });
   const logger = new Logger({ serviceName: 'org-mfa-watch-test', logLevel: 'SILENT' });
+  const sns = new SNSClient({ ...base, credentials });
+  const enforcement: EnforcementDeps | undefined =
+    options.enforcement === undefined
+      ? undefined
+      : {
+          settings: { ...options.enforcement, roleName: ENFORCE_ROLE_NAME },
+          sessions: new AccountSessions(new STSClient({ ...base, credentials }), {
+            roleName: ENFORCE_ROLE_NAME,
+            partition: settings.partition,
+            iamClientConfig: base,
+            now: () => now().getTime(),
+          }),
+          quarantine: new QuarantineStore({ client: dynamo.client, tableName }),
+          partition: settings.partition,
+        };
+  /** The sweep's Enforce step on the same clients, reading the map's results through `s3`. */
+  const enforceStep = (s3: S3Client, bucket: string) => {
+    if (enforcement === undefined) throw new Error('harness: enforcement is off');
+    return createEnforceStep({
+      enforcement,
+      s3,
+      bucketName: bucket,
+      notify: createNotifier({
+        sns,
+        alertTopicArn: settings.alertTopicArn,
+        ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
+        logger,
+        now,
+      }),
+      logger,
+      now,
+    });
+  };
   const sweep = createSweepWorker({
     settings,
     sessions,
@@ -112,7 +156,7 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
       new SQSClient({ ...base, region: settings.forwardRuleRegion, credentials: roleCredentials }),
     aliases: new AccountAliases(),
     findings: store,
-    sns: new SNSClient({ ...base, credentials }),
+    sns,
     logger,
     now,
     sleep: (ms) => {
@@ -122,6 +166,15 @@ export async function sweepWorker(dynamo: LocalDynamo, options: SweepWorkerHarne
     ...(options.tuning === undefined ? {} : { tuning: options.tuning }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.stormGuard === undefined ? {} : { stormGuard: options.stormGuard }),
+    ...(enforcement === undefined ? {} : { enforcement }),
   });
-  return { sweep, store, settings, sleeps, tableName };
+  return {
+    sweep,
+    store,
+    settings,
+    sleeps,
+    tableName,
+    quarantine: new QuarantineStore({ client: dynamo.client, tableName }),
+    enforceStep,
+  };
 }

@@ -5,11 +5,12 @@ import type { Construct } from 'constructs';
 import { SWEEP_KEYS } from '../../../functions/contract/sweep';
 import type { SweepConfig } from '../../config';
 import type { CanaryConfig } from '../../config/canary';
+import { enforceState, enforcementReportInput } from './enforce-state';
 import { retryThrottled, type SweepStateTargets } from './state-targets';
 
 /**
  * Full, scheduled and on-demand sweeps: a Distributed Map over the JSON array in S3, one worker
- * invocation per batch, (with the canary on) a wait for the canaries, then Report. A step between the map
+ * invocation per batch, (enforcement on) the Enforce step, (canary on) a wait for the canaries, then Report. A step between the map
  * and the report goes in this chain.
  */
 export function fullSweep(
@@ -49,15 +50,20 @@ export function fullSweep(
     payload: sfn.TaskInput.fromObject({
       plan: sfn.JsonPath.objectAt('$.plan'),
       results: sfn.JsonPath.objectAt('$.map.ResultWriterDetails'),
+      ...enforcementReportInput(targets),
     }),
     outputPath: '$.Payload',
   });
-  if (canary?.enabled !== true) return sweepAccounts.next(report);
+  // Enforcement (ADR 0022) runs right after the map, on the whole organization's plan; the canary's wait
+  // (docs/adr/0021-canary.md) follows it, so quarantines are not delayed by the wait.
+  const enforce = enforceState(scope, targets);
+  const afterMap = enforce === undefined ? sweepAccounts : sweepAccounts.next(enforce);
+  if (canary?.enabled !== true) return afterMap.next(report);
   // CloudTrail delivers to EventBridge on a best-effort basis, usually within minutes: the report compares
-  // sent and arrived canaries after this wait (docs/adr/0021-canary.md). A Wait state costs no Lambda time.
+  // sent and arrived canaries after this wait. A Wait state costs no Lambda time.
   const waitForCanaries = new sfn.Wait(scope, 'WaitForCanaries', {
     comment: 'Let the canaries travel through CloudTrail, EventBridge and the checker',
     time: sfn.WaitTime.duration(Duration.minutes(canary.waitMinutes)),
   });
-  return sweepAccounts.next(waitForCanaries).next(report);
+  return afterMap.next(waitForCanaries).next(report);
 }

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ENFORCEMENT_ENV } from '../../../functions/contract/enforcement';
 import { PLANNER_ORGANIZATIONS_ACTIONS, SWEEP_ENV } from '../../../functions/contract/sweep';
 import { MEMBER_REGION, NAMES, rolloutReaderRoleArn } from '../../names';
 import { grantKeyVia } from '../central-key';
@@ -68,6 +69,14 @@ export function sweepPlanner(scope: Construct, props: SweepProps, bucket: s3.Buc
       [SWEEP_ENV.stackSetName]: NAMES.stackSet,
       [SWEEP_ENV.stackSetCallAs]: props.rollout.callAs,
       [SWEEP_ENV.stackSetRegion]: MEMBER_REGION,
+      // Marks the accounts enforcement applies to (ADR 0022); absent when enforcement is off.
+      ...((props.enforcement?.mode ?? 'off') === 'off'
+        ? {}
+        : {
+            [ENFORCEMENT_ENV.organizationalUnitIds]: JSON.stringify(
+              props.enforcement?.organizationalUnitIds ?? [],
+            ),
+          }),
       ...COMMON_ENV,
     },
   });

@@ -14,6 +14,8 @@ export interface SweepStateTargets {
   readonly reporter: lambda.IFunction;
   /** Holds the account list the Distributed Map reads and the results it writes. */
   readonly bucket: s3.IBucket;
+  /** Enforcement is on (`enforcement.mode` not `off`): the Enforce state runs after the map. */
+  readonly enforce?: boolean;
 }
 
 /**

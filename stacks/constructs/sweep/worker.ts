@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CHECKER_ENV } from '../../../functions/contract/contract';
 import { CANARY_ENV } from '../../../functions/contract/canary';
@@ -10,7 +11,7 @@ import { grantPublish } from '../central-key';
 import { consoleEnvironment } from '../checker-function';
 import { acknowledgeWildcard, COMMON_ENV, lambdaRole, SWEEP_ENTRIES, sweepFunction } from './lambda';
 import type { SweepProps } from './props';
-import { workerEnforcement } from './worker-enforcement';
+import { enforcementEnvironment, enforcementOn, grantEnforcement } from './worker-enforcement';
 
 /**
  * Seconds a worker invocation may run. A batch runs in an Express child workflow of the Distributed Map,
@@ -23,7 +24,7 @@ export const SWEEP_WORKER_TIMEOUT_SECONDS = 240;
  * The worker `Worker` and its role: sweeps a batch of accounts through `org-mfa-watch-check` (only in
  * accounts of the organization), records findings in the store and publishes alerts (and chat).
  */
-export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction {
+export function sweepWorker(scope: Construct, props: SweepProps, bucket: s3.Bucket): NodejsFunction {
   const role = lambdaRole(
     scope,
     'WorkerRole',
@@ -40,6 +41,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
     }),
   );
   props.findings.grantStoreAccess(role);
+  if (enforcementOn(props.enforcement)) grantEnforcement(scope, role, props, bucket);
   grantPublish(props.topic, props.key, role);
   if (props.chatTopic !== undefined) grantPublish(props.chatTopic, props.key, role);
   const worker = sweepFunction(scope, 'Worker', {
@@ -49,10 +51,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
     timeout: Duration.seconds(SWEEP_WORKER_TIMEOUT_SECONDS),
     memorySize: 1024,
     functionName: NAMES.sweepWorkerFunction,
-    environment: {
-      ...workerEnvironment(scope, props),
-      ...workerEnforcement(scope, role, props.organizationId, props.enforcement),
-    },
+    environment: workerEnvironment(scope, props, bucket),
   });
   acknowledgeWildcard(
     role,
@@ -63,7 +62,7 @@ export function sweepWorker(scope: Construct, props: SweepProps): NodejsFunction
 }
 
 /** The worker's environment: the checker's settings, the store, the member resources it repairs. */
-function workerEnvironment(scope: Construct, props: SweepProps): Record<string, string> {
+function workerEnvironment(scope: Construct, props: SweepProps, bucket: s3.Bucket): Record<string, string> {
   const { config } = props;
   return {
     [CHECKER_ENV.checkRoleName]: NAMES.memberCheckRole,
@@ -91,6 +90,7 @@ function workerEnvironment(scope: Construct, props: SweepProps): Record<string, 
           [SWEEP_ENV.securityHubReimportAfterDays]: String(props.securityHubReimportAfterDays ?? 30),
         }
       : {}),
+    ...enforcementEnvironment(props.enforcement, bucket),
     ...COMMON_ENV,
   };
 }

@@ -41,6 +41,15 @@ describe('loadPlannerSettings', () => {
     });
   });
 
+  it('reads the enforcement OU ids when enforcement is on (issue 23), and rejects a malformed one', () => {
+    expect(
+      loadPlannerSettings({ ...valid, ENFORCEMENT_OU_IDS: '["ou-ab12-34cd56ef"]' }).enforcementOuIds,
+    ).toEqual(['ou-ab12-34cd56ef']);
+    expect(() => loadPlannerSettings({ ...valid, ENFORCEMENT_OU_IDS: '["r-ab12"]' })).toThrow(
+      /ENFORCEMENT_OU_IDS\.0: expected an OU id/,
+    );
+  });
+
   it.each([
     ['SWEEP_BUCKET_NAME', undefined, 'SWEEP_BUCKET_NAME is not set'],
     ['SWEEP_BUCKET_NAME', 'Upper_Case', 'SWEEP_BUCKET_NAME: expected an S3 bucket name'],

@@ -169,6 +169,20 @@ describe('a full sweep (scheduled or on demand without account ids)', () => {
     expect(walked.filter((id) => id === TEAM)).toHaveLength(1);
   });
 
+  it('marks the accounts in or below an enforcement OU (issue 23), and no other; none configured: none', async () => {
+    await planner({ enforcementOuIds: [TEAM, SANDBOX] })({ sweepId: 's1', input: { mode: 'scheduled' } });
+    const marked = named(writtenItems())
+      .filter((i) => i.inEnforcementOus === true)
+      .map((i) => i.accountId)
+      .sort();
+    // team (333, excluded but still in the OU), deep below team (222), sandbox (444, 123).
+    expect(marked).toEqual(['123456789012', '222222222222', '333333333333', '444444444444']);
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    await planner()({ sweepId: 's2', input: { mode: 'scheduled' } });
+    expect(writtenItems().some((i) => i.inEnforcementOus !== undefined)).toBe(false);
+  });
+
   it('places a small organization with ListParents instead (fewer calls)', async () => {
     org.restore();
     org = mockOrganization({ ...tree, accounts: tree.accounts.filter((a) => !a.Name.startsWith('filler-')) });

@@ -61,4 +61,33 @@ describe('the sweep execution of the demo', () => {
       'the worker called iam:X',
     );
   });
+
+  it('with enforcement on, runs Enforce (the worker, once, with the map results) and hands its output to the report', async () => {
+    const calls: { fn: string; event: unknown }[] = [];
+    const summary = { mode: 'dry-run', quarantined: [], wouldQuarantine: [], released: [], failures: [] };
+    const base = deps(() => Promise.resolve({ accounts: [] }));
+    const d = {
+      ...base,
+      enforce: true,
+      invoke: (fn: string, event: unknown) => {
+        calls.push({ fn, event });
+        if (typeof event === 'object' && event !== null && 'enforce' in event)
+          return Promise.resolve(summary);
+        return base.invoke(fn);
+      },
+    };
+    await runSweepExecution(d, 'e3', { mode: 'scheduled' });
+    const enforce = calls.filter(
+      (c) => typeof c.event === 'object' && c.event !== null && 'enforce' in c.event,
+    );
+    expect(enforce).toEqual([
+      {
+        fn: 'worker',
+        event: {
+          enforce: { sweepId: 's1', results: { Bucket: 'b', Key: 'sweeps/map-results/e3/manifest.json' } },
+        },
+      },
+    ]);
+    expect(calls.at(-1)).toMatchObject({ fn: 'reporter', event: { enforcement: summary } });
+  });
 });

@@ -1,0 +1,81 @@
+/**
+ * The worker's enforcement wiring (ADR 0022), built once per container by the handler: the enforce
+ * role's sessions and the quarantine records when enforcement is on, and the Enforce step.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { EnforcementSummary } from '../contract/enforcement';
+import type { SDK_CLIENT_CONFIG } from '../contract/timing';
+import { AccountSessions } from '../core/credentials';
+import { enforcementFromEnv, InvalidEnforcementEnvError } from '../core/enforcement-env';
+import { SWEEP_ENV } from '../contract/sweep';
+import { createNotifier } from '../core/notify';
+import { QuarantineStore } from '../core/quarantine-store';
+import { createEnforceStep } from './enforce-sweep';
+import type { EnforcementDeps } from './enforcement-deps';
+import type { SweepWorkerSettings } from './env';
+
+/**
+ * Enforcement's dependencies from the environment, or undefined when it is off.
+ * @throws InvalidEnforcementEnvError naming the variable (at init)
+ */
+export function enforcementDeps(
+  env: Readonly<Record<string, string | undefined>>,
+  settings: SweepWorkerSettings,
+  clients: { readonly clientConfig: typeof SDK_CLIENT_CONFIG; readonly dynamodb: DynamoDBClient },
+): EnforcementDeps | undefined {
+  const enforcement = enforcementFromEnv(env);
+  if (enforcement.mode === 'off' || enforcement.roleName === undefined) return undefined;
+  return {
+    settings: enforcement,
+    sessions: new AccountSessions(new STSClient(clients.clientConfig), {
+      roleName: enforcement.roleName,
+      partition: settings.partition,
+      iamClientConfig: clients.clientConfig,
+    }),
+    quarantine: new QuarantineStore({ client: clients.dynamodb, tableName: settings.findings.tableName }),
+    partition: settings.partition,
+  };
+}
+
+/**
+ * The Enforce step on the worker's clients (email and chat through the one notification path).
+ * @throws InvalidEnforcementEnvError when SWEEP_BUCKET_NAME is missing (at init)
+ */
+export function enforceStepOf(
+  enforcement: EnforcementDeps,
+  env: Readonly<Record<string, string | undefined>>,
+  deps: {
+    readonly settings: SweepWorkerSettings;
+    readonly s3: S3Client;
+    readonly sns: SNSClient;
+    readonly logger: Logger;
+    readonly now: () => Date;
+  },
+): (raw: unknown) => Promise<EnforcementSummary> {
+  const { settings } = deps;
+  const bucketName = env[SWEEP_ENV.sweepBucketName];
+  if (bucketName === undefined || bucketName === '') {
+    throw new InvalidEnforcementEnvError(
+      SWEEP_ENV.sweepBucketName,
+      'the sweep bucket when enforcement is on',
+    );
+  }
+  return createEnforceStep({
+    enforcement,
+    s3: deps.s3,
+    bucketName,
+    notify: createNotifier({
+      sns: deps.sns,
+      alertTopicArn: settings.alertTopicArn,
+      ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
+      logger: deps.logger,
+      now: deps.now,
+    }),
+    logger: deps.logger,
+    now: deps.now,
+  });
+}
