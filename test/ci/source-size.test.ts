@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/events';
 
 /**
- * A source file answers one question (STYLE.md, "Layout"): over 400 lines is a sign it answers several.
+ * A source file answers one question (the project's style, functions/README.md): over 400 lines is a sign
+ * it answers several.
  * Issue 21 split every file over that size; this keeps it so. Test files themselves are tables of cases
  * and are not counted; the helpers tests share are.
  */

@@ -85,12 +85,14 @@ function definition(json: Json): Json {
 }
 
 describe('the sweep state machine with enforcement on', () => {
-  it('runs Enforce after the map and before the report, with the sweep id and the map results', () => {
+  it('runs Enforce after the map and before the canary wait and the report, with the sweep id and the map results', () => {
     const s = states(central);
     expect(s.SweepAccounts?.Next).toBe('Enforce');
+    // The canary is on by default (docs/adr/0021-canary.md): its wait follows Enforce, then Report.
+    expect(s.WaitForCanaries?.Next).toBe('Report');
     expect(s.Enforce).toMatchObject({
       Type: 'Task',
-      Next: 'Report',
+      Next: 'WaitForCanaries',
       ResultPath: '$.enforcement',
       Parameters: {
         enforce: { 'sweepId.$': '$.plan.sweepId', 'results.$': '$.map.ResultWriterDetails' },
@@ -109,7 +111,8 @@ describe('the sweep state machine with enforcement on', () => {
   it('with enforcement off, the map goes straight to the report, which gets no enforcement input', () => {
     const s = states(offCentral);
     expect(s.Enforce).toBeUndefined();
-    expect(s.SweepAccounts?.Next).toBe('Report');
+    expect(s.SweepAccounts?.Next).toBe('WaitForCanaries');
+    expect(s.WaitForCanaries?.Next).toBe('Report');
     expect((s.Report?.Parameters as Json).Payload).not.toHaveProperty('enforcement.$');
   });
 });
