@@ -109,11 +109,4 @@ export const GRANTED_NOT_SENT: readonly { role: string; action: string; resource
       resource: /:Checker(FailureQueue|QuarantineQueue)/,
       reason: SQS_GRANT,
     })),
-    {
-      role: 'check role',
-      action: 'iam:TagRole',
-      resource: /:iam::\d{12}:role\/org-mfa-watch-check$/,
-      reason:
-        "Issue 22, phase 1: the canary's grant (the check role tags itself with the canary key only, proven in test/stacks/canary-policy-simulation.test.ts) lands before the sweep worker sends it; phase 2 wires sendCanary (functions/sweep-worker/canary.ts) into the worker, adds iam:TagRole to its expected calls and removes this entry (the row in CHECK_ROLE_ROWS is ready).",
-    },
   ];

@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENFORCEMENT_ENV } from '../../functions/contract/enforcement';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
-import { ENFORCE_ROLE_ROWS, OWN_ROLE_ROWS, type Deployment, type RowInput } from '../helpers/call-targets';
+import { OWN_ROLE_ROWS, type Deployment, type RowInput } from '../helpers/call-targets';
+import { ENFORCE_ROLE_ROWS } from '../helpers/call-targets-roles';
 import { decide } from '../helpers/call-verdicts';
 import { policiesOfRole, type PolicyDocument } from '../helpers/policy-simulation';
 import {

@@ -6,15 +6,8 @@ import { parseConfig, type AppConfig } from '../../stacks/config';
 import { FUNCTION_BUNDLING } from '../../stacks/constructs/bundling';
 import { NAMES } from '../../stacks/names';
 import { testConfig } from '../helpers/app';
-import {
-  CHECK_ROLE_ROWS,
-  ENFORCE_ROLE_ROWS,
-  OWN_ROLE_ROWS,
-  ROLLOUT_READER_ROWS,
-  rolloutReaderOf,
-  type Deployment,
-  type RowInput,
-} from '../helpers/call-targets';
+import { OWN_ROLE_ROWS, rolloutReaderOf, type Deployment, type RowInput } from '../helpers/call-targets';
+import { CHECK_ROLE_ROWS, ENFORCE_ROLE_ROWS, ROLLOUT_READER_ROWS } from '../helpers/call-targets-roles';
 import { decide, unusedGrants, type Verdict } from '../helpers/call-verdicts';
 import { enforceVerdicts } from '../helpers/enforce-verdicts';
 import {
