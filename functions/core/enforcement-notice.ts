@@ -8,7 +8,7 @@ import { QUARANTINE_POLICY_NAME } from '../contract/enforcement';
 import { buildChatNotification } from './chat';
 import type { ChatNotification } from './chat-schema';
 import { asciiOnly, MAX_SUBJECT_LENGTH } from './message-text';
-import type { Notice } from './notify';
+import type { Notice, StoredTransition } from './notify';
 import type { PublishableMessage } from './publish';
 
 /** The `eventName` attribute of every enforcement message (subscription filters can select them). */
@@ -24,6 +24,8 @@ export interface UserEnforcementNotice {
   readonly reason: string;
   /** Who acted: `sweep:<id>` or a person's ARN. */
   readonly by: string;
+  /** The finding after the transition: imported into Security Hub with the notice. */
+  readonly stored?: StoredTransition;
 }
 
 /** Enforcement halted by the cap (`capSweep`). */
@@ -122,6 +124,7 @@ export function userEnforcementNotice(n: UserEnforcementNotice): Notice {
     kind: 'enforcement',
     source: 'sweep',
     severity: n.action === 'quarantined' ? 'HIGH' : 'INFO',
+    ...(n.stored === undefined ? {} : { stored: n.stored }),
     messages: { email: () => messages.email, chat: () => messages.chat },
     log: { findingId: n.findingId, action: n.action },
   };

@@ -73,8 +73,10 @@ export function channelsFor(kind: NoticeKind, source: NoticeSource, severity: Al
       return { email: source === 'event', markNotified: false, securityHub: true };
     case 'notice':
       return { email: true, markNotified: false, securityHub: false };
+    // The quarantine is in the finding's Security Hub product fields: a notice that carries its finding
+    // imports the new state (a halt has none, so nothing is imported).
     case 'enforcement':
-      return { email: true, markNotified: false, securityHub: false };
+      return { email: true, markNotified: false, securityHub: true };
     // Emailed (a person changed a user's access: the team hears of it), not marked notified (the
     // finding's own alert record is unchanged), imported so Security Hub shows the quarantine released.
     case 'manual-release':

@@ -20,7 +20,7 @@ import { releasedByHandAt, sweepActor } from '../core/quarantine-store';
 import { isSuppressed } from '../core/suppression';
 import type { ReportUser } from './credential-report';
 import { detachQuarantine, quarantinePolicyArnOf } from './enforce';
-import type { EnforcementDeps } from './enforcement-deps';
+import { quarantineTransition, type EnforcementDeps } from './enforcement-deps';
 import { step, sweepHint, type SweepRuntime } from './sweep-runtime';
 
 /** Whether the account has the member resources (the enforce role among them) deployed. */
@@ -56,8 +56,9 @@ async function release(
   e: EnforcementDeps,
   iamOf: ReturnType<typeof lazyIam>,
   decision: Extract<ReleaseDecision, { release: true }>,
-  by: string,
+  actor: { readonly by: string; readonly hint: string },
 ): Promise<EnforcementRelease | EnforcementFailure> {
+  const { by } = actor;
   const { finding, reason } = decision;
   const base = { findingId: finding.findingId, userName: finding.userName };
   const session = await iamOf();
@@ -77,8 +78,16 @@ async function release(
   );
   if (written === 'recorded') {
     try {
+      const stored = await quarantineTransition(e, finding, actor.hint);
       await rt.notify(
-        userEnforcementNotice({ action: 'released', accountId: finding.accountId, ...base, reason, by }),
+        userEnforcementNotice({
+          action: 'released',
+          accountId: finding.accountId,
+          ...base,
+          reason,
+          by,
+          ...(stored === undefined ? {} : { stored }),
+        }),
       );
     } catch (error) {
       rt.logger.error('Could not send the release notice', { ...base, error: describeError(error) });
@@ -153,13 +162,14 @@ export async function enforceAccount(
     scope,
     e.settings,
   );
-  const iamOf = lazyIam(e, accountId, sweepHint(sweepId));
+  const hint = sweepHint(sweepId);
+  const iamOf = lazyIam(e, accountId, hint);
   const by = sweepActor(sweepId ?? 'local');
   const released: EnforcementRelease[] = [];
   const failures: EnforcementFailure[] = [];
   for (const decision of releases) {
     if (!decision.release) continue;
-    const result = await release(rt, e, iamOf, decision, by);
+    const result = await release(rt, e, iamOf, decision, { by, hint });
     if ('outcome' in result) failures.push(result);
     else released.push(result);
   }

@@ -24,7 +24,7 @@ import { parseJson, readChildExecutions } from '../core/map-results';
 import type { Notifier } from '../core/notify';
 import { sweepActor } from '../core/quarantine-store';
 import { attachQuarantine, detachQuarantine, quarantinePolicyArnOf } from './enforce';
-import type { EnforcementDeps } from './enforcement-deps';
+import { quarantineTransition, type EnforcementDeps } from './enforcement-deps';
 import { sweepHint } from './sweep-runtime';
 
 /** The Enforce request is malformed: names the field and the expectation. */
@@ -198,7 +198,15 @@ async function quarantineUser(
   }
   if (written !== 'recorded') return 'unchanged';
   try {
-    await deps.notify(userEnforcementNotice({ action: 'quarantined', ...user, by }));
+    const stored = await quarantineTransition(e, user, sweepHint(sweepId));
+    await deps.notify(
+      userEnforcementNotice({
+        action: 'quarantined',
+        ...user,
+        by,
+        ...(stored === undefined ? {} : { stored }),
+      }),
+    );
   } catch (error) {
     deps.logger.error('Could not send the quarantine notice', {
       findingId: user.findingId,

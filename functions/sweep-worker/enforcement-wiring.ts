@@ -13,7 +13,9 @@ import { AccountSessions } from '../core/credentials';
 import { enforcementFromEnv, InvalidEnforcementEnvError } from '../core/enforcement-env';
 import { SWEEP_ENV } from '../contract/sweep';
 import { createNotifier } from '../core/notify';
+import { FindingStore } from '../core/finding-store';
 import { QuarantineStore } from '../core/quarantine-store';
+import type { SecurityHubExporter } from '../core/security-hub';
 import { createEnforceStep } from './enforce-sweep';
 import type { EnforcementDeps } from './enforcement-deps';
 import type { SweepWorkerSettings } from './env';
@@ -38,6 +40,7 @@ export function enforcementDeps(
     }),
     quarantine: new QuarantineStore({ client: clients.dynamodb, tableName: settings.findings.tableName }),
     partition: settings.partition,
+    findings: new FindingStore({ client: clients.dynamodb, tableName: settings.findings.tableName }),
   };
 }
 
@@ -52,11 +55,13 @@ export function enforceStepOf(
     readonly settings: SweepWorkerSettings;
     readonly s3: S3Client;
     readonly sns: SNSClient;
+    /** With the Security Hub export on: the quarantine notices import the finding's new state. */
+    readonly securityHub?: Pick<SecurityHubExporter, 'exportFindings'>;
     readonly logger: Logger;
     readonly now: () => Date;
   },
 ): (raw: unknown) => Promise<EnforcementSummary> {
-  const { settings } = deps;
+  const { settings, securityHub } = deps;
   const bucketName = env[SWEEP_ENV.sweepBucketName];
   if (bucketName === undefined || bucketName === '') {
     throw new InvalidEnforcementEnvError(
@@ -72,6 +77,13 @@ export function enforceStepOf(
       sns: deps.sns,
       alertTopicArn: settings.alertTopicArn,
       ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
+      ...(securityHub === undefined
+        ? {}
+        : {
+            exportFinding: async ({ finding, sessionHint }) => {
+              await securityHub.exportFindings(finding.accountId, [{ finding }], sessionHint);
+            },
+          }),
       logger: deps.logger,
       now: deps.now,
     }),

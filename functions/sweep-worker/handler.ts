@@ -42,6 +42,7 @@ const enforce =
         settings,
         s3: new S3Client(clientConfig),
         sns,
+        ...(securityHub === undefined ? {} : { securityHub }),
         logger,
         now: () => new Date(),
       });

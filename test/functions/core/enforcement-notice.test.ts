@@ -5,7 +5,9 @@ import {
   userEnforcementMessages,
   userEnforcementNotice,
 } from '../../../functions/core/enforcement-notice';
-import { channelsFor } from '../../../functions/core/notify';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { channelsFor, createNotifier, type StoredTransition } from '../../../functions/core/notify';
 
 // Issue 23, item 6: every attach and detach is a notice naming the user, the reason and how to release;
 // a halt is one HIGH alert. Sent through the one notification path as kind `enforcement`.
@@ -54,13 +56,18 @@ describe('enforcement notices', () => {
     expect(email.subject).toMatch(/^[\x20-\x7e]+$/);
   });
 
-  it('goes by email and chat, never as a Security Hub transition; a halt is HIGH', () => {
-    const notice = userEnforcementNotice(quarantined);
+  it('goes by email and chat, and to Security Hub with its finding (every attach and detach); a halt is HIGH', async () => {
+    const stored = {
+      ref: { accountId: quarantined.accountId, kind: 'USER_NO_MFA', userName: quarantined.userName },
+      finding: { findingId: quarantined.findingId, accountId: quarantined.accountId },
+      sessionHint: 'sweep-daily',
+    } as unknown as StoredTransition;
+    const notice = userEnforcementNotice({ ...quarantined, stored });
     expect(notice.kind).toBe('enforcement');
     expect(channelsFor(notice.kind, notice.source, notice.severity)).toEqual({
       email: true,
       markNotified: false,
-      securityHub: false,
+      securityHub: true,
     });
     const halt = haltNotice({
       sweepId: 's1',
@@ -71,5 +78,25 @@ describe('enforcement notices', () => {
     });
     expect(halt.severity).toBe('HIGH');
     expect(halt.messages?.email().attributes.finding).toBe('ENFORCEMENT_HALTED');
+
+    // Through the one path: the quarantine's finding is imported once; the halt has no finding to import.
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const imported: StoredTransition[] = [];
+    const notify = createNotifier({
+      sns: new SNSClient({ region: 'us-east-1' }),
+      alertTopicArn: 'arn:aws:sns:us-east-1:222222222222:org-mfa-watch-alerts',
+      exportFinding: (s) => {
+        imported.push(s);
+        return Promise.resolve();
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      now: () => new Date('2026-12-07T00:00:00Z'),
+    });
+    await notify(notice);
+    await notify(halt);
+    expect(imported).toEqual([stored]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+    sns.restore();
   });
 });

@@ -260,9 +260,10 @@ describe('channelsFor (pure): the one table', () => {
     rows.push(['resolution', 'sweep', severity, false, false, true]);
     rows.push(['notice', 'event', severity, true, false, false]);
     rows.push(['notice', 'sweep', severity, true, false, false]);
-    // Quarantined, released, halted (ADR 0022): email and chat; the finding's state is not a new one.
-    rows.push(['enforcement', 'event', severity, true, false, false]);
-    rows.push(['enforcement', 'sweep', severity, true, false, false]);
+    // Quarantined, released, halted (ADR 0022): email and chat; not a new alert state, but Security Hub
+    // shows the quarantine (a halt carries no finding, so nothing is imported for it).
+    rows.push(['enforcement', 'event', severity, true, false, true]);
+    rows.push(['enforcement', 'sweep', severity, true, false, true]);
     rows.push(['manual-release', 'sweep', severity, true, false, true]);
   }
   it.each(rows)(
