@@ -44,6 +44,10 @@ export function memberServices(
         'ListAccountAliases',
         // The sweep's canary (docs/adr/0021-canary.md): the check role tags itself.
         'TagRole',
+        // Enforcement (ADR 0022), with the enforce role: the simulated accounts keep attached policies.
+        'ListAttachedUserPolicies',
+        'AttachUserPolicy',
+        'DetachUserPolicy',
       ],
       operationOf: rpcOperationOf,
       answer: (operation, request) => {
