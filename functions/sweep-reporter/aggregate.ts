@@ -138,12 +138,10 @@ function failedAccount(accountId: string, item: SweepAccountItem | undefined, re
 }
 
 /**
- * Merge the plan and the workers' results into the report. Per account, a worker's result wins over a
- * failed batch (a redriven Map Run can report both), and a planned account with neither is `failed`
- * with {@link NO_RESULT_REASON}. Coverage gaps: accounts outside the rollout, excluded, or not covered.
- * Pure.
+ * Per account, a worker's result wins over a failed batch (a redriven Map Run can report both), and a
+ * planned account with neither is `failed` with {@link NO_RESULT_REASON}. Ordered by account id.
  */
-export function buildReport(parts: ReportParts): SweepReport {
+function mergeAccounts(parts: ReportParts): AccountReport[] {
   const items = new Map(parts.items.map((item) => [item.accountId, item]));
   const accounts = new Map<string, AccountReport>();
   for (const failure of parts.failures) {
@@ -164,8 +162,11 @@ export function buildReport(parts: ReportParts): SweepReport {
     if (!accounts.has(item.accountId))
       accounts.set(item.accountId, failedAccount(item.accountId, item, NO_RESULT_REASON));
   }
-  const ordered = [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  return [...accounts.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+}
 
+/** Accounts outside the rollout, excluded, or not covered, in the accounts' order. */
+function coverageGapsOf(ordered: readonly AccountReport[]): CoverageGap[] {
   const coverageGaps: CoverageGap[] = [];
   for (const account of ordered) {
     const gap: GapKind | undefined =
@@ -185,7 +186,15 @@ export function buildReport(parts: ReportParts): SweepReport {
         : {}),
     });
   }
+  return coverageGaps;
+}
 
+/** The counts of the merged accounts, their gaps and the departed accounts' (sorted) findings. */
+function tally(
+  ordered: readonly AccountReport[],
+  coverageGaps: readonly CoverageGap[],
+  removed: readonly SweepFinding[],
+): Pick<SweepReport, 'totals' | 'newBySeverity' | 'openBySeverity'> {
   const findings = ordered.flatMap((a) => a.findings);
   const count = (change: SweepFinding['change']) => findings.filter((f) => f.change === change).length;
   const newBySeverity = zeroBySeverity();
@@ -195,12 +204,7 @@ export function buildReport(parts: ReportParts): SweepReport {
     if (finding.change !== 'resolved') openBySeverity[finding.severity] += 1;
   }
   const outcomes = (outcome: AccountOutcome) => ordered.filter((a) => a.outcome === outcome).length;
-  const removed = [...parts.removedAccountFindings].sort(compareFindings);
   return {
-    sweepId: parts.sweepId,
-    mode: parts.mode,
-    fullSweep: parts.fullSweep,
-    generatedAt: parts.now.toISOString(),
     totals: {
       accounts: ordered.length,
       checked: outcomes('checked'),
@@ -214,6 +218,28 @@ export function buildReport(parts: ReportParts): SweepReport {
       openFindings: count('new') + count('still-open'),
       accountRemovedFindings: removed.length,
     },
+    newBySeverity,
+    openBySeverity,
+  };
+}
+
+/**
+ * Merge the plan and the workers' results into the report. Per account, a worker's result wins over a
+ * failed batch (a redriven Map Run can report both), and a planned account with neither is `failed`
+ * with {@link NO_RESULT_REASON}. Coverage gaps: accounts outside the rollout, excluded, or not covered.
+ * Pure.
+ */
+export function buildReport(parts: ReportParts): SweepReport {
+  const ordered = mergeAccounts(parts);
+  const coverageGaps = coverageGapsOf(ordered);
+  const removed = [...parts.removedAccountFindings].sort(compareFindings);
+  const { totals, newBySeverity, openBySeverity } = tally(ordered, coverageGaps, removed);
+  return {
+    sweepId: parts.sweepId,
+    mode: parts.mode,
+    fullSweep: parts.fullSweep,
+    generatedAt: parts.now.toISOString(),
+    totals,
     newBySeverity,
     openBySeverity,
     accounts: ordered,

@@ -1,15 +1,8 @@
-import { KO_SUBJECT, withParticle } from '../core/korean-particles';
 import { MAX_SUBJECT_LENGTH, asciiOnly, consoleHost, utcAndZoned, wallClock } from '../core/message-text';
 import type { AlertLocale } from '../contract/contract';
-import { FINDING_SEVERITIES, type FindingSeverity, type ResolutionReason } from '../contract/findings';
+import { FINDING_SEVERITIES, type FindingSeverity } from '../contract/findings';
 import type { SweepFinding } from '../contract/sweep';
-import {
-  compareFindings,
-  digestSeverity,
-  type AccountReport,
-  type CoverageGap,
-  type SweepReport,
-} from './aggregate';
+import { compareFindings, digestSeverity, type AccountReport, type SweepReport } from './aggregate';
 import {
   digestCounts,
   extraTexts,
@@ -17,8 +10,10 @@ import {
   subjectAccounts,
   suppressedLines,
   todoLines,
+  type ExtraTexts,
   type GapWithFailure,
 } from './digest-extra';
+import { MAX_QUOTE, digestTexts, type DigestTexts } from './digest-texts';
 import { enforcementLines } from './enforcement-digest';
 import { oneLine } from './results';
 import { boundBody } from './bounded-body';
@@ -55,147 +50,6 @@ export const DIGEST_ACCOUNTS_MAX = 10;
  * above keep a digest near 20 KB whatever the sweep's size; this is the last guard.
  */
 export const MAX_DIGEST_BYTES = 200_000;
-/** Longest untrusted text (reason, name) quoted in one line. */
-const MAX_QUOTE = 200;
-
-interface Texts {
-  headline: (id: string, scope: string) => string;
-  scope: { scheduled: string; onDemandAll: string; onDemandSome: string; joined: string };
-  finishedAt: string;
-  findings: (t: SweepReport['totals']) => string;
-  sections: Record<
-    'new' | 'resolved' | 'bySeverity' | 'byAccount' | 'gaps' | 'failures' | 'skipped' | 'report',
-    string
-  >;
-  none: string;
-  more: (n: number) => string;
-  moreAccounts: (n: number) => string;
-  in: (who: string, account: string) => string;
-  accountOnly: (account: string) => string;
-  root: string;
-  console: string;
-  lastUsed: (when: string) => string;
-  gap: (gap: CoverageGap) => string;
-  reasons: Record<ResolutionReason, string>;
-  storeProblem: (problem: string) => string;
-  partial: string;
-  jsonReport: string;
-}
-
-const EN: Texts = {
-  headline: (id, scope) => `Org-wide MFA sweep ${id} finished (${scope}).`,
-  scope: {
-    scheduled: 'scheduled, every ACTIVE account',
-    onDemandAll: 'on demand, every ACTIVE account',
-    onDemandSome: 'on demand, selected accounts',
-    joined: 'accounts that just joined the organization',
-  },
-  finishedAt: 'Finished',
-  findings: (t) =>
-    `Findings: ${t.newFindings} new, ${t.resolvedFindings} resolved, ${t.openFindings} open (${t.stillOpenFindings} still open from before).`,
-  sections: {
-    new: 'New findings',
-    resolved: 'Resolved findings',
-    bySeverity: 'Open findings by severity',
-    byAccount: 'Open findings by account',
-    gaps: 'Coverage gaps',
-    failures: 'Not checked (the sweep could not finish the account)',
-    skipped: 'Not swept (account not ACTIVE)',
-    report: 'Report (CSV)',
-  },
-  none: '  none',
-  more: (n) => `  ... and ${n} more (see the report)`,
-  moreAccounts: (n) => `  ... and ${n} more accounts (see the report)`,
-  in: (who, account) => `${who} in ${account}`,
-  accountOnly: (account) => `account ${account}`,
-  root: 'root user',
-  console: ', console password',
-  lastUsed: (when) => `, last used ${when}`,
-  gap: (gap) => {
-    switch (gap.gap) {
-      case 'outside-rollout':
-        return 'outside the rollout OUs: no StackSet instance, events are not watched';
-      case 'excluded':
-        return 'excluded by configuration (rollout.excludeAccountIds)';
-      case 'not-covered':
-        return `check role not reachable${gap.reason === undefined ? '' : `: ${oneLine(gap.reason, MAX_QUOTE)}`}`;
-    }
-  },
-  reasons: {
-    'mfa-enabled': 'MFA enabled',
-    'console-removed': 'password removed',
-    deleted: 'user deleted',
-    exempted: 'exempted',
-    'role-reachable': 'check role reachable again',
-    'forwarding-restored': 'forward rule restored',
-    'account-removed': 'account no longer ACTIVE in the organization',
-    'rollout-recovered': 'StackSet instance deployed again',
-    'canary-arrived': 'canary arrived: real-time path proven again',
-    manual: 'closed by hand',
-  },
-  storeProblem: (problem) =>
-    `Note: findings of accounts that left the organization were not reconciled: ${oneLine(problem, MAX_QUOTE)}`,
-  partial: 'Only the swept accounts are counted: this was not a sweep of the whole organization.',
-  jsonReport: 'JSON',
-};
-
-const KO: Texts = {
-  headline: (id, scope) => `조직 전체 MFA 점검 ${withParticle(id, KO_SUBJECT)} 완료되었습니다 (${scope}).`,
-  scope: {
-    scheduled: '정기 점검, 모든 ACTIVE 계정',
-    onDemandAll: '수동 실행, 모든 ACTIVE 계정',
-    onDemandSome: '수동 실행, 지정한 계정',
-    joined: '조직에 새로 합류한 계정',
-  },
-  finishedAt: '완료 시각',
-  findings: (t) =>
-    `발견 항목: 신규 ${t.newFindings}개, 해결 ${t.resolvedFindings}개, 열림 ${t.openFindings}개 (이전부터 열려 있던 항목 ${t.stillOpenFindings}개).`,
-  sections: {
-    new: '신규 발견 항목',
-    resolved: '해결된 발견 항목',
-    bySeverity: '심각도별 열린 항목',
-    byAccount: '계정별 열린 항목',
-    gaps: '적용 범위 공백',
-    failures: '점검 못 함 (점검을 끝내지 못한 계정)',
-    skipped: '점검하지 않은 계정 (ACTIVE 상태 아님)',
-    report: '보고서 (CSV)',
-  },
-  none: '  없음',
-  more: (n) => `  ... 외 ${n}개 (보고서 참조)`,
-  moreAccounts: (n) => `  ... 외 계정 ${n}개 (보고서 참조)`,
-  in: (who, account) => `계정 ${account}의 ${who}`,
-  accountOnly: (account) => `계정 ${account}`,
-  root: '루트 사용자',
-  console: ', 콘솔 비밀번호 있음',
-  lastUsed: (when) => `, 마지막 사용 ${when}`,
-  gap: (gap) => {
-    switch (gap.gap) {
-      case 'outside-rollout':
-        return '롤아웃 OU 밖: StackSet 인스턴스가 없어 이벤트를 감시하지 않습니다';
-      case 'excluded':
-        return '설정에서 제외됨 (rollout.excludeAccountIds)';
-      case 'not-covered':
-        return `점검 역할에 접근할 수 없음${gap.reason === undefined ? '' : `: ${oneLine(gap.reason, MAX_QUOTE)}`}`;
-    }
-  },
-  reasons: {
-    'mfa-enabled': 'MFA 활성화됨',
-    'console-removed': '비밀번호 삭제됨',
-    deleted: '사용자 삭제됨',
-    exempted: '예외 적용됨',
-    'role-reachable': '점검 역할에 다시 접근 가능',
-    'forwarding-restored': '전달 규칙 복구됨',
-    'account-removed': '계정이 더 이상 조직의 ACTIVE 계정이 아님',
-    'rollout-recovered': 'StackSet 인스턴스가 다시 배포됨',
-    'canary-arrived': '카나리아 도착: 실시간 경로가 다시 확인됨',
-    manual: '수동으로 닫음',
-  },
-  storeProblem: (problem) =>
-    `참고: 조직을 떠난 계정의 발견 항목을 정리하지 못했습니다: ${oneLine(problem, MAX_QUOTE)}`,
-  partial: '점검한 계정만 집계했습니다: 조직 전체 점검이 아닙니다.',
-  jsonReport: 'JSON',
-};
-
 function accountLabel(accountId: string, account: Pick<AccountReport, 'alias' | 'name'> | undefined): string {
   const label = account?.alias ?? account?.name;
   return label === undefined ? accountId : `${accountId} (${oneLine(label, 64)})`;
@@ -234,14 +88,20 @@ function subjectOf(report: SweepReport): string {
   return asciiOnly(text).slice(0, MAX_SUBJECT_LENGTH);
 }
 
-/**
- * Render the sweep's one digest: totals, new and resolved findings, open findings by severity and by
- * account, coverage gaps, failures, and the report's console link. Lists are cut at
- * {@link DIGEST_LIST_MAX} entries with "and N more", untrusted text is one line and bounded, so the
- * message stays far under SNS's 256 KiB whatever the organization's size. Pure.
- */
-export function formatDigest(report: SweepReport, settings: DigestSettings): DigestMessage {
-  const t = settings.locale === 'ko' ? KO : EN;
+/** The texts and the renderers every section of one digest shares. */
+interface DigestView {
+  readonly t: DigestTexts;
+  readonly x: ExtraTexts;
+  /** Who and where: the user (or root user) in its labelled account. */
+  readonly where: (f: SweepFinding) => string;
+  /** A timestamp on the deployment's wall clock, or undefined when absent or not a date. */
+  readonly time: (iso: string | undefined) => string | undefined;
+  /** A resolution reason in words (an unknown one quoted, one line). */
+  readonly reasonText: (reason: string | undefined) => string;
+}
+
+function digestView(report: SweepReport, settings: DigestSettings): DigestView {
+  const t = digestTexts(settings.locale);
   const byId = new Map(report.accounts.map((a) => [a.accountId, a]));
   const where = (f: SweepFinding) => {
     const account = accountLabel(f.accountId, byId.get(f.accountId));
@@ -254,17 +114,41 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
       ? undefined
       : `${wallClock(date, settings.timeZone)} (${settings.timeZone})`;
   };
-
   const reasons: Readonly<Record<string, string>> = t.reasons;
   const reasonText = (reason: string | undefined) =>
     reason === undefined ? '-' : (reasons[reason] ?? oneLine(reason, 64));
+  return { t, x: extraTexts(settings.locale), where, time, reasonText };
+}
 
-  const all = report.accounts.flatMap((a) => a.findings);
-  const added = all.filter((f) => f.change === 'new').sort(compareFindings);
-  const resolved = [...all.filter((f) => f.change === 'resolved'), ...report.removedAccountFindings].sort(
-    compareFindings,
-  );
-  const openByAccount = report.accounts
+function scopeText(report: SweepReport, t: DigestTexts): string {
+  return report.mode === 'joined'
+    ? t.scope.joined
+    : !report.fullSweep
+      ? t.scope.onDemandSome
+      : report.mode === 'scheduled'
+        ? t.scope.scheduled
+        : t.scope.onDemandAll;
+}
+
+/** Headline, finish time, counts, and the notes on what could not be done. */
+function headerLines(report: SweepReport, settings: DigestSettings, { t, x }: DigestView): string[] {
+  return [
+    t.headline(report.sweepId, scopeText(report, t)),
+    `${t.finishedAt}: ${utcAndZoned(new Date(report.generatedAt), settings.timeZone)}`,
+    ...(report.fullSweep ? [] : [t.partial]),
+    '',
+    x.accounts(digestCounts(report)),
+    t.findings(report.totals),
+    ...(report.storeProblem === undefined ? [] : [t.storeProblem(report.storeProblem)]),
+    ...(report.rolloutProblem === undefined
+      ? []
+      : [x.rolloutProblem(oneLine(report.rolloutProblem, MAX_QUOTE))]),
+  ];
+}
+
+/** Accounts with open findings, most CRITICAL first, then most HIGH, then most open, then by id. */
+function openByAccount(report: SweepReport) {
+  return report.accounts
     .map((account) => {
       const open = account.findings.filter((f) => f.change !== 'resolved');
       const counts: Record<FindingSeverity, number> = { CRITICAL: 0, HIGH: 0, MEDIUM: 0 };
@@ -279,30 +163,16 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
         b.total - a.total ||
         a.account.accountId.localeCompare(b.account.accountId),
     );
-  const x = extraTexts(settings.locale);
-  const groups = groupAccounts(report);
-  const failures = groups.notChecked;
-  const scope =
-    report.mode === 'joined'
-      ? t.scope.joined
-      : !report.fullSweep
-        ? t.scope.onDemandSome
-        : report.mode === 'scheduled'
-          ? t.scope.scheduled
-          : t.scope.onDemandAll;
+}
 
-  const lines = [
-    t.headline(report.sweepId, scope),
-    `${t.finishedAt}: ${utcAndZoned(new Date(report.generatedAt), settings.timeZone)}`,
-    ...(report.fullSweep ? [] : [t.partial]),
-    '',
-    x.accounts(digestCounts(report)),
-    t.findings(report.totals),
-    ...(report.storeProblem === undefined ? [] : [t.storeProblem(report.storeProblem)]),
-    ...(report.rolloutProblem === undefined
-      ? []
-      : [x.rolloutProblem(oneLine(report.rolloutProblem, MAX_QUOTE))]),
-    '',
+/** New and resolved findings, then open findings by severity and by account. */
+function findingLines(report: SweepReport, { t, where, time, reasonText }: DigestView): string[] {
+  const all = report.accounts.flatMap((a) => a.findings);
+  const added = all.filter((f) => f.change === 'new').sort(compareFindings);
+  const resolved = [...all.filter((f) => f.change === 'resolved'), ...report.removedAccountFindings].sort(
+    compareFindings,
+  );
+  return [
     `${t.sections.new} (${added.length}):`,
     ...limited(
       added,
@@ -327,17 +197,20 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
     `${t.sections.bySeverity}: ${severityCounts(report.openBySeverity) || '0'}`,
     `${t.sections.byAccount}:`,
     ...limited(
-      openByAccount,
+      openByAccount(report),
       DIGEST_ACCOUNTS_MAX,
       (a) => `  - ${accountLabel(a.account.accountId, a.account)}: ${a.total} (${severityCounts(a.counts)})`,
       t.moreAccounts,
       t.none,
     ),
-    ...suppressedLines(report, settings.locale, where, DIGEST_LIST_MAX),
-    ...todoLines(report, settings.locale),
-    ...canaryDigestLines(report, settings.locale, settings.timeZone),
-    ...enforcementLines(report.enforcement, settings.locale),
-    '',
+  ];
+}
+
+/** Accounts the sweep did not fully check: coverage gaps, rollout pending, not checked, not swept. */
+function accountLines(report: SweepReport, { t, x }: DigestView): string[] {
+  const groups = groupAccounts(report);
+  const failures = groups.notChecked;
+  return [
     `${t.sections.gaps} (${groups.gaps.length}):`,
     ...limited(
       groups.gaps,
@@ -382,6 +255,28 @@ export function formatDigest(report: SweepReport, settings: DigestSettings): Dig
             t.none,
           ),
         ]),
+  ];
+}
+
+/**
+ * Render the sweep's one digest: totals, new and resolved findings, open findings by severity and by
+ * account, coverage gaps, failures, and the report's console link. Lists are cut at
+ * {@link DIGEST_LIST_MAX} entries with "and N more", untrusted text is one line and bounded, so the
+ * message stays far under SNS's 256 KiB whatever the organization's size. Pure.
+ */
+export function formatDigest(report: SweepReport, settings: DigestSettings): DigestMessage {
+  const view = digestView(report, settings);
+  const { t } = view;
+  const lines = [
+    ...headerLines(report, settings, view),
+    '',
+    ...findingLines(report, view),
+    ...suppressedLines(report, settings.locale, view.where, DIGEST_LIST_MAX),
+    ...todoLines(report, settings.locale),
+    ...canaryDigestLines(report, settings.locale, settings.timeZone),
+    ...enforcementLines(report.enforcement, settings.locale),
+    '',
+    ...accountLines(report, view),
     '',
     `${t.sections.report}: ${s3ConsoleLink(settings.partition, settings.region, settings.bucket, settings.reportCsvKey)}`,
     `${t.jsonReport}: s3://${settings.bucket}/${settings.reportJsonKey}`,

@@ -4,17 +4,15 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SweepMetrics } from '../core/metrics';
 import { publishAlert } from '../core/publish';
 import type { FindingStore } from '../core/finding-store';
-import { FindingStoreError } from '../core/finding-errors';
 import {
   SWEEP_KEYS,
   type SweepAccountItem,
   type SweepBatchResult,
-  type SweepFinding,
   type SweepReportInput,
   type SweepReportSummary,
 } from '../contract/sweep';
-import { createNotifier } from '../core/notify';
-import { buildReport } from './aggregate';
+import { createNotifier, type Notifier } from '../core/notify';
+import { buildReport, type SweepReport } from './aggregate';
 import {
   compareSweepCanaries,
   withCanaryFindings,
@@ -24,12 +22,12 @@ import {
 import { reportCsv } from './csv';
 import { formatDigest } from './digest';
 import type { ReporterSettings } from './env';
-import { InvalidReportInputError, ResultsUnreadableError } from './errors';
+import { InvalidReportInputError } from './errors';
 import { digestReceiptExists, putReportObject } from './outputs';
-import { readMapResults, readText, type FailedBatch } from './results';
-import { resolveRemovedAccounts } from './removed';
+import { departedAccounts, planItems, workerResults, type DepartedAccounts } from './report-inputs';
+import type { FailedBatch } from './results';
 import { sendStormAlerts } from './storm';
-import { accountItemsSchema, reportInputSchema } from './schemas';
+import { reportInputSchema } from './schemas';
 
 /** What the reporter needs; the handler builds it once per container. */
 export interface ReporterDeps {
@@ -67,6 +65,138 @@ export function parseReportInput(raw: unknown): SweepReportInput {
   return input;
 }
 
+/** Where the sweep's two reports were written. */
+interface ReportKeys {
+  readonly reportCsvKey: string;
+  readonly reportJsonKey: string;
+}
+
+/** The digest's fate: already published by an earlier try, or the message id of this one's Publish. */
+interface DigestOutcome {
+  readonly alreadyPublished: boolean;
+  readonly messageId?: string;
+}
+
+/** Compare the canaries the workers sent (none when the reporter has no canary records). */
+async function compareCanaries(
+  deps: ReporterDeps,
+  notify: Notifier,
+  mode: SweepReportInput['plan']['mode'],
+  batches: readonly SweepBatchResult[],
+  now: Date,
+): Promise<CanaryComparison | undefined> {
+  if (deps.canaries === undefined) return undefined;
+  const { settings, store, logger } = deps;
+  const { locale, timeZone, partition } = settings;
+  return compareSweepCanaries(
+    {
+      canaries: deps.canaries,
+      store,
+      notify,
+      format: { locale, timeZone, partition },
+      resolvedRetentionDays: settings.findings.resolvedRetentionDays,
+      logger,
+    },
+    { mode, batches, now },
+  );
+}
+
+/** Merge the plan, the results, the departed accounts and the canaries into the report. Pure. */
+function assembleReport(
+  input: SweepReportInput,
+  items: readonly SweepAccountItem[],
+  results: { readonly batches: readonly SweepBatchResult[]; readonly failures: readonly FailedBatch[] },
+  departed: DepartedAccounts,
+  canary: CanaryComparison | undefined,
+  now: Date,
+): SweepReport {
+  const { plan } = input;
+  const built = buildReport({
+    sweepId: plan.sweepId,
+    mode: plan.mode,
+    fullSweep: plan.fullSweep,
+    items,
+    batches: results.batches,
+    failures: results.failures,
+    removedAccountFindings: departed.removed,
+    skipped: plan.skipped ?? [],
+    ...(departed.storeProblem === undefined ? {} : { storeProblem: departed.storeProblem }),
+    ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
+    ...(input.enforcement === undefined ? {} : { enforcement: input.enforcement }),
+    now,
+  });
+  return canary === undefined ? built : { ...built, canary: canary.accounts };
+}
+
+/** Write the CSV and the JSON report into the sweep bucket. */
+async function writeReports(s3: S3Client, bucket: string, report: SweepReport): Promise<ReportKeys> {
+  const reportCsvKey = SWEEP_KEYS.reportCsv(report.sweepId);
+  const reportJsonKey = SWEEP_KEYS.reportJson(report.sweepId);
+  await putReportObject(s3, bucket, reportCsvKey, reportCsv(report), 'text/csv; charset=utf-8');
+  await putReportObject(s3, bucket, reportJsonKey, JSON.stringify(report), 'application/json');
+  return { reportCsvKey, reportJsonKey };
+}
+
+/**
+ * Publish the digest and count the sweep's metrics, once per sweep: a receipt object marks it done, so
+ * a retried reporter publishes nothing twice.
+ */
+async function publishDigestOnce(
+  deps: ReporterDeps,
+  report: SweepReport,
+  keys: ReportKeys,
+  departed: DepartedAccounts,
+  now: Date,
+): Promise<DigestOutcome> {
+  const { settings, s3, sns } = deps;
+  const bucket = settings.bucketName;
+  const receiptKey = SWEEP_KEYS.digestReceipt(report.sweepId);
+  if (await digestReceiptExists(s3, bucket, receiptKey)) return { alreadyPublished: true };
+  const digest = formatDigest(report, {
+    locale: settings.locale,
+    timeZone: settings.timeZone,
+    partition: settings.partition,
+    region: settings.region,
+    bucket,
+    ...keys,
+  });
+  // The same Publish as every alert: String message attributes for subscription filters.
+  const messageId = await publishAlert(sns, settings.alertTopicArn, digest);
+  // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
+  const { checked, notCovered, failed, rolloutPending } = report.totals;
+  deps.metrics?.sweepAccounts({ checked, notCovered, failed, rolloutPending });
+  deps.metrics?.openFindings(report.openBySeverity);
+  for (const _ of departed.removed) deps.metrics?.findingResolved('account-removed', 'sweep');
+  await putReportObject(
+    s3,
+    bucket,
+    receiptKey,
+    JSON.stringify({ sweepId: report.sweepId, messageId, publishedAt: now.toISOString() }),
+    'application/json',
+  );
+  return { alreadyPublished: false, messageId };
+}
+
+/** The state machine's view of the sweep: the report's totals and where the reports are. Pure. */
+function summaryOf(report: SweepReport, keys: ReportKeys, digest: DigestOutcome): SweepReportSummary {
+  const t = report.totals;
+  return {
+    sweepId: report.sweepId,
+    accounts: t.accounts,
+    checked: t.checked,
+    notCovered: t.notCovered,
+    failed: t.failed,
+    newFindings: t.newFindings,
+    resolvedFindings: t.resolvedFindings,
+    openFindings: t.openFindings,
+    coverageGaps: t.coverageGaps,
+    accountRemovedFindings: t.accountRemovedFindings,
+    digestPublished: !digest.alreadyPublished,
+    reportCsvKey: keys.reportCsvKey,
+    reportJsonKey: keys.reportJsonKey,
+  };
+}
+
 /**
  * The reporter: read the plan's items and the workers' results (ResultWriter files or inline batches),
  * on a full sweep resolve the findings of accounts no longer ACTIVE, write the CSV and JSON reports,
@@ -75,72 +205,6 @@ export function parseReportInput(raw: unknown): SweepReportInput {
 export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<SweepReportSummary> {
   const { settings, s3, sns, store, logger } = deps;
   const bucket = settings.bucketName;
-
-  async function planItems(input: SweepReportInput): Promise<readonly SweepAccountItem[]> {
-    const { plan } = input;
-    if (plan.items !== undefined) return plan.items;
-    if (plan.bucket !== bucket)
-      throw new InvalidReportInputError('plan.bucket', `the sweep bucket ${bucket}`);
-    const location = `s3://${plan.bucket}/${plan.key}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(await readText(s3, plan.bucket, plan.key));
-    } catch (error) {
-      if (error instanceof ResultsUnreadableError) throw error;
-      throw new ResultsUnreadableError(location, 'not JSON');
-    }
-    const items = accountItemsSchema.safeParse(json);
-    if (!items.success) throw new ResultsUnreadableError(location, 'not a JSON array of account items');
-    return items.data;
-  }
-
-  async function workerResults(
-    input: SweepReportInput,
-  ): Promise<{ batches: SweepBatchResult[]; failures: FailedBatch[] }> {
-    const batches: SweepBatchResult[] = [...(input.batches ?? [])];
-    const failures: FailedBatch[] = [];
-    if (input.results !== undefined) {
-      // The state machine's ResultWriter writes under one fixed prefix, one folder per Map Run
-      // (<prefix>/<map run id>/manifest.json and its result files): only that run's folder is read.
-      const prefix = SWEEP_KEYS.mapResultsPrefix;
-      if (input.results.Bucket !== bucket) {
-        throw new InvalidReportInputError('results.Bucket', `the sweep bucket ${bucket}`);
-      }
-      if (!input.results.Key.startsWith(`${prefix}/`)) {
-        throw new InvalidReportInputError('results.Key', `a manifest under ${prefix}/`);
-      }
-      const runFolder = input.results.Key.slice(0, input.results.Key.lastIndexOf('/'));
-      const map = await readMapResults(s3, bucket, input.results.Key, runFolder);
-      batches.push(...map.batches);
-      failures.push(...map.failures);
-    }
-    return { batches, failures };
-  }
-
-  async function departedAccounts(
-    input: SweepReportInput,
-    items: readonly SweepAccountItem[],
-    now: Date,
-  ): Promise<{ removed: SweepFinding[]; storeProblem?: string }> {
-    // Only a full sweep lists every ACTIVE account; an empty list is never a real organization.
-    if (!input.plan.fullSweep || items.length === 0) return { removed: [] };
-    try {
-      const active = new Set(items.map((item) => item.accountId));
-      const removed = await resolveRemovedAccounts(
-        store,
-        active,
-        now,
-        settings.findings.resolvedRetentionDays,
-      );
-      return { removed };
-    } catch (error) {
-      // The digest goes out anyway (a missed reconciliation is better than a missed digest).
-      if (!(error instanceof FindingStoreError)) throw error;
-      logger.error('account-removed reconciliation failed', { error });
-      return { removed: [], storeProblem: error.message };
-    }
-  }
-
   const notify = createNotifier({
     sns,
     alertTopicArn: settings.alertTopicArn,
@@ -148,56 +212,26 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
     logger,
     now: deps.now,
   });
-
-  async function compareCanaries(
-    mode: SweepReportInput['plan']['mode'],
-    batches: readonly SweepBatchResult[],
-    now: Date,
-  ): Promise<CanaryComparison | undefined> {
-    if (deps.canaries === undefined) return undefined;
-    const { locale, timeZone, partition } = settings;
-    return compareSweepCanaries(
-      {
-        canaries: deps.canaries,
-        store,
-        notify,
-        format: { locale, timeZone, partition },
-        resolvedRetentionDays: settings.findings.resolvedRetentionDays,
-        logger,
-      },
-      { mode, batches, now },
-    );
-  }
+  const departedDeps = { store, logger, resolvedRetentionDays: settings.findings.resolvedRetentionDays };
 
   return async (raw: unknown): Promise<SweepReportSummary> => {
     const input = parseReportInput(raw);
-    const { plan } = input;
     const now = deps.now();
-    const items = await planItems(input);
-    const { batches: results, failures } = await workerResults(input);
-    const canary = await compareCanaries(plan.mode, results, now);
-    const batches = canary === undefined ? results : withCanaryFindings(results, canary.findings);
-    const departed = await departedAccounts(input, items, now);
-    const built = buildReport({
-      sweepId: plan.sweepId,
-      mode: plan.mode,
-      fullSweep: plan.fullSweep,
+    const items = await planItems(s3, bucket, input);
+    const results = await workerResults(s3, bucket, input);
+    const canary = await compareCanaries(deps, notify, input.plan.mode, results.batches, now);
+    const batches =
+      canary === undefined ? results.batches : withCanaryFindings(results.batches, canary.findings);
+    const departed = await departedAccounts(departedDeps, input, items, now);
+    const report = assembleReport(
+      input,
       items,
-      batches,
-      failures,
-      removedAccountFindings: departed.removed,
-      skipped: plan.skipped ?? [],
-      ...(departed.storeProblem === undefined ? {} : { storeProblem: departed.storeProblem }),
-      ...(plan.rolloutProblem === undefined ? {} : { rolloutProblem: plan.rolloutProblem }),
-      ...(input.enforcement === undefined ? {} : { enforcement: input.enforcement }),
+      { batches, failures: results.failures },
+      departed,
+      canary,
       now,
-    });
-    const report = canary === undefined ? built : { ...built, canary: canary.accounts };
-
-    const reportCsvKey = SWEEP_KEYS.reportCsv(plan.sweepId);
-    const reportJsonKey = SWEEP_KEYS.reportJson(plan.sweepId);
-    await putReportObject(s3, bucket, reportCsvKey, reportCsv(report), 'text/csv; charset=utf-8');
-    await putReportObject(s3, bucket, reportJsonKey, JSON.stringify(report), 'application/json');
+    );
+    const keys = await writeReports(s3, bucket, report);
 
     // The storm guard's held alerts go out before the digest, one per kind (each once per sweep).
     await sendStormAlerts(
@@ -214,54 +248,12 @@ export function createReporter(deps: ReporterDeps): (raw: unknown) => Promise<Sw
       report,
     );
 
-    const receiptKey = SWEEP_KEYS.digestReceipt(plan.sweepId);
-    const alreadyPublished = await digestReceiptExists(s3, bucket, receiptKey);
-    let messageId: string | undefined;
-    if (!alreadyPublished) {
-      const digest = formatDigest(report, {
-        locale: settings.locale,
-        timeZone: settings.timeZone,
-        partition: settings.partition,
-        region: settings.region,
-        bucket,
-        reportCsvKey,
-        reportJsonKey,
-      });
-      // The same Publish as every alert: String message attributes for subscription filters.
-      messageId = await publishAlert(sns, settings.alertTopicArn, digest);
-      // Once per sweep, like the digest: a retried reporter must not count the sweep twice.
-      const { checked, notCovered, failed, rolloutPending } = report.totals;
-      deps.metrics?.sweepAccounts({ checked, notCovered, failed, rolloutPending });
-      deps.metrics?.openFindings(report.openBySeverity);
-      for (const _ of departed.removed) deps.metrics?.findingResolved('account-removed', 'sweep');
-      await putReportObject(
-        s3,
-        bucket,
-        receiptKey,
-        JSON.stringify({ sweepId: plan.sweepId, messageId, publishedAt: now.toISOString() }),
-        'application/json',
-      );
-    }
+    const digest = await publishDigestOnce(deps, report, keys, departed, now);
     logger.info('sweep reported', {
-      sweepId: plan.sweepId,
+      sweepId: report.sweepId,
       totals: report.totals,
-      digest: alreadyPublished ? 'already published' : messageId,
+      digest: digest.alreadyPublished ? 'already published' : digest.messageId,
     });
-    const t = report.totals;
-    return {
-      sweepId: plan.sweepId,
-      accounts: t.accounts,
-      checked: t.checked,
-      notCovered: t.notCovered,
-      failed: t.failed,
-      newFindings: t.newFindings,
-      resolvedFindings: t.resolvedFindings,
-      openFindings: t.openFindings,
-      coverageGaps: t.coverageGaps,
-      accountRemovedFindings: t.accountRemovedFindings,
-      digestPublished: !alreadyPublished,
-      reportCsvKey,
-      reportJsonKey,
-    };
+    return summaryOf(report, keys, digest);
   };
 }
