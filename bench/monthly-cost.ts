@@ -200,19 +200,14 @@ export interface CostLine {
 
 const GB = 1024 ** 3;
 
-/**
- * The itemized monthly bill. `sweep` is one measured sweep (bench/sweep-run.ts) scaled to the workload's
- * accounts; `securityHub` says whether findings are imported; `enforcement` whether `enforcement.mode`
- * is `quarantine` (the canary follows `workload.canary.enabled`).
- */
-export function monthlyBill(
+/** The monthly quantities the usage lines price, from the workload and the measured sweep. */
+function monthlyUsage(
   counts: TemplateCounts,
   workload: Workload,
   sweep: SweepCost & { readonly accounts: number },
   securityHub: boolean,
-  enforcement = false,
-): CostLine[] {
-  const p = MONTHLY_PRICES;
+  enforcement: boolean,
+) {
   const extra = canaryAndEnforcementUse(workload, enforcement);
   const { canaries } = extra;
   const canaryNote = canaries > 0 ? ` + ${canaries.toLocaleString('en-US')} canaries` : '';
@@ -234,7 +229,29 @@ export function monthlyBill(
   const eventWrites = events * workload.writeUnitsPerEvent;
   const imports = securityHub ? workload.openFindings * workload.sweepsPerMonth : 0;
   const freeImports = 10_000 * workload.accounts;
-  const lines: CostLine[] = [
+  return {
+    extra,
+    canaries,
+    canaryNote,
+    events,
+    scale,
+    checkerGbS,
+    logGb,
+    storedLogGb,
+    tableGb,
+    reportGb,
+    eventWrites,
+    imports,
+    freeImports,
+  };
+}
+
+type MonthlyUsage = ReturnType<typeof monthlyUsage>;
+
+/** The items counted from the templates: keys, alarms, dashboards, schedule groups. */
+function fixedLines(counts: TemplateCounts, workload: Workload): CostLine[] {
+  const p = MONTHLY_PRICES;
+  return [
     {
       item: 'KMS keys',
       usd: counts.kmsKeys * p.kmsKey.usd,
@@ -255,65 +272,120 @@ export function monthlyBill(
       usd: 0,
       basis: `${counts.scheduleGroups} schedule group(s); about ${workload.accounts} one-time re-checks a month, inside the 14 million free invocations`,
     },
+  ];
+}
+
+/** The request items: Step Functions, Lambda and DynamoDB requests, measured sweeps plus events. */
+function requestLines(
+  counts: TemplateCounts,
+  workload: Workload,
+  sweep: SweepCost,
+  u: MonthlyUsage,
+): CostLine[] {
+  return [
     {
       item: 'Step Functions (daily sweep)',
-      usd: sweep.stepFunctions * scale,
+      usd: sweep.stepFunctions * u.scale,
       basis: `${workload.sweepsPerMonth} sweeps of ${workload.accounts} accounts, measured transitions and Express children`,
     },
     {
       item: 'Lambda',
       usd:
-        sweep.lambda * scale +
-        (events + canaries) * SWEEP_PRICES.lambda.perRequest +
-        checkerGbS * SWEEP_PRICES.lambda.perGbSecondArm,
-      basis: `sweep functions as measured; ${events.toLocaleString('en-US')} checker invocations x ${workload.checkerMsPerEvent} ms${canaries > 0 ? ` + ${canaries.toLocaleString('en-US')} for canaries x ${workload.canary.checkerMs} ms` : ''} at ${counts.checkerMemoryMb} MB`,
+        sweep.lambda * u.scale +
+        (u.events + u.canaries) * SWEEP_PRICES.lambda.perRequest +
+        u.checkerGbS * SWEEP_PRICES.lambda.perGbSecondArm,
+      basis: `sweep functions as measured; ${u.events.toLocaleString('en-US')} checker invocations x ${workload.checkerMsPerEvent} ms${u.canaries > 0 ? ` + ${u.canaries.toLocaleString('en-US')} for canaries x ${workload.canary.checkerMs} ms` : ''} at ${counts.checkerMemoryMb} MB`,
     },
     {
       item: 'DynamoDB requests',
       usd:
-        sweep.dynamodb * scale +
-        ((eventWrites + extra.canaryWriteUnits) / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionWrites +
-        (extra.canaryReadUnits / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionReads,
-      basis: `sweeps as measured; ${Math.round(eventWrites).toLocaleString('en-US')} WRU for the events${canaries > 0 ? `; canaries ${extra.canaryWriteUnits.toLocaleString('en-US')} WRU, ${extra.canaryReadUnits.toLocaleString('en-US')} RRU` : ''}`,
+        sweep.dynamodb * u.scale +
+        ((u.eventWrites + u.extra.canaryWriteUnits) / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionWrites +
+        (u.extra.canaryReadUnits / 1_000_000) * SWEEP_PRICES.dynamodb.perMillionReads,
+      basis: `sweeps as measured; ${Math.round(u.eventWrites).toLocaleString('en-US')} WRU for the events${u.canaries > 0 ? `; canaries ${u.extra.canaryWriteUnits.toLocaleString('en-US')} WRU, ${u.extra.canaryReadUnits.toLocaleString('en-US')} RRU` : ''}`,
     },
+  ];
+}
+
+/** The storage items: the table, the sweep reports, the logs. */
+function storageLines(
+  counts: TemplateCounts,
+  workload: Workload,
+  sweep: SweepCost,
+  u: MonthlyUsage,
+): CostLine[] {
+  const p = MONTHLY_PRICES;
+  return [
     {
       item: 'DynamoDB storage and PITR',
       usd:
-        tableGb * p.dynamodbStoragePerGbMonth.usd +
-        (counts.pointInTimeRecovery ? tableGb * p.dynamodbPitrPerGbMonth.usd : 0),
+        u.tableGb * p.dynamodbStoragePerGbMonth.usd +
+        (counts.pointInTimeRecovery ? u.tableGb * p.dynamodbPitrPerGbMonth.usd : 0),
       basis: `${workload.openFindings} findings of ~1 KB${counts.pointInTimeRecovery ? ', point-in-time recovery on' : ''}`,
     },
     {
       item: 'S3 (sweep reports)',
-      usd: sweep.s3 * scale + reportGb * p.s3StoragePerGbMonth.usd,
-      basis: `requests as measured; ${(reportGb * 1024).toFixed(0)} MB of reports kept ${counts.reportRetentionDays} days`,
+      usd: sweep.s3 * u.scale + u.reportGb * p.s3StoragePerGbMonth.usd,
+      basis: `requests as measured; ${(u.reportGb * 1024).toFixed(0)} MB of reports kept ${counts.reportRetentionDays} days`,
     },
     {
       item: 'CloudWatch Logs',
-      usd: logGb * p.logsIngestionPerGb.usd + storedLogGb * p.logsStoragePerGbMonth.usd,
-      basis: `${(logGb * 1024).toFixed(0)} MB ingested a month, ${(storedLogGb * 1024).toFixed(0)} MB stored (retention ${counts.logRetentionDays} days)`,
+      usd: u.logGb * p.logsIngestionPerGb.usd + u.storedLogGb * p.logsStoragePerGbMonth.usd,
+      basis: `${(u.logGb * 1024).toFixed(0)} MB ingested a month, ${(u.storedLogGb * 1024).toFixed(0)} MB stored (retention ${counts.logRetentionDays} days)`,
     },
+  ];
+}
+
+/** The integration items: cross-account events, enforcement, Security Hub imports. */
+function integrationLines(
+  workload: Workload,
+  u: MonthlyUsage,
+  securityHub: boolean,
+  enforcement: boolean,
+): CostLine[] {
+  const p = MONTHLY_PRICES;
+  return [
     {
       item: 'Cross-account events',
-      usd: ((events + canaries) / 1_000_000) * p.crossAccountEventsPerMillion.usd,
-      basis: `${events.toLocaleString('en-US')} events${canaryNote} (one per account per sweep) forwarded by the member rules`,
+      usd: ((u.events + u.canaries) / 1_000_000) * p.crossAccountEventsPerMillion.usd,
+      basis: `${u.events.toLocaleString('en-US')} events${u.canaryNote} (one per account per sweep) forwarded by the member rules`,
     },
     {
       item: 'Enforcement (quarantine)',
-      usd: extra.enforcementUsd,
+      usd: u.extra.enforcementUsd,
       basis: enforcement
-        ? `${Math.round(extra.transitions).toLocaleString('en-US')} quarantines or releases a month (${workload.enforcement.accountShare * 100}% of accounts, ${workload.enforcement.usersPerAccount} user each per sweep): ${Math.round(extra.enforcementCalls).toLocaleString('en-US')} STS/IAM calls (no charge), worker time, ${workload.enforcement.writeUnitsPerTransition} WRU + ${workload.enforcement.readUnitsPerTransition} RRU each`
+        ? `${Math.round(u.extra.transitions).toLocaleString('en-US')} quarantines or releases a month (${workload.enforcement.accountShare * 100}% of accounts, ${workload.enforcement.usersPerAccount} user each per sweep): ${Math.round(u.extra.enforcementCalls).toLocaleString('en-US')} STS/IAM calls (no charge), worker time, ${workload.enforcement.writeUnitsPerTransition} WRU + ${workload.enforcement.readUnitsPerTransition} RRU each`
         : 'off',
     },
     {
       item: 'Security Hub finding ingestion',
-      usd: Math.max(0, imports - freeImports) * p.securityHubIngestionEvent.usd,
+      usd: Math.max(0, u.imports - u.freeImports) * p.securityHubIngestionEvent.usd,
       basis: securityHub
-        ? `${imports.toLocaleString('en-US')} imports a month, spread over ${workload.accounts} accounts, each under its 10,000 free`
+        ? `${u.imports.toLocaleString('en-US')} imports a month, spread over ${workload.accounts} accounts, each under its 10,000 free`
         : 'off',
     },
   ];
-  return lines;
+}
+
+/**
+ * The itemized monthly bill. `sweep` is one measured sweep (bench/sweep-run.ts) scaled to the workload's
+ * accounts; `securityHub` says whether findings are imported; `enforcement` whether `enforcement.mode`
+ * is `quarantine` (the canary follows `workload.canary.enabled`).
+ */
+export function monthlyBill(
+  counts: TemplateCounts,
+  workload: Workload,
+  sweep: SweepCost & { readonly accounts: number },
+  securityHub: boolean,
+  enforcement = false,
+): CostLine[] {
+  const u = monthlyUsage(counts, workload, sweep, securityHub, enforcement);
+  return [
+    ...fixedLines(counts, workload),
+    ...requestLines(counts, workload, sweep, u),
+    ...storageLines(counts, workload, sweep, u),
+    ...integrationLines(workload, u, securityHub, enforcement),
+  ];
 }
 
 /** The sum of a bill. */

@@ -102,105 +102,135 @@ function deliveryTodo(ko: boolean, queue: string): string[] {
       ];
 }
 
-function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
+/** Builds the texts of one finding kind. */
+type TextsBuilder = (input: SweepAlertInput, account: string, ko: boolean) => Texts;
+
+/** An IAM user without MFA: ask its owner, or retire it, or record the exception. */
+function userNoMfaTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
   const user = `"${input.userName ?? ''}"`;
+  return {
+    subject: (who) => `sweep found IAM user ${who} without MFA (${input.accountId})`,
+    headline: ko
+      ? `조직 전체 점검에서 계정 ${account}의 IAM 사용자 ${withParticle(user, KO_SUBJECT)} MFA 없이 발견되었습니다 (IAM에서 방금 확인함).`
+      : `The org-wide sweep found IAM user ${user} in account ${account} without MFA (confirmed in IAM just now).`,
+    todo: ko
+      ? [
+          input.consolePassword
+            ? '사용자 소유자에게 MFA를 활성화하도록 요청하거나, 그때까지 콘솔 비밀번호를 삭제하십시오.'
+            : '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
+          '사용하지 않는 사용자라면 (마지막 사용 참고) 자격 증명을 비활성화하고 사용자를 삭제하십시오.',
+          `승인된 예외라면 예외를 등록하거나 발견 항목을 기한부로 수락하십시오 (${RUNBOOK.ko('Accepting a finding')}).`,
+        ]
+      : [
+          input.consolePassword
+            ? "Ask the user's owner to enable MFA, or delete the console password until they do."
+            : 'If the user is programmatic only, replace it with an IAM role or require MFA for sensitive actions.',
+          'If nobody uses it (see "Last used"), deactivate its credentials and delete the user.',
+          `If it is an approved exception, add an exemption, or accept the finding until a date (${RUNBOOK.en('Accepting a finding')}).`,
+        ],
+  };
+}
+
+/** A root user with a password and no MFA. */
+function rootNoMfaTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  return {
+    subject: () => `sweep found root user with a password and no MFA (${input.accountId})`,
+    headline: ko
+      ? `조직 전체 점검 결과 계정 ${account}의 루트 사용자에게 비밀번호가 있지만 MFA가 없습니다 (IAM에서 방금 확인함).`
+      : `The org-wide sweep found that the root user of account ${account} has a password and no MFA (confirmed in IAM just now).`,
+    todo: ko
+      ? [
+          '계정 소유자에게 확인하고 루트 MFA를 활성화하십시오.',
+          '루트 비밀번호가 필요하지 않다면 중앙 집중식 루트 액세스로 삭제하십시오.',
+        ]
+      : [
+          'Confirm with the account owner and enable root MFA.',
+          'If the root password is not needed, delete it through centralized root access.',
+        ],
+  };
+}
+
+/** An account whose check role cannot be assumed. */
+function notCoveredTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  return {
+    subject: () => `account ${input.accountId} not covered: check role cannot be assumed`,
+    headline: ko
+      ? `계정 ${account}에서 점검 역할을 맡을 수 없습니다: 이 계정의 IAM 사용자 변경은 감시되지 않습니다.`
+      : `The check role cannot be assumed in account ${account}: IAM changes in this account are not watched.`,
+    todo: ko
+      ? [
+          '이 계정의 StackSet 인스턴스 상태를 확인하십시오 (배포 실패, 제외된 계정, 롤아웃 OU 밖의 계정).',
+          '역할이 삭제되었거나 신뢰 정책이 바뀌었다면 변조로 간주하고 CloudTrail을 검토하십시오.',
+        ]
+      : [
+          "Check the account's StackSet instance (failed deployment, excluded account, account outside the rollout OUs).",
+          'If the role was deleted or its trust policy changed, treat it as tampering and review CloudTrail.',
+        ],
+  };
+}
+
+/** A member account's forward rule is missing, disabled, mis-targeted or failing deliveries. */
+function forwardingTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
   const queue = input.rule?.deadLetterQueue ?? 'the dead-letter queue';
-  switch (input.kind) {
-    case 'USER_NO_MFA':
-      return {
-        subject: (who) => `sweep found IAM user ${who} without MFA (${input.accountId})`,
-        headline: ko
-          ? `조직 전체 점검에서 계정 ${account}의 IAM 사용자 ${withParticle(user, KO_SUBJECT)} MFA 없이 발견되었습니다 (IAM에서 방금 확인함).`
-          : `The org-wide sweep found IAM user ${user} in account ${account} without MFA (confirmed in IAM just now).`,
-        todo: ko
-          ? [
-              input.consolePassword
-                ? '사용자 소유자에게 MFA를 활성화하도록 요청하거나, 그때까지 콘솔 비밀번호를 삭제하십시오.'
-                : '프로그래밍 방식 전용 사용자라면 IAM 역할로 대체하거나 민감한 작업에 MFA를 요구하십시오.',
-              '사용하지 않는 사용자라면 (마지막 사용 참고) 자격 증명을 비활성화하고 사용자를 삭제하십시오.',
-              `승인된 예외라면 예외를 등록하거나 발견 항목을 기한부로 수락하십시오 (${RUNBOOK.ko('Accepting a finding')}).`,
-            ]
-          : [
-              input.consolePassword
-                ? "Ask the user's owner to enable MFA, or delete the console password until they do."
-                : 'If the user is programmatic only, replace it with an IAM role or require MFA for sensitive actions.',
-              'If nobody uses it (see "Last used"), deactivate its credentials and delete the user.',
-              `If it is an approved exception, add an exemption, or accept the finding until a date (${RUNBOOK.en('Accepting a finding')}).`,
-            ],
-      };
-    case 'ROOT_NO_MFA':
-      return {
-        subject: () => `sweep found root user with a password and no MFA (${input.accountId})`,
-        headline: ko
-          ? `조직 전체 점검 결과 계정 ${account}의 루트 사용자에게 비밀번호가 있지만 MFA가 없습니다 (IAM에서 방금 확인함).`
-          : `The org-wide sweep found that the root user of account ${account} has a password and no MFA (confirmed in IAM just now).`,
-        todo: ko
-          ? [
-              '계정 소유자에게 확인하고 루트 MFA를 활성화하십시오.',
-              '루트 비밀번호가 필요하지 않다면 중앙 집중식 루트 액세스로 삭제하십시오.',
-            ]
-          : [
-              'Confirm with the account owner and enable root MFA.',
-              'If the root password is not needed, delete it through centralized root access.',
-            ],
-      };
-    case 'ACCOUNT_NOT_COVERED':
-      return {
-        subject: () => `account ${input.accountId} not covered: check role cannot be assumed`,
-        headline: ko
-          ? `계정 ${account}에서 점검 역할을 맡을 수 없습니다: 이 계정의 IAM 사용자 변경은 감시되지 않습니다.`
-          : `The check role cannot be assumed in account ${account}: IAM changes in this account are not watched.`,
-        todo: ko
-          ? [
-              '이 계정의 StackSet 인스턴스 상태를 확인하십시오 (배포 실패, 제외된 계정, 롤아웃 OU 밖의 계정).',
-              '역할이 삭제되었거나 신뢰 정책이 바뀌었다면 변조로 간주하고 CloudTrail을 검토하십시오.',
-            ]
-          : [
-              "Check the account's StackSet instance (failed deployment, excluded account, account outside the rollout OUs).",
-              'If the role was deleted or its trust policy changed, treat it as tampering and review CloudTrail.',
-            ],
-      };
-    case 'FORWARDING_BROKEN':
-      return {
-        subject: () => `event forwarding broken in ${input.accountId} (${input.detail})`,
-        headline: ko
-          ? `계정 ${account}: ${forwardingProblem(input.detail, true, queue)}. 이 계정의 IAM 이벤트가 중앙으로 전달되지 않습니다.`
-          : `In account ${account}, ${forwardingProblem(input.detail, false, queue)}: its IAM events do not reach the central bus.`,
-        todo: input.detail === 'DELIVERIES_FAILING' ? deliveryTodo(ko, queue) : ruleTodo(ko),
-      };
-    case 'ROLLOUT_FAILED':
-      return {
-        subject: () => `StackSet instance failed in ${input.accountId}: account not watched`,
-        headline: ko
-          ? `계정 ${account}의 StackSet 인스턴스(org-mfa-watch-member) 배포가 실패했습니다: 이 계정의 감시 리소스가 없거나 오래되었습니다.`
-          : `The StackSet instance (org-mfa-watch-member) of account ${account} failed to deploy: the watch resources there are missing or out of date.`,
-        todo: ko
-          ? [
-              `StackSet 콘솔에서 이 계정 인스턴스의 상태 사유를 확인하고 원인(SCP, 이름 충돌, 할당량)을 고치십시오 (${RUNBOOK.ko('ROLLOUT_FAILED')}).`,
-              '원인을 고친 뒤 이 계정에 대해 StackSet 인스턴스를 다시 배포하십시오. 다음 점검이 발견 항목을 해결합니다.',
-            ]
-          : [
-              `Read the instance's status reason (above) and fix its cause: an SCP denying the deployment, a resource name already taken, a quota (${RUNBOOK.en('ROLLOUT_FAILED')}).`,
-              'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
-            ],
-      };
-    case 'REALTIME_PATH_BROKEN':
-      return {
-        subject: () => `real-time path not proven in ${input.accountId}: canary missed twice`,
-        headline: ko
-          ? `계정 ${account}의 카나리아 이벤트가 연속 두 번의 점검에서 도착하지 않았습니다: 이 계정의 IAM 변경이 실시간으로 점검되지 않을 수 있습니다.`
-          : `The canary of account ${account} did not arrive in two consecutive sweeps: IAM changes there may not be checked as they happen.`,
-        todo: ko
-          ? [
-              `us-east-1에서 관리 이벤트를 기록하는 CloudTrail 추적이 로깅 중인지 확인하십시오 (${RUNBOOK.ko('REALTIME_PATH_BROKEN')}).`,
-              '전달 규칙과 그 역할, 배달 못한 편지 대기열, 중앙 버스 정책과 키를 확인하십시오. 카나리아가 도착하면 다음 점검이 발견 항목을 해결합니다.',
-            ]
-          : [
-              `Check that a CloudTrail trail logging management events is on in us-east-1 (${RUNBOOK.en('REALTIME_PATH_BROKEN')}).`,
-              'Check the forward rule, its role, its dead-letter queue, and the central bus policy and key; the next sweep whose canary arrives resolves the finding.',
-            ],
-      };
-  }
+  return {
+    subject: () => `event forwarding broken in ${input.accountId} (${input.detail})`,
+    headline: ko
+      ? `계정 ${account}: ${forwardingProblem(input.detail, true, queue)}. 이 계정의 IAM 이벤트가 중앙으로 전달되지 않습니다.`
+      : `In account ${account}, ${forwardingProblem(input.detail, false, queue)}: its IAM events do not reach the central bus.`,
+    todo: input.detail === 'DELIVERIES_FAILING' ? deliveryTodo(ko, queue) : ruleTodo(ko),
+  };
+}
+
+/** An account whose StackSet instance failed to deploy. */
+function rolloutTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  return {
+    subject: () => `StackSet instance failed in ${input.accountId}: account not watched`,
+    headline: ko
+      ? `계정 ${account}의 StackSet 인스턴스(org-mfa-watch-member) 배포가 실패했습니다: 이 계정의 감시 리소스가 없거나 오래되었습니다.`
+      : `The StackSet instance (org-mfa-watch-member) of account ${account} failed to deploy: the watch resources there are missing or out of date.`,
+    todo: ko
+      ? [
+          `StackSet 콘솔에서 이 계정 인스턴스의 상태 사유를 확인하고 원인(SCP, 이름 충돌, 할당량)을 고치십시오 (${RUNBOOK.ko('ROLLOUT_FAILED')}).`,
+          '원인을 고친 뒤 이 계정에 대해 StackSet 인스턴스를 다시 배포하십시오. 다음 점검이 발견 항목을 해결합니다.',
+        ]
+      : [
+          `Read the instance's status reason (above) and fix its cause: an SCP denying the deployment, a resource name already taken, a quota (${RUNBOOK.en('ROLLOUT_FAILED')}).`,
+          'Then redeploy the StackSet instance to this account; the next sweep resolves the finding.',
+        ],
+  };
+}
+
+/** An account whose canary missed two sweeps in a row. */
+function realtimeTexts(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  return {
+    subject: () => `real-time path not proven in ${input.accountId}: canary missed twice`,
+    headline: ko
+      ? `계정 ${account}의 카나리아 이벤트가 연속 두 번의 점검에서 도착하지 않았습니다: 이 계정의 IAM 변경이 실시간으로 점검되지 않을 수 있습니다.`
+      : `The canary of account ${account} did not arrive in two consecutive sweeps: IAM changes there may not be checked as they happen.`,
+    todo: ko
+      ? [
+          `us-east-1에서 관리 이벤트를 기록하는 CloudTrail 추적이 로깅 중인지 확인하십시오 (${RUNBOOK.ko('REALTIME_PATH_BROKEN')}).`,
+          '전달 규칙과 그 역할, 배달 못한 편지 대기열, 중앙 버스 정책과 키를 확인하십시오. 카나리아가 도착하면 다음 점검이 발견 항목을 해결합니다.',
+        ]
+      : [
+          `Check that a CloudTrail trail logging management events is on in us-east-1 (${RUNBOOK.en('REALTIME_PATH_BROKEN')}).`,
+          'Check the forward rule, its role, its dead-letter queue, and the central bus policy and key; the next sweep whose canary arrives resolves the finding.',
+        ],
+  };
+}
+
+/** The texts of each finding kind: a new kind fails to compile until it has its row. */
+const TEXTS: Readonly<Record<FindingKind, TextsBuilder>> = {
+  USER_NO_MFA: userNoMfaTexts,
+  ROOT_NO_MFA: rootNoMfaTexts,
+  ACCOUNT_NOT_COVERED: notCoveredTexts,
+  FORWARDING_BROKEN: forwardingTexts,
+  ROLLOUT_FAILED: rolloutTexts,
+  REALTIME_PATH_BROKEN: realtimeTexts,
+};
+
+function textsFor(input: SweepAlertInput, account: string, ko: boolean): Texts {
+  return TEXTS[input.kind](input, account, ko);
 }
 
 function consoleLink(input: SweepAlertInput, partition: string): string {

@@ -71,12 +71,89 @@ function sdkEnvironment(server: FakeAwsServer, dynamo: LocalDynamo): Record<stri
   };
 }
 
+type Cleanup = () => void | Promise<void>;
+
+/** Start the fake AWS endpoint and DynamoDB Local, create the findings table, point the SDK at both. */
+async function startBackends(
+  deployment: Deployment,
+  org: SimulatedOrganization,
+  cleanups: Cleanup[],
+): Promise<LocalDynamo> {
+  const server = await startFakeAwsServer(org.aws);
+  cleanups.push(() => server.close());
+  const dynamo = await startDynalite();
+  cleanups.push(() => dynamo.close());
+  await dynamo.client.send(
+    new CreateTableCommand({
+      ...(deployment.table as CreateTableCommandInput),
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  cleanups.push(setEnvironment(sdkEnvironment(server, dynamo)));
+  return dynamo;
+}
+
+/** Bundle every demo function and load its handler with its deployed environment. */
+async function loadHandlers(
+  options: RuntimeOptions,
+  deployment: Deployment,
+  logs: FunctionLogs,
+  cleanups: Cleanup[],
+): Promise<Record<DemoFunction, LambdaHandler>> {
+  const bundleDir = options.bundleDir ?? mkdtempSync(join(tmpdir(), 'org-mfa-watch-demo-'));
+  if (options.bundleDir === undefined)
+    cleanups.push(() => {
+      rmSync(bundleDir, { recursive: true, force: true });
+    });
+  process.setSourceMapsEnabled(true);
+  const bundles = await bundleFunctions(DEMO_FUNCTIONS, bundleDir);
+  return logs.during(() =>
+    Promise.resolve(
+      Object.fromEntries(
+        (Object.keys(DEMO_FUNCTIONS) as DemoFunction[]).map((fn) => [
+          fn,
+          loadHandler(bundles[fn], deployment.functions[fn].environment),
+        ]),
+      ) as Record<DemoFunction, LambdaHandler>,
+    ),
+  );
+}
+
+/** {@link Runtime.invoke}: one invocation, ended at the first call the simulation refuses. */
+function invoker(
+  org: SimulatedOrganization,
+  deployment: Deployment,
+  logs: FunctionLogs,
+  handlers: Record<DemoFunction, LambdaHandler>,
+): Runtime['invoke'] {
+  return async (fn, event) => {
+    let stopListening = () => {};
+    // The first refused call ends the invocation at once, before the function's retries and fallbacks.
+    const gap = new Promise<never>((_, reject) => {
+      stopListening = org.aws.onGap((g) => {
+        reject(new SimulationGapError(fn, [g]));
+      });
+    });
+    const run = logs
+      .during(() =>
+        Promise.race([invoke(handlers[fn], deployment.functions[fn], event, INVOCATION_LIMIT_MS), gap]),
+      )
+      .finally(stopListening);
+    // A call the simulation refused explains the failure (or a quiet fallback) better than its effect.
+    const result = await run.catch((error: unknown) => ({ error }));
+    const gaps = org.aws.takeGaps();
+    if (gaps.length > 0) throw new SimulationGapError(fn, gaps);
+    if (typeof result === 'object' && result !== null && 'error' in result) throw result.error;
+    return result;
+  };
+}
+
 /** Deploy the demo: the central stack read, the organization simulated, the functions bundled and loaded. */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clock = new SimulatedClock();
   // Node.js 20 is supported by the pinned SDK; its notice about later releases is not the demo's story.
   const restoreWarning = setEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-  const cleanups: (() => void | Promise<void>)[] = [restoreWarning, clock.install()];
+  const cleanups: Cleanup[] = [restoreWarning, clock.install()];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
@@ -91,35 +168,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
     const deployment = readDeployment(config);
     const org = new SimulatedOrganization(organizationOptions(clock.now(), deployment.sweepBucket));
-    const server = await startFakeAwsServer(org.aws);
-    cleanups.push(() => server.close());
-    const dynamo = await startDynalite();
-    cleanups.push(() => dynamo.close());
-    await dynamo.client.send(
-      new CreateTableCommand({
-        ...(deployment.table as CreateTableCommandInput),
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    cleanups.push(setEnvironment(sdkEnvironment(server, dynamo)));
-    const bundleDir = options.bundleDir ?? mkdtempSync(join(tmpdir(), 'org-mfa-watch-demo-'));
-    if (options.bundleDir === undefined)
-      cleanups.push(() => {
-        rmSync(bundleDir, { recursive: true, force: true });
-      });
-    process.setSourceMapsEnabled(true);
+    const dynamo = await startBackends(deployment, org, cleanups);
     const logs = new FunctionLogs(options.logFile);
-    const bundles = await bundleFunctions(DEMO_FUNCTIONS, bundleDir);
-    const handlers = await logs.during(() =>
-      Promise.resolve(
-        Object.fromEntries(
-          (Object.keys(DEMO_FUNCTIONS) as DemoFunction[]).map((fn) => [
-            fn,
-            loadHandler(bundles[fn], deployment.functions[fn].environment),
-          ]),
-        ) as Record<DemoFunction, LambdaHandler>,
-      ),
-    );
+    const handlers = await loadHandlers(options, deployment, logs, cleanups);
     return {
       config,
       deployment,
@@ -127,26 +178,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       clock,
       store: new FindingStore({ client: dynamo.client, tableName: deployment.table.TableName }),
       logs,
-      invoke: async (fn, event) => {
-        let stopListening = () => {};
-        // The first refused call ends the invocation at once, before the function's retries and fallbacks.
-        const gap = new Promise<never>((_, reject) => {
-          stopListening = org.aws.onGap((g) => {
-            reject(new SimulationGapError(fn, [g]));
-          });
-        });
-        const run = logs
-          .during(() =>
-            Promise.race([invoke(handlers[fn], deployment.functions[fn], event, INVOCATION_LIMIT_MS), gap]),
-          )
-          .finally(stopListening);
-        // A call the simulation refused explains the failure (or a quiet fallback) better than its effect.
-        const result = await run.catch((error: unknown) => ({ error }));
-        const gaps = org.aws.takeGaps();
-        if (gaps.length > 0) throw new SimulationGapError(fn, gaps);
-        if (typeof result === 'object' && result !== null && 'error' in result) throw result.error;
-        return result;
-      },
+      invoke: invoker(org, deployment, logs, handlers),
       close,
     };
   } catch (error) {

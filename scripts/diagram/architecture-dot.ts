@@ -26,14 +26,9 @@ const CANARY = 'color="#1e8449", fontcolor="#1e8449"';
 /** Enforcement, only with `enforcement.mode` other than off (docs/adr/0022-enforcement-quarantine.md). */
 const OPTIONAL = 'style="rounded,dashed,filled"';
 
-/**
- * Graphviz DOT source of the architecture, generated from the shared names so the committed picture
- * cannot drift from the code: a renamed resource changes this output and fails the diagram test.
- * Pure; `npm run docs:diagram` writes it to docs/architecture.dot and renders docs/architecture.svg.
- */
-export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): string {
-  const events = WATCHED_EVENT_NAMES.join(', ').replace(/(([^,]+,){3}) /g, '$1\\n');
-  const lines = [
+/** The graph attributes and the default node and edge styles. */
+function graphHeader(): string[] {
+  return [
     'digraph org_mfa_watch {',
     // Top to bottom, a few nodes per rank and short lines: the picture must stay readable at README
     // width (about 1000 points), not only on a wide screen.
@@ -41,128 +36,146 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     `         label=${q('org-mfa-watch: red numbered edges = one CreateUser; blue = the daily sweep; green = its canary (docs/architecture.md)')}, labelloc=t];`,
     '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=10, margin="0.08,0.04"];',
     '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
-    '',
-    ...cluster(
-      'member',
-      `member account A, incl. accounts that join later\\n(StackSet instance, ${MEMBER_REGION})`,
-      '#eaf2f8',
-      [
-        node('user', 'someone calls iam:CreateUser', 'shape=oval, fillcolor="#fadbd8"'),
-        node('default_bus', `default event bus (${MEMBER_REGION})\\nAWS API Call via CloudTrail`),
-        node(
-          'forward_rule',
-          `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}\\n+ ${CANARY_EVENT_NAME} of the check role (canary)`,
-        ),
-        node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
-        node(
-          'member_dlq',
-          `${NAMES.memberForwardDeadLetterQueue}\\n(SQS; the sweep\\nreads its depth)`,
-          'shape=cylinder',
-        ),
-        node(
-          'check_role',
-          `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional);\\n${CANARY_EVENT_NAME} on itself, canary tag only`,
-          'fillcolor="#d5f5e3"',
-        ),
-        node('securityhub', 'AWS Security Hub\\n(optional, homeRegion)', 'shape=oval, style="dashed"'),
-        node(
-          'enforce_role',
-          `role ${NAMES.memberEnforceRole} (optional)\\nAttach/DetachUserPolicy of the\\nquarantine policy only`,
-          OPTIONAL,
-        ),
-        node(
-          'quarantine',
-          `policy ${NAMES.quarantinePolicy}\\ndenies all but MFA enrolment\\nuntil signed in with MFA`,
-          `shape=note, ${OPTIONAL}`,
-        ),
-      ],
+  ];
+}
+
+/** A member account: the forward rule, its roles and the optional enforcement pieces. */
+function memberCluster(): string[] {
+  const events = WATCHED_EVENT_NAMES.join(', ').replace(/(([^,]+,){3}) /g, '$1\\n');
+  return cluster(
+    'member',
+    `member account A, incl. accounts that join later\\n(StackSet instance, ${MEMBER_REGION})`,
+    '#eaf2f8',
+    [
+      node('user', 'someone calls iam:CreateUser', 'shape=oval, fillcolor="#fadbd8"'),
+      node('default_bus', `default event bus (${MEMBER_REGION})\\nAWS API Call via CloudTrail`),
+      node(
+        'forward_rule',
+        `rule ${NAMES.memberForwardRule}\\nsource aws.iam, no errorCode, eventName in:\\n${events}\\n+ ${CANARY_EVENT_NAME} of the check role (canary)`,
+      ),
+      node('target_role', 'target role\\n(PutEvents on the\\ncentral bus only)'),
+      node(
+        'member_dlq',
+        `${NAMES.memberForwardDeadLetterQueue}\\n(SQS; the sweep\\nreads its depth)`,
+        'shape=cylinder',
+      ),
+      node(
+        'check_role',
+        `role ${NAMES.memberCheckRole} (read-only)\\nListMFADevices, GetLoginProfile, ListUserTags,\\nListAccountAliases, GetAccountSummary,\\ncredential report, its forward rule\\nand DLQ depth (+ Security Hub, optional);\\n${CANARY_EVENT_NAME} on itself, canary tag only`,
+        'fillcolor="#d5f5e3"',
+      ),
+      node('securityhub', 'AWS Security Hub\\n(optional, homeRegion)', 'shape=oval, style="dashed"'),
+      node(
+        'enforce_role',
+        `role ${NAMES.memberEnforceRole} (optional)\\nAttach/DetachUserPolicy of the\\nquarantine policy only`,
+        OPTIONAL,
+      ),
+      node(
+        'quarantine',
+        `policy ${NAMES.quarantinePolicy}\\ndenies all but MFA enrolment\\nuntil signed in with MFA`,
+        `shape=note, ${OPTIONAL}`,
+      ),
+    ],
+  );
+}
+
+/** The management account: the StackSet, its own member stack, the trail and the SCP. */
+function managementCluster(): string[] {
+  return cluster('management', `management account (${MEMBER_REGION})`, '#fdf2e9', [
+    node(
+      'stackset',
+      `StackSet ${NAMES.stackSet} (stack ${STACK_IDS.rollout})\\ndeploys the member resources to every\\naccount of the target OUs, ${MEMBER_REGION} only;\\nrole ${NAMES.rolloutReaderRole}: its\\ninstances' status, read by the sweep planner`,
     ),
-    '',
-    ...cluster('management', `management account (${MEMBER_REGION})`, '#fdf2e9', [
-      node(
-        'stackset',
-        `StackSet ${NAMES.stackSet} (stack ${STACK_IDS.rollout})\\ndeploys the member resources to every\\naccount of the target OUs, ${MEMBER_REGION} only;\\nrole ${NAMES.rolloutReaderRole}: its\\ninstances' status, read by the sweep planner`,
-      ),
-      node(
-        'mgmt_member',
-        `stack ${STACK_IDS.managementMember}\\n(the member resources: a StackSet\\nnever deploys to this account)`,
-      ),
-      node(
-        'trail',
-        'organization trail (prerequisite):\\nsends the management events\\nto every default bus',
-        'shape=note',
-      ),
-      node(
-        'org_rule',
-        `rule ${NAMES.orgEventsForwardRule}\\n(aws.organizations: CreateAccountResult,\\nAccountJoinedOrganization)`,
-      ),
-      node(
-        'org_policy',
-        `Organizations delegation policy\\n(role ${NAMES.sweepPlannerRole}:\\nlist and describe accounts)`,
-      ),
-      node(
-        'scp',
-        `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag,\\nthe quarantine policy (+ stacksets-exec-* roles;\\ntrails, optional)`,
-        'style="rounded,dashed,filled"',
-      ),
-    ]),
-    '',
-    ...cluster('delegated', 'delegated StackSets admin (optional)', '#f4f6f6', [
-      node(
-        'delegated_rollout',
-        `stack ${STACK_IDS.rollout}\\n(CallAs DELEGATED_ADMIN)`,
-        'style="rounded,dashed,filled"',
-      ),
-    ]),
-    '',
-    ...cluster('security', `security account: stack ${STACK_IDS.central}, ${homeRegion}`, '#eafaf1', [
-      node('central_bus', `event bus ${NAMES.centralBus}\\nPutEvents only with aws:PrincipalOrgID`),
-      node('archive', 'bus archive\\n(replay)', 'shape=cylinder'),
-      node('central_rule', 'central rule\\n(retry policy + DLQ)'),
-      node('sweep_schedule', `Scheduler group\\n${NAMES.sweepScheduleGroup}\\n(daily sweep)`),
-      node('checker', `checker function\\nrole ${NAMES.checkerRole}`, 'fillcolor="#d6eaf8"'),
-      node(
-        'sweep',
-        `state machine ${NAMES.sweepStateMachine}\\nplan -> Distributed Map -> canary wait\\n-> report (compares canaries)\\n(worker role ${NAMES.sweepWorkerRole})`,
-        'fillcolor="#d6eaf8"',
-      ),
-      node('queues', 'SQS: rule DLQ, on-failure,\\nquarantine, re-check DLQ', 'shape=cylinder'),
-      node('scheduler', `Scheduler group ${NAMES.scheduleGroup}\\n(one-time re-checks)`),
-      node(
-        'findings',
-        `DynamoDB ${NAMES.findingsTable}\\nfindings + idempotency\\n(KMS, TLS only, PITR, TTL)`,
-        'shape=cylinder',
-      ),
-      node(
-        'sweep_bucket',
-        'S3 sweep bucket\\n(KMS, TLS only, versioned)\\nlists, results, reports',
-        'shape=cylinder',
-      ),
-      node('topic', `SNS topic ${NAMES.alertTopic}\\nKMS key, TLS only`, 'fillcolor="#fcf3cf"'),
-      node(
-        'chat_topic',
-        `SNS topic ${NAMES.chatTopic}\\n(optional) KMS key, TLS only`,
-        'style="rounded,dashed,filled", fillcolor="#fcf3cf"',
-      ),
-      node('alarms', 'CloudWatch alarms\\n(queues, errors,\\nfailed sweeps)'),
-      node(
-        'chat_config',
-        'Amazon Q Developer in chat\\napplications (read-only\\nguardrail, no permissions)',
-        'style="rounded,dashed,filled"',
-      ),
-      node(
-        'dashboard',
-        `dashboard ${NAMES.dashboard}\\n(optional) EMF metrics`,
-        'style="rounded,dashed,filled"',
-      ),
-      '    { rank=same; central_bus; archive; }',
-      '    { rank=same; central_rule; sweep_schedule; }',
-      '    { rank=same; checker; sweep; queues; }',
-      '    { rank=same; scheduler; findings; sweep_bucket; }',
-      '    { rank=same; topic; chat_topic; alarms; }',
-      '    { rank=same; chat_config; dashboard; }',
-    ]),
-    '',
+    node(
+      'mgmt_member',
+      `stack ${STACK_IDS.managementMember}\\n(the member resources: a StackSet\\nnever deploys to this account)`,
+    ),
+    node(
+      'trail',
+      'organization trail (prerequisite):\\nsends the management events\\nto every default bus',
+      'shape=note',
+    ),
+    node(
+      'org_rule',
+      `rule ${NAMES.orgEventsForwardRule}\\n(aws.organizations: CreateAccountResult,\\nAccountJoinedOrganization)`,
+    ),
+    node(
+      'org_policy',
+      `Organizations delegation policy\\n(role ${NAMES.sweepPlannerRole}:\\nlist and describe accounts)`,
+    ),
+    node(
+      'scp',
+      `SCP ${NAMES.tamperProtectionPolicy}\\n(optional) protects the member accounts:\\nonly the StackSet changes the forward\\nrule, its role, the check role, the exempt tag,\\nthe quarantine policy (+ stacksets-exec-* roles;\\ntrails, optional)`,
+      'style="rounded,dashed,filled"',
+    ),
+  ]);
+}
+
+/** The optional delegated StackSets administrator. */
+function delegatedCluster(): string[] {
+  return cluster('delegated', 'delegated StackSets admin (optional)', '#f4f6f6', [
+    node(
+      'delegated_rollout',
+      `stack ${STACK_IDS.rollout}\\n(CallAs DELEGATED_ADMIN)`,
+      'style="rounded,dashed,filled"',
+    ),
+  ]);
+}
+
+/** The security account: the central stack and its resources, three nodes a row. */
+function securityCluster(homeRegion: string): string[] {
+  return cluster('security', `security account: stack ${STACK_IDS.central}, ${homeRegion}`, '#eafaf1', [
+    node('central_bus', `event bus ${NAMES.centralBus}\\nPutEvents only with aws:PrincipalOrgID`),
+    node('archive', 'bus archive\\n(replay)', 'shape=cylinder'),
+    node('central_rule', 'central rule\\n(retry policy + DLQ)'),
+    node('sweep_schedule', `Scheduler group\\n${NAMES.sweepScheduleGroup}\\n(daily sweep)`),
+    node('checker', `checker function\\nrole ${NAMES.checkerRole}`, 'fillcolor="#d6eaf8"'),
+    node(
+      'sweep',
+      `state machine ${NAMES.sweepStateMachine}\\nplan -> Distributed Map -> canary wait\\n-> report (compares canaries)\\n(worker role ${NAMES.sweepWorkerRole})`,
+      'fillcolor="#d6eaf8"',
+    ),
+    node('queues', 'SQS: rule DLQ, on-failure,\\nquarantine, re-check DLQ', 'shape=cylinder'),
+    node('scheduler', `Scheduler group ${NAMES.scheduleGroup}\\n(one-time re-checks)`),
+    node(
+      'findings',
+      `DynamoDB ${NAMES.findingsTable}\\nfindings + idempotency\\n(KMS, TLS only, PITR, TTL)`,
+      'shape=cylinder',
+    ),
+    node(
+      'sweep_bucket',
+      'S3 sweep bucket\\n(KMS, TLS only, versioned)\\nlists, results, reports',
+      'shape=cylinder',
+    ),
+    node('topic', `SNS topic ${NAMES.alertTopic}\\nKMS key, TLS only`, 'fillcolor="#fcf3cf"'),
+    node(
+      'chat_topic',
+      `SNS topic ${NAMES.chatTopic}\\n(optional) KMS key, TLS only`,
+      'style="rounded,dashed,filled", fillcolor="#fcf3cf"',
+    ),
+    node('alarms', 'CloudWatch alarms\\n(queues, errors,\\nfailed sweeps)'),
+    node(
+      'chat_config',
+      'Amazon Q Developer in chat\\napplications (read-only\\nguardrail, no permissions)',
+      'style="rounded,dashed,filled"',
+    ),
+    node(
+      'dashboard',
+      `dashboard ${NAMES.dashboard}\\n(optional) EMF metrics`,
+      'style="rounded,dashed,filled"',
+    ),
+    '    { rank=same; central_bus; archive; }',
+    '    { rank=same; central_rule; sweep_schedule; }',
+    '    { rank=same; checker; sweep; queues; }',
+    '    { rank=same; scheduler; findings; sweep_bucket; }',
+    '    { rank=same; topic; chat_topic; alarms; }',
+    '    { rank=same; chat_config; dashboard; }',
+  ]);
+}
+
+/** The recipients and the invisible edges that keep the accounts in one readable column. */
+function layout(): string[] {
+  return [
     node('inbox', 'central inbox\\n(email subscriptions)', 'shape=oval, fillcolor="#fcf3cf"'),
     node('chat', 'Slack / Microsoft Teams\\n(optional)', 'shape=oval, fillcolor="#fcf3cf"'),
     '  { rank=same; inbox; chat; }',
@@ -178,7 +191,12 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '  scheduler -> chat_topic [style=invis];',
     '  findings -> topic [style=invis];',
     '  sweep_bucket -> alarms [style=invis];',
-    '',
+  ];
+}
+
+/** The deployment edge and the numbered CreateUser flow (red). */
+function flowEdges(): string[] {
+  return [
     '  // deployment (grey, dashed)',
     '  stackset -> delegated_rollout [style=dashed, label="or deployed from", dir=back];',
     '',
@@ -208,7 +226,12 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '  chat_config -> chat [style=dashed, label="thread per finding"];',
     '  queues -> alarms [style=dashed];',
     '  checker -> findings [style=dashed, dir=both, label="one write per transition;\\ncanary arrival"];',
-    '',
+  ];
+}
+
+/** The daily sweep (blue), its canary (green), enforcement and the integrations. */
+function sweepEdges(): string[] {
+  return [
     '  // the sweep (blue) and the integrations',
     '  sweep_schedule -> sweep [color="#2e86c1", label="daily"];',
     '  central_bus -> org_rule [color="#2e86c1", label="joined", dir=back];',
@@ -227,6 +250,31 @@ export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): 
     '  sweep -> topic [color="#2e86c1", label="digest + new\\nHIGH/CRITICAL"];',
     '  check_role -> securityhub [style=dashed, label="BatchImportFindings"];',
     '  alarms -> topic [style=dashed];',
+  ];
+}
+
+/**
+ * Graphviz DOT source of the architecture, generated from the shared names so the committed picture
+ * cannot drift from the code: a renamed resource changes this output and fails the diagram test.
+ * Pure; `npm run docs:diagram` writes it to docs/architecture.dot and renders docs/architecture.svg.
+ */
+export function architectureDot(homeRegion = 'homeRegion (default us-east-1)'): string {
+  const lines = [
+    ...graphHeader(),
+    '',
+    ...memberCluster(),
+    '',
+    ...managementCluster(),
+    '',
+    ...delegatedCluster(),
+    '',
+    ...securityCluster(homeRegion),
+    '',
+    ...layout(),
+    '',
+    ...flowEdges(),
+    '',
+    ...sweepEdges(),
     '}',
     '',
   ];
