@@ -166,7 +166,11 @@ export async function measureSweep(options: SweepRunOptions = BENCH_SWEEP): Prom
   try {
     const tableName = await createFindingsTable(dynamo.client, 'bench');
     const { client: dynamoClient, use: dynamoUse } = countingClient(dynamo.endpoint);
-    const settings = sweepSettings({ findings: { tableName, resolvedRetentionDays: 90 } });
+    // The canary is on, as deployed by default (canary.enabled): its TagRole counts in the calls per account.
+    const settings = sweepSettings({
+      findings: { tableName, resolvedRetentionDays: 90 },
+      canaryEnabled: true,
+    });
     const base = clientBase(throttling.requestHandler);
     const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'secret' };
     const store = new FindingStore({ client: dynamoClient, tableName });

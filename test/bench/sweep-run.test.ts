@@ -70,10 +70,11 @@ describe('a small sweep through the real planner, worker and reporter', () => {
     expect(r.accountCalls.mean).toBeGreaterThanOrEqual(6);
     // A few polls and ListAccountAliases at most, and the canary's one TagRole (issue 22).
     expect(r.accountCalls.max).toBeLessThanOrEqual(6 + 1 + 4);
-    // The canary, once the worker sends it: at most one TagRole per account per sweep, on the check role
-    // itself, with the canary key only and the sweep id as its value (docs/adr/0021-canary.md). Counted
-    // in the calls per account like every other call the worker makes.
-    expect(r.accountCallsByAction.TagRole ?? 0).toBeLessThanOrEqual(1);
+    // The canary, on as deployed by default: exactly one TagRole per checked account per sweep, on the
+    // check role itself, with the canary key only and the sweep id as its value (docs/adr/0021-canary.md).
+    // Counted in the calls per account like every other call the worker makes.
+    expect(r.accountCallsByAction.TagRole).toBe(1);
+    expect(r.canaryCalls).toHaveLength(r.outcomes.checked);
     expect(new Set(r.canaryCalls.map((c) => c.account)).size).toBe(r.canaryCalls.length);
     for (const call of r.canaryCalls) {
       expect(call).toEqual({
