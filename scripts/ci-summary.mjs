@@ -34,7 +34,7 @@ for (const run of runs) {
   slowLines.push(...slowestLines(label, counts.slowest ?? []));
 }
 if (slowLines.length > 0) process.stdout.write(`${slowLines.join('\n')}\n`);
-if (corpusSkipped > 0 || !existsSync('../contract/fixtures/events')) {
+if (corpusSkipped > 0 || !existsSync('../shared/fixtures/events')) {
   process.stdout.write(
     `WARNING: ../shared/fixtures/events is absent: ${corpusSkipped} tests over the real CloudTrail corpus did not run.\n`,
   );

@@ -81,7 +81,7 @@ if (vitest.status !== 0 && failed === 0) failed = 1;
 passed += gates.length - gateFailures;
 failed += gateFailures;
 
-if (!existsSync('../contract/fixtures/events') || corpusSkipped > 0) {
+if (!existsSync('../shared/fixtures/events') || corpusSkipped > 0) {
   process.stdout.write(
     `\nWARNING: ../shared/fixtures/events is absent: ${corpusSkipped} tests over the real CloudTrail corpus did not run.\n`,
   );

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,9 @@ function summarize(
     if (counts !== undefined) writeFileSync(file, JSON.stringify(counts));
     return `${label}=${file}`;
   });
+  // From the project root, as .ci/run runs it (the corpus is looked up beside the project).
   return spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'ci-summary.mjs'), ...args], {
+    cwd: PROJECT_ROOT,
     encoding: 'utf8',
   });
 }
@@ -53,6 +55,12 @@ describe('.ci/run', () => {
     expect(lines).toContain('node 20, npm test: the 2 slowest test files');
     expect(lines).toContain('    21.5 s  test/stacks/sweep.test.ts');
     expect(lines.at(-1)).toBe('6 passed, 0 failed');
+  });
+
+  it('warns that the CloudTrail corpus did not run only when ../shared/fixtures/events is absent', () => {
+    const result = summarize({ a: { passed: 1, failed: 0, skipped: 0 } });
+    const corpusPresent = existsSync(join(PROJECT_ROOT, '..', 'shared', 'fixtures', 'events'));
+    expect(result.stdout.includes('WARNING: ../shared/fixtures/events is absent')).toBe(!corpusPresent);
   });
 
   it('exits non-zero when either run failed, or one left no summary', () => {
