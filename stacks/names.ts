@@ -3,6 +3,22 @@ import { ENFORCE_ROLE_NAME, QUARANTINE_POLICY_NAME } from '../functions/contract
 import { FINDINGS_TABLE_NAME } from '../functions/contract/findings';
 
 /**
+ * Every IAM user of the account the template is deployed in. Built from the pseudo parameters (not a
+ * stack's literal account) so the StackSet template and the management-account stack render it alike.
+ */
+export const USERS_OF_THIS_ACCOUNT = Arn.format({
+  partition: Aws.PARTITION,
+  service: 'iam',
+  region: '',
+  account: Aws.ACCOUNT_ID,
+  resource: 'user',
+  resourceName: '*',
+  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+});
+/** {@link USERS_OF_THIS_ACCOUNT} as cdk-nag names it in a finding. */
+export const USERS_OF_THIS_ACCOUNT_RENDERED = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*';
+
+/**
  * Physical names that more than one template (or the function) must agree on. Defined once here;
  * the function receives the ones it needs through environment variables set by the central stack.
  */

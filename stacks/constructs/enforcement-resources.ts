@@ -1,7 +1,13 @@
 import { Arn, ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { NAMES, quarantinePolicyArn, sweepWorkerRoleArn } from '../names';
+import {
+  NAMES,
+  USERS_OF_THIS_ACCOUNT,
+  USERS_OF_THIS_ACCOUNT_RENDERED,
+  quarantinePolicyArn,
+  sweepWorkerRoleArn,
+} from '../names';
 
 /** The signed-in user's own IAM user: `${aws:username}` is resolved by IAM at request time. */
 function ownUserArn(): string {
@@ -16,16 +22,6 @@ function ownUserArn(): string {
   });
 }
 
-const USERS_OF_THIS_ACCOUNT = Arn.format({
-  partition: Aws.PARTITION,
-  service: 'iam',
-  region: '',
-  account: Aws.ACCOUNT_ID,
-  resource: 'user',
-  resourceName: '*',
-  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-});
-const USERS_RENDERED = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*';
 const MFA_DEVICES_RENDERED = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:mfa/*';
 
 /**
@@ -184,7 +180,7 @@ export class EnforcementResources extends Construct {
       }),
     );
     Validations.of(this.enforceRole).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_RENDERED}]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${USERS_OF_THIS_ACCOUNT_RENDERED}]`,
       reason:
         'Any user of this account may come to need quarantine; attach and detach are limited to the quarantine policy by the iam:PolicyARN condition.',
     });

@@ -7,21 +7,15 @@ import { Construct } from 'constructs';
 import { memberForwardPattern } from '../event-pattern';
 import { CANARY_TAG_KEY } from '../../functions/contract/canary';
 import type { EnforcementMode } from '../../functions/contract/enforcement';
-import { NAMES, centralBusArn, checkerRoleArn, sweepWorkerRoleArn } from '../names';
+import {
+  NAMES,
+  USERS_OF_THIS_ACCOUNT,
+  USERS_OF_THIS_ACCOUNT_RENDERED,
+  centralBusArn,
+  checkerRoleArn,
+  sweepWorkerRoleArn,
+} from '../names';
 import { EnforcementResources } from './enforcement-resources';
-
-// Built from the pseudo parameters (not the stack's literal account) so the StackSet template and the
-// management-account stack render it alike.
-const USERS_OF_THIS_ACCOUNT = Arn.format({
-  partition: Aws.PARTITION,
-  service: 'iam',
-  region: '',
-  account: Aws.ACCOUNT_ID,
-  resource: 'user',
-  resourceName: '*',
-  arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-});
-const USERS_OF_THIS_ACCOUNT_RENDERED = 'arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*';
 
 /** Properties of {@link MemberResources}. */
 export interface MemberResourcesProps {
