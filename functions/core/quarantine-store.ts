@@ -5,7 +5,7 @@
  * of concurrent writers exactly one records it (and only that one notifies). I/O only: the DynamoDB
  * client is passed in, times are passed in.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { QUARANTINE_ATTRIBUTES as Q, SWEEP_ACTOR_PREFIX } from '../contract/enforcement';
@@ -18,6 +18,8 @@ import {
   type ResolutionReason,
 } from '../contract/findings';
 import { CorruptFindingError, InvalidFindingInputError, StoreUnavailableError } from './finding-errors';
+import { QUARANTINE_ITEM_SHAPE } from './finding-quarantine';
+import { isConditionFailure } from './finding-write';
 
 /** One attach or detach: who (the sweep, `sweep:<id>`, or a person's ARN), when, why. */
 export interface EnforcementTransition {
@@ -68,12 +70,6 @@ const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 /** Longest reason kept (a notice quotes it). */
 export const MAX_TRANSITION_REASON_LENGTH = 500;
 
-const transition = z.object({
-  action: z.enum(['quarantined', 'released']),
-  at: z.string(),
-  by: z.string(),
-  reason: z.string(),
-});
 const itemSchema = z.object({
   [FINDING_KEY.partition]: z.string(),
   [FINDING_KEY.sort]: z.string(),
@@ -82,21 +78,8 @@ const itemSchema = z.object({
   [A.subject]: z.string(),
   [A.state]: z.enum(FINDING_STATES),
   [A.resolution]: z.optional(z.enum(RESOLUTION_REASONS)),
-  [Q.quarantinedAt]: z.optional(z.string()),
-  [Q.quarantinedBy]: z.optional(z.string()),
-  [Q.quarantineReason]: z.optional(z.string()),
-  [Q.releasedAt]: z.optional(z.string()),
-  [Q.releasedBy]: z.optional(z.string()),
-  [Q.releaseReason]: z.optional(z.string()),
-  [Q.enforcementLog]: z.optional(z.array(transition)),
+  ...QUARANTINE_ITEM_SHAPE,
 });
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
 
 function checkInput(subject: QuarantineSubject, input?: TransitionInput): void {
   if (!ACCOUNT_ID.test(subject.accountId))
