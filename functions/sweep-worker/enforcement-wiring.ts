@@ -12,7 +12,7 @@ import type { SDK_CLIENT_CONFIG } from '../contract/timing';
 import { AccountSessions } from '../core/credentials';
 import { enforcementFromEnv, InvalidEnforcementEnvError } from '../core/enforcement-env';
 import { SWEEP_ENV } from '../contract/sweep';
-import { createNotifier } from '../core/notify';
+import { createNotifier, type Notifier } from '../core/notify';
 import { FindingStore } from '../core/finding-store';
 import { QuarantineStore } from '../core/quarantine-store';
 import type { SecurityHubExporter } from '../core/security-hub';
@@ -73,20 +73,35 @@ export function enforceStepOf(
     enforcement,
     s3: deps.s3,
     bucketName,
-    notify: createNotifier({
-      sns: deps.sns,
-      alertTopicArn: settings.alertTopicArn,
-      ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
-      ...(securityHub === undefined
-        ? {}
-        : {
-            exportFinding: async ({ finding, sessionHint }) => {
-              await securityHub.exportFindings(finding.accountId, [{ finding }], sessionHint);
-            },
-          }),
-      logger: deps.logger,
-      now: deps.now,
-    }),
+    notify: enforcementNotifier({ ...deps, settings, ...(securityHub === undefined ? {} : { securityHub }) }),
+    logger: deps.logger,
+    now: deps.now,
+  });
+}
+
+/**
+ * The notification path of enforcement's notices (the Enforce step, a release by hand): email, chat, and,
+ * with the Security Hub export on, the finding's new quarantine state imported with its notice.
+ */
+export function enforcementNotifier(deps: {
+  readonly settings: Pick<SweepWorkerSettings, 'alertTopicArn' | 'chatTopicArn'>;
+  readonly sns: SNSClient;
+  readonly securityHub?: Pick<SecurityHubExporter, 'exportFindings'>;
+  readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly now: () => Date;
+}): Notifier {
+  const { settings, securityHub } = deps;
+  return createNotifier({
+    sns: deps.sns,
+    alertTopicArn: settings.alertTopicArn,
+    ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
+    ...(securityHub === undefined
+      ? {}
+      : {
+          exportFinding: async ({ finding, sessionHint }) => {
+            await securityHub.exportFindings(finding.accountId, [{ finding }], sessionHint);
+          },
+        }),
     logger: deps.logger,
     now: deps.now,
   });

@@ -11,9 +11,9 @@ import type { SDK_CLIENT_CONFIG } from '../contract/timing';
 import { AccountSessions } from '../core/credentials';
 import { enforcementFromEnv } from '../core/enforcement-env';
 import { FindingStore } from '../core/finding-store';
-import { createNotifier } from '../core/notify';
 import { QuarantineStore } from '../core/quarantine-store';
 import type { SecurityHubExporter } from '../core/security-hub';
+import { enforcementNotifier } from './enforcement-wiring';
 import type { SweepWorkerSettings } from './env';
 import { releaseByHand } from './release-request';
 
@@ -47,17 +47,10 @@ export function createReleaseRoute(deps: ReleaseRouteDeps): (request: unknown) =
           iamClientConfig: clientConfig,
         });
   const now = deps.now ?? (() => new Date());
-  const notify = createNotifier({
+  const notify = enforcementNotifier({
+    settings,
     sns: deps.sns,
-    alertTopicArn: settings.alertTopicArn,
-    ...(settings.chatTopicArn === undefined ? {} : { chatTopicArn: settings.chatTopicArn }),
-    ...(securityHub === undefined
-      ? {}
-      : {
-          exportFinding: async ({ finding, sessionHint }) => {
-            await securityHub.exportFindings(finding.accountId, [{ finding }], sessionHint);
-          },
-        }),
+    ...(securityHub === undefined ? {} : { securityHub }),
     logger,
     now,
   });
