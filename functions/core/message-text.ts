@@ -41,3 +41,19 @@ export function utcAndZoned(time: Date, timeZone: string): string {
 export function consoleHost(partition: string): string {
   return CONSOLE_HOSTS[partition] ?? CONSOLE_HOSTS.aws ?? 'console.aws.amazon.com';
 }
+
+/**
+ * An account as messages name it: the id, then `(alias)` and `"name"` when known, e.g.
+ * `111111111111 (prod-main) "Production"`. Pure.
+ */
+export function accountLabel(input: {
+  readonly accountId: string;
+  readonly accountAlias?: string;
+  readonly accountName?: string;
+}): string {
+  return [
+    input.accountId,
+    ...(input.accountAlias === undefined ? [] : [`(${input.accountAlias})`]),
+    ...(input.accountName === undefined || input.accountName === '' ? [] : [`"${input.accountName}"`]),
+  ].join(' ');
+}

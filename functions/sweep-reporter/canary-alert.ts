@@ -15,7 +15,7 @@ import {
   type FormatSettings,
   type MessageParts,
 } from '../core/message-parts';
-import { asciiOnly, consoleHost, utcAndZoned, MAX_SUBJECT_LENGTH } from '../core/message-text';
+import { accountLabel, asciiOnly, consoleHost, utcAndZoned, MAX_SUBJECT_LENGTH } from '../core/message-text';
 import type { SweepForwardingFacts } from '../contract/sweep';
 
 /** The `eventName` attribute of sweep messages (the checker's carry the IAM call's name). */
@@ -70,11 +70,7 @@ function queueText(forwarding: SweepForwardingFacts | undefined, ko: boolean): s
 /** The parts of the alert, shared by the email and the chat message. Pure. */
 export function canaryAlertParts(input: CanaryAlertInput, settings: FormatSettings): MessageParts {
   const ko = settings.locale === 'ko';
-  const account = [
-    input.accountId,
-    ...(input.accountAlias === undefined ? [] : [`(${input.accountAlias})`]),
-    ...(input.accountName === undefined || input.accountName === '' ? [] : [`"${input.accountName}"`]),
-  ].join(' ');
+  const account = accountLabel(input);
   const lastProven =
     input.lastProvenAt === undefined
       ? ko

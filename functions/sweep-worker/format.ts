@@ -11,7 +11,7 @@ import {
   type FormatSettings,
   type MessageParts,
 } from '../core/message-parts';
-import { MAX_SUBJECT_LENGTH, asciiOnly, consoleHost, utcAndZoned } from '../core/message-text';
+import { MAX_SUBJECT_LENGTH, accountLabel, asciiOnly, consoleHost, utcAndZoned } from '../core/message-text';
 import type { FindingKind, FindingSeverity } from '../contract/findings';
 
 /** The `eventName` attribute of sweep alerts (the checker's carry the IAM API call's name). */
@@ -268,11 +268,7 @@ function subjectOf(texts: Texts, input: SweepAlertInput): string {
  */
 export function sweepAlertParts(input: SweepAlertInput, settings: FormatSettings): MessageParts {
   const ko = settings.locale === 'ko';
-  const account = [
-    input.accountId,
-    ...(input.accountAlias === undefined ? [] : [`(${input.accountAlias})`]),
-    ...(input.accountName === undefined || input.accountName === '' ? [] : [`"${input.accountName}"`]),
-  ].join(' ');
+  const account = accountLabel(input);
   const texts = textsFor(input, account, ko);
   const yesNo = (value: boolean) => (ko ? (value ? '있음' : '없음') : value ? 'yes' : 'no');
   const never = ko ? '사용 기록 없음' : 'never (or before IAM recorded it)';

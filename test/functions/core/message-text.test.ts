@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emailMessage, plainTextBody, type MessageParts } from '../../../functions/core/message-parts';
 import {
   MAX_SUBJECT_LENGTH,
+  accountLabel,
   asciiOnly,
   consoleHost,
   utcAndZoned,
@@ -20,6 +21,14 @@ describe('the pieces every message writes the same way', () => {
     expect(utcAndZoned(time, 'Asia/Seoul')).toBe(
       '2024-08-01 13:33:28 UTC / 2024-08-01 22:33:28 (Asia/Seoul)',
     );
+  });
+
+  it('names an account by id, then its alias and name when known (an empty name is left out)', () => {
+    expect(accountLabel({ accountId: '111111111111' })).toBe('111111111111');
+    expect(
+      accountLabel({ accountId: '111111111111', accountAlias: 'prod-main', accountName: 'Production' }),
+    ).toBe('111111111111 (prod-main) "Production"');
+    expect(accountLabel({ accountId: '111111111111', accountName: '' })).toBe('111111111111');
   });
 
   it.each([
