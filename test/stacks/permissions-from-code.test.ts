@@ -9,7 +9,6 @@ import { testConfig } from '../helpers/app';
 import { OWN_ROLE_ROWS, rolloutReaderOf, type Deployment, type RowInput } from '../helpers/call-targets';
 import { CHECK_ROLE_ROWS, ENFORCE_ROLE_ROWS, ROLLOUT_READER_ROWS } from '../helpers/call-targets-roles';
 import { decide, unusedGrants, type Verdict } from '../helpers/call-verdicts';
-import { enforceVerdicts } from '../helpers/enforce-verdicts';
 import {
   BUNDLED_NOT_SENT,
   FUNCTIONS,
@@ -217,12 +216,6 @@ async function verdictsOf(
       problems.push(
         `${fn}: ${op.action} (${op.files.join(', ')}): its clients are built with own and other credentials; classify it in PLACEMENT_OVERRIDES`,
       );
-      continue;
-    }
-    // The enforce role's calls: the scan places them `check-role` (test/helpers/enforce-verdicts.ts).
-    const enforceRow = placement === 'check-role' ? ENFORCE_ROLE_ROWS[op.action] : undefined;
-    if (enforceRow !== undefined) {
-      verdicts.push(...(await enforceVerdicts(setup, enforceRow, input, scpOf)));
       continue;
     }
     const rows = {
